@@ -1,0 +1,326 @@
+/**
+ * Breadth-first exhaustive exploration with property checks, budgets and progress events.
+ *
+ * The hot loop allocates nothing per transition: the source state is loaded into a scratch word
+ * buffer, each enabled step writes its successor into a second scratch buffer, and the store
+ * copies it only when it is new. BFS order makes every reported trace a shortest one.
+ */
+import { ModelError, type Model, type Property, type PropertyKind } from './model.js';
+import type { CoverEntry, IncompleteReason, Result, Violation } from './result.js';
+import { StateStore } from './store.js';
+import { buildTrace, RecordingCtx } from './trace.js';
+import type { Progress, ProgressListener } from './events.js';
+
+export interface ExploreOptions {
+  /** Stop (incomplete) when more than this many distinct states would be stored. */
+  maxStates?: number;
+  /** Do not explore beyond this many steps from an initial state (incomplete if states lie beyond). */
+  maxDepth?: number;
+  /** Seconds. */
+  timeLimit?: number;
+  /** Bytes of resident memory. */
+  memoryLimit?: number;
+  /** Keep exploring after a violation; report each violated property once. Default false. */
+  allViolations?: boolean;
+  /** Report states with no enabled step that are not valid end states. Default true. */
+  deadlock?: boolean;
+  /** Check that every new state keeps its fields inside their domains. Default true. */
+  checkDomains?: boolean;
+  onProgress?: ProgressListener;
+  /** Milliseconds between progress events. Default 250. */
+  progressInterval?: number;
+}
+
+export const DEADLOCK_ID = 'deadlock';
+
+interface Found {
+  property: string;
+  kind: PropertyKind;
+  description: string;
+  message: string;
+  stateId: number;
+  extraStep: number;
+  source?: Property['source'];
+}
+
+export function explore(model: Model, options: ExploreOptions = {}): Result {
+  const started = performance.now();
+  const schema = model.schema;
+  const words = schema.words;
+  const steps = model.steps;
+  const nsteps = steps.length;
+  const store = new StateStore(words, nsteps > 0xffff);
+  const maxStates = options.maxStates ?? Infinity;
+  const maxDepth = options.maxDepth ?? Infinity;
+  const timeLimitMs = options.timeLimit !== undefined ? options.timeLimit * 1000 : Infinity;
+  const memoryLimit = options.memoryLimit ?? Infinity;
+  const allViolations = options.allViolations ?? false;
+  const checkDeadlock = options.deadlock ?? true;
+  const onProgress = options.onProgress;
+  const progressInterval = options.progressInterval ?? 250;
+
+  const always = model.properties.filter((p) => p.kind === 'always');
+  const transitionProps = model.properties.filter((p) => p.kind === 'transition');
+  const terminal = model.properties.filter((p) => p.kind === 'terminal');
+  const sometimes = model.properties.filter((p) => p.kind === 'sometimes');
+  const propById = new Map(model.properties.map((p) => [p.id, p]));
+  const nAlways = always.length;
+  const nTrans = transitionProps.length;
+  const nSome = sometimes.length;
+  const validEnd = model.validEnd;
+  const narrow = options.checkDomains === false ? [] : schema.fields.filter((f) => {
+    const full = f.width === 2 ? f.min === -32768 && f.max === 32767 : f.signed ? f.min === -128 && f.max === 127 : f.min === 0 && f.max === 255;
+    return !full;
+  });
+
+  const srcW = new Int32Array(words);
+  const dstW = new Int32Array(words);
+  const src = new Uint8Array(srcW.buffer);
+  const dst = new Uint8Array(dstW.buffer);
+  const ctx = new RecordingCtx();
+  const fired = new Float64Array(nsteps);
+
+  const found: Found[] = [];
+  const violated = new Set<string>();
+  const someReached = new Int32Array(nSome).fill(-1);
+  let stop = false;
+  let incomplete: IncompleteReason | undefined;
+
+  let transitions = 0;
+  let curId = 0;
+  let enabled = 0;
+  let probing = false;
+  let boundHit = false;
+
+  const record = (f: Found): void => {
+    if (violated.has(f.property)) return;
+    violated.add(f.property);
+    found.push(f);
+    if (!allViolations) stop = true;
+  };
+
+  const checkNew = (id: number, s: Uint8Array): void => {
+    for (let i = 0; i < narrow.length; i++) {
+      const f = narrow[i]!;
+      const v = schema.get(s, f);
+      if (v < f.min || v > f.max) {
+        const st = store.parent(id) >= 0 ? steps[store.step(id)]!.id : 'initial state';
+        throw new ModelError(`model ${model.name}: ${st} set ${f.name} = ${v}, outside its domain ${f.min}..${f.max}`);
+      }
+    }
+    for (let i = 0; i < nAlways; i++) {
+      const p = always[i]!;
+      if (!violated.has(p.id) && !p.check(s)) {
+        record({ property: p.id, kind: 'always', description: p.description, message: p.description, stateId: id, extraStep: -1, source: p.source });
+      }
+    }
+    for (let i = 0; i < nSome; i++) {
+      if (someReached[i]! < 0 && sometimes[i]!.check(s)) someReached[i] = id;
+    }
+  };
+
+  const emit = (i: number): boolean => {
+    enabled++;
+    if (probing) {
+      ctx.reset();
+      if (store.find(dstW) < 0) boundHit = true;
+      return true;
+    }
+    transitions++;
+    fired[i]++;
+    if (ctx.ids.length > 0) {
+      for (let k = 0; k < ctx.ids.length; k++) {
+        const pid = ctx.ids[k]!;
+        if (violated.has(pid)) continue;
+        const p = propById.get(pid);
+        record({
+          property: pid,
+          kind: p?.kind ?? 'assert',
+          description: p?.description ?? pid,
+          message: ctx.messages[k] ?? p?.description ?? pid,
+          stateId: curId,
+          extraStep: i,
+          source: p?.source,
+        });
+      }
+      ctx.reset();
+    }
+    for (let k = 0; k < nTrans; k++) {
+      const p = transitionProps[k]!;
+      if (violated.has(p.id)) continue;
+      const r = p.check(src, i, dst);
+      if (r !== true) {
+        record({ property: p.id, kind: 'transition', description: p.description, message: typeof r === 'string' ? r : p.description, stateId: curId, extraStep: i, source: p.source });
+      }
+    }
+    if (stop) return false;
+    if (store.count >= maxStates) {
+      if (store.find(dstW) < 0) {
+        incomplete = 'max-states';
+        stop = true;
+        return false;
+      }
+      return true;
+    }
+    const id = store.insert(dstW, curId, i);
+    if (id >= 0) checkNew(id, dst);
+    return !stop;
+  };
+
+  const expand =
+    model.expand ??
+    ((s: Uint8Array, d: Uint8Array, c: RecordingCtx, em: (i: number) => boolean): void => {
+      for (let i = 0; i < nsteps; i++) {
+        const st = steps[i]!;
+        if (!st.guard(s)) continue;
+        for (let k = 0; k < words; k++) dstW[k] = srcW[k]!;
+        if (st.apply(d, c) === false) {
+          c.reset();
+          continue;
+        }
+        if (!em(i)) return;
+      }
+    });
+
+  // initial states
+  const inits = model.init();
+  for (let k = 0; k < inits.length && !stop; k++) {
+    if (inits[k]!.length !== schema.size) throw new ModelError(`model ${model.name}: initial state ${k} has ${inits[k]!.length} bytes, expected ${schema.size}`);
+    dst.set(inits[k]!);
+    if (store.count >= maxStates) {
+      incomplete = 'max-states';
+      break;
+    }
+    const id = store.insert(dstW, -1, k);
+    if (id >= 0) checkNew(id, dst);
+  }
+
+  let levels = store.count > 0 ? 1 : 0;
+  let levelEnd = store.count;
+  let depth = 0;
+  let lastCheck = started;
+  let lastProgress = started;
+  let peakRss = process.memoryUsage.rss();
+  if (maxDepth <= 0) probing = true;
+
+  const progress = (now: number): Progress => ({
+    states: store.count,
+    transitions,
+    depth,
+    queue: store.count - curId,
+    seconds: (now - started) / 1000,
+    statesPerSecond: store.count / Math.max(1e-9, (now - started) / 1000),
+    rssBytes: peakRss,
+  });
+
+  for (curId = 0; curId < store.count && !stop; curId++) {
+    if (curId === levelEnd) {
+      depth++;
+      levels++;
+      levelEnd = store.count;
+      if (depth >= maxDepth) probing = true;
+    }
+    if ((curId & 1023) === 0 && curId > 0) {
+      const now = performance.now();
+      if (now - lastCheck > 50) {
+        lastCheck = now;
+        const rss = process.memoryUsage.rss();
+        if (rss > peakRss) peakRss = rss;
+        if (now - started > timeLimitMs) {
+          incomplete = 'time-limit';
+          break;
+        }
+        if (rss > memoryLimit) {
+          incomplete = 'memory-limit';
+          break;
+        }
+        if (onProgress && now - lastProgress >= progressInterval) {
+          lastProgress = now;
+          onProgress(progress(now));
+        }
+      }
+    }
+    store.load(curId, srcW);
+    enabled = 0;
+    ctx.reset();
+    expand(src, dst, ctx, emit);
+    if (stop) break;
+    if (enabled === 0) {
+      for (let k = 0; k < terminal.length; k++) {
+        const p = terminal[k]!;
+        if (!violated.has(p.id) && !p.check(src)) {
+          record({ property: p.id, kind: 'terminal', description: p.description, message: p.description, stateId: curId, extraStep: -1, source: p.source });
+        }
+      }
+      if (checkDeadlock && !violated.has(DEADLOCK_ID) && !(validEnd && validEnd(src))) {
+        record({ property: DEADLOCK_ID, kind: 'deadlock', description: 'no step is enabled and the state is not a valid end state', message: deadlockMessage(model, src), stateId: curId, extraStep: -1 });
+      }
+    }
+  }
+  if (!incomplete && boundHit) incomplete = 'max-depth';
+  if (!incomplete && stop && found.length === 0) incomplete = 'stopped';
+  const complete = !incomplete && !stop;
+
+  const end = performance.now();
+  const rss = process.memoryUsage.rss();
+  if (rss > peakRss) peakRss = rss;
+  if (onProgress) onProgress(progress(end));
+
+  const violations: Violation[] = found.map((f) => ({
+    property: f.property,
+    kind: f.kind,
+    description: f.description,
+    message: f.message,
+    trace: buildTrace(model, store, f.stateId, f.extraStep),
+    source: f.source,
+  }));
+  const covers: CoverEntry[] = sometimes.map((p, i) => {
+    const id = someReached[i]!;
+    if (id < 0) return { property: p.id, description: p.description, reached: false };
+    const trace = buildTrace(model, store, id);
+    return { property: p.id, description: p.description, reached: true, depth: trace.steps.length, trace };
+  });
+  if (complete) {
+    for (const c of covers) {
+      if (!c.reached) {
+        const p = propById.get(c.property)!;
+        violations.push({ property: p.id, kind: 'sometimes', description: p.description, message: `never reached: ${p.description}`, trace: null, source: p.source });
+      }
+    }
+  }
+  const seconds = (end - started) / 1000;
+  const levelsOut = levels;
+  return {
+    model: model.name,
+    status: violations.length > 0 ? 'violation' : incomplete ? 'incomplete' : 'pass',
+    incompleteReason: incomplete,
+    complete,
+    stats: {
+      states: store.count,
+      transitions,
+      levels: levelsOut,
+      depth: Math.max(0, levelsOut - 1),
+      seconds,
+      statesPerSecond: store.count / Math.max(seconds, 1e-9),
+      stateBytes: schema.size,
+      bytesPerState: store.count > 0 ? store.bytes / store.count : 0,
+      storeBytes: store.bytes,
+      peakRssBytes: peakRss,
+    },
+    violations,
+    covers,
+    coverage: steps.map((s, i) => ({ step: s.id, process: s.process, fired: fired[i]! })),
+    properties: [
+      ...model.properties.map((p) => ({ id: p.id, kind: p.kind as PropertyKind, description: p.description, source: p.source })),
+      ...(checkDeadlock ? [{ id: DEADLOCK_ID, kind: 'deadlock' as PropertyKind, description: 'no reachable state where nothing can move and the state is not a valid end' }] : []),
+    ],
+    info: model.info,
+  };
+}
+
+function deadlockMessage(model: Model, s: Uint8Array): string {
+  return `no step enabled in a state that is not a valid end: ${Object.entries(model.schema.decode(s))
+    .filter(([n]) => n.endsWith('pc') || n.endsWith('.state'))
+    .map(([n, v]) => `${n}=${String(v)}`)
+    .join(', ')}`.replace(/: $/, '');
+}

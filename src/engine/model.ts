@@ -1,0 +1,119 @@
+/**
+ * The model form every checker input is turned into: a state layout, initial states, guarded
+ * steps that work in place on a scratch state, and properties.
+ *
+ * Example (a counter that may wrap, with an invariant that fails at 3):
+ *   const L = new Layout(); const x = L.int('x', 0, 3); const schema = L.finish();
+ *   const model: Model = {
+ *     name: 'counter', schema, processes: ['P'],
+ *     init: () => [schema.blank()],
+ *     steps: [{ id: 'inc', process: 'P', source: { file: 'c.c', func: 'inc', line: 'x++' },
+ *               guard: (s) => s[x.offset]! < 3, apply: (s) => { s[x.offset]!++; } }],
+ *     properties: [{ kind: 'always', id: 'x-small', description: 'x < 3', check: (s) => s[x.offset]! < 3 }],
+ *   };
+ */
+import type { Schema, Value } from './schema.js';
+
+export interface SourceRef {
+  /** e.g. `arch/x86/kvm/xen.c` (free text for non-kernel models). */
+  readonly file: string;
+  /** e.g. `kvm_xen_start_timer`. */
+  readonly func: string;
+  /** The C (or DVE) line the step models, verbatim. */
+  readonly line: string;
+}
+
+/** Handed to every step effect; reused across transitions (no allocation). */
+export interface StepCtx {
+  /** Report that an assertion-type property (WARN_ON_ONCE, a kernel rule) failed on this transition. */
+  fail(propertyId: string, message?: string): void;
+}
+
+export interface Step {
+  /** Unique, named after the code: `start_timer.cancel_old`. */
+  readonly id: string;
+  /** The process (thread / interrupt / actor) that takes the step. */
+  readonly process: string;
+  readonly source: SourceRef;
+  /** True when enabled in state `s` (must not modify `s`). */
+  guard(s: Uint8Array): boolean;
+  /**
+   * Turn the scratch copy `s` of the source state into the successor, in place.
+   * Returning `false` drops the transition (it is then neither counted nor explored).
+   */
+  apply(s: Uint8Array, ctx: StepCtx): void | boolean;
+}
+
+interface PropertyBase {
+  readonly id: string;
+  readonly description: string;
+  /** The C lines the property concerns. */
+  readonly source?: readonly SourceRef[];
+}
+
+export interface AlwaysProperty extends PropertyBase {
+  readonly kind: 'always';
+  check(s: Uint8Array): boolean;
+}
+export interface TransitionProperty extends PropertyBase {
+  readonly kind: 'transition';
+  /** `step` is the index into Model.steps. May keep state of its own across calls (e.g. a lock-order graph). */
+  check(before: Uint8Array, step: number, after: Uint8Array): boolean | string;
+}
+export interface TerminalProperty extends PropertyBase {
+  readonly kind: 'terminal';
+  /** Checked on states with no enabled step. */
+  check(s: Uint8Array): boolean;
+}
+export interface SometimesProperty extends PropertyBase {
+  readonly kind: 'sometimes';
+  /** Must hold in at least one reachable state; never reached is reported. */
+  check(s: Uint8Array): boolean;
+}
+export interface AssertProperty extends PropertyBase {
+  /** Raised from inside a step with ctx.fail(id). */
+  readonly kind: 'assert';
+}
+
+export type Property = AlwaysProperty | TransitionProperty | TerminalProperty | SometimesProperty | AssertProperty;
+export type PropertyKind = Property['kind'] | 'deadlock';
+
+export interface Model {
+  readonly name: string;
+  readonly schema: Schema;
+  /** Process names in display order (columns of a race diagram). */
+  readonly processes: readonly string[];
+  init(): Uint8Array[];
+  readonly steps: readonly Step[];
+  readonly properties: readonly Property[];
+  /** A state with no enabled step that is a proper end (not a deadlock). Default: none is. */
+  validEnd?(s: Uint8Array): boolean;
+  /**
+   * Optional compiled successor generator, equivalent to looping over `steps` in order:
+   * for each enabled step i, write its successor into `dst` and call `emit(i)`;
+   * stop as soon as `emit` returns false.
+   */
+  expand?(src: Uint8Array, dst: Uint8Array, ctx: StepCtx, emit: (step: number) => boolean): void;
+  /** Free-form facts shown in reports (variant, bounds...). */
+  readonly info?: Readonly<Record<string, Value>>;
+}
+
+/** A parameter a model factory accepts (for `list` and CLI validation). */
+export interface ParamSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly type: 'int' | 'bool' | 'enum';
+  readonly default: number | boolean | string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly values?: readonly string[];
+}
+
+export interface ModelFactory {
+  readonly name: string;
+  readonly description: string;
+  readonly params: readonly ParamSpec[];
+  build(params: Readonly<Record<string, number | boolean | string>>): Model;
+}
+
+export class ModelError extends Error {}
