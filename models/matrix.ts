@@ -1,0 +1,119 @@
+/**
+ * Verdict matrix: check every variant of a model factory and tabulate, per property, whether it
+ * holds, is violated (with the length of the shortest trace), or — for `sometimes` (branch
+ * reachability) properties — is reached or unreachable. Compared against an expected matrix
+ * stored in the repo so that CI fails when a verdict changes.
+ */
+import { explore, type ExploreOptions } from '../src/engine/explore.js';
+import type { ModelFactory, PropertyKind } from '../src/engine/model.js';
+import type { Result } from '../src/engine/result.js';
+import { resolveParams } from './registry.js';
+
+/** `holds`, `violated:N` (N = steps in the shortest trace), `reached:N`, `unreachable`, `unknown` (exploration incomplete). */
+export type Verdict = string;
+
+export interface MatrixRow {
+  readonly variant: string;
+  readonly status: Result['status'];
+  readonly complete: boolean;
+  readonly states: number;
+  readonly transitions: number;
+  readonly levels: number;
+  readonly seconds: number;
+  readonly verdicts: Readonly<Record<string, Verdict>>;
+  readonly result: Result;
+}
+
+export interface Matrix {
+  readonly model: string;
+  readonly params: Readonly<Record<string, number | boolean | string>>;
+  readonly properties: readonly { id: string; kind: PropertyKind; description: string }[];
+  readonly rows: readonly MatrixRow[];
+}
+
+/** The stored form (models/<name>/expected.json). */
+export interface ExpectedMatrix {
+  readonly model: string;
+  readonly params: Readonly<Record<string, number | boolean | string>>;
+  readonly variants: Readonly<Record<string, { states: number; transitions: number; verdicts: Readonly<Record<string, Verdict>> }>>;
+}
+
+export function verdictsOf(result: Result): Record<string, Verdict> {
+  const out: Record<string, Verdict> = {};
+  for (const p of result.properties) {
+    if (p.kind === 'sometimes') {
+      const c = result.covers.find((x) => x.property === p.id);
+      out[p.id] = c?.reached ? `reached:${c.depth}` : result.complete ? 'unreachable' : 'unknown';
+      continue;
+    }
+    const v = result.violations.find((x) => x.property === p.id);
+    out[p.id] = v ? `violated:${v.trace ? v.trace.steps.length : 0}` : result.complete ? 'holds' : 'unknown';
+  }
+  return out;
+}
+
+export function runMatrix(
+  factory: ModelFactory,
+  params: Readonly<Record<string, string | number | boolean>> = {},
+  variants?: readonly string[],
+  options: ExploreOptions = {},
+  onRow?: (row: MatrixRow) => void,
+): Matrix {
+  const vspec = factory.params.find((p) => p.name === 'variant');
+  const all = vspec?.values ?? [String(vspec?.default ?? 'default')];
+  const chosen = variants ?? all;
+  const rows: MatrixRow[] = [];
+  let properties: Matrix['properties'] = [];
+  const common = resolveParams(factory, params);
+  delete common['variant'];
+  for (const variant of chosen) {
+    const p = resolveParams(factory, vspec ? { ...params, variant } : params);
+    const model = factory.build(p);
+    const result = explore(model, { ...options, allViolations: true });
+    if (properties.length === 0) properties = result.properties.map(({ id, kind, description }) => ({ id, kind, description }));
+    const row: MatrixRow = {
+      variant,
+      status: result.status,
+      complete: result.complete,
+      states: result.stats.states,
+      transitions: result.stats.transitions,
+      levels: result.stats.levels,
+      seconds: result.stats.seconds,
+      verdicts: verdictsOf(result),
+      result,
+    };
+    rows.push(row);
+    onRow?.(row);
+  }
+  return { model: factory.name, params: common, properties, rows };
+}
+
+export function toExpected(m: Matrix): ExpectedMatrix {
+  const variants: Record<string, ExpectedMatrix['variants'][string]> = {};
+  for (const r of m.rows) variants[r.variant] = { states: r.states, transitions: r.transitions, verdicts: { ...r.verdicts } };
+  return { model: m.model, params: m.params, variants };
+}
+
+/** Human-readable differences between the expected and the actual matrix (empty = same). */
+export function diffMatrix(expected: ExpectedMatrix, actual: Matrix): string[] {
+  const out: string[] = [];
+  for (const r of actual.rows) {
+    const e = expected.variants[r.variant];
+    if (!e) {
+      out.push(`${r.variant}: not in the expected matrix`);
+      continue;
+    }
+    if (e.states !== r.states) out.push(`${r.variant}: states ${r.states}, expected ${e.states}`);
+    if (e.transitions !== r.transitions) out.push(`${r.variant}: transitions ${r.transitions}, expected ${e.transitions}`);
+    const ids = new Set([...Object.keys(e.verdicts), ...Object.keys(r.verdicts)]);
+    for (const id of ids) {
+      const ev = e.verdicts[id];
+      const av = r.verdicts[id];
+      if (ev !== av) out.push(`${r.variant} × ${id}: ${av ?? 'absent'}, expected ${ev ?? 'absent'}`);
+    }
+  }
+  for (const v of Object.keys(expected.variants)) {
+    if (!actual.rows.some((r) => r.variant === v)) out.push(`${v}: expected but not checked`);
+  }
+  return out;
+}
