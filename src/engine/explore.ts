@@ -253,7 +253,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
         }
       }
       if (checkDeadlock && !violated.has(DEADLOCK_ID) && !(validEnd && validEnd(src))) {
-        record({ property: DEADLOCK_ID, kind: 'deadlock', description: 'no step is enabled and the state is not a valid end state', message: deadlockMessage(model, src), stateId: curId, extraStep: -1 });
+        record({ property: DEADLOCK_ID, kind: 'deadlock', description: 'no step is enabled and the state is not a valid end state', message: model.describeDeadlock ? model.describeDeadlock(src) : deadlockMessage(model, src), stateId: curId, extraStep: -1 });
       }
     }
   }

@@ -88,6 +88,8 @@ export interface Model {
   readonly properties: readonly Property[];
   /** A state with no enabled step that is a proper end (not a deadlock). Default: none is. */
   validEnd?(s: Uint8Array): boolean;
+  /** Explain a deadlocked state (who waits for what, the lock chain). Default: the control states. */
+  describeDeadlock?(s: Uint8Array): string;
   /**
    * Optional compiled successor generator, equivalent to looping over `steps` in order:
    * for each enabled step i, write its successor into `dst` and call `emit(i)`;
