@@ -60,6 +60,29 @@ export class Layout {
     return this.add({ name, kind: 'enum', min: 0, max: values.length - 1, values: [...values], group });
   }
 
+  /**
+   * An enum whose values are added while the model is being built (e.g. a process's program
+   * counter, one value per code label). Call `close()` before `finish()`.
+   */
+  openEnum(name: string, group?: string): { field: Field; add(value: string): number; close(): void } {
+    const values: string[] = [];
+    const field = this.add({ name, kind: 'enum', min: 0, max: 255, values, group }) as { -readonly [K in keyof Field]: Field[K] };
+    field.values = values;
+    return {
+      field,
+      add(value: string): number {
+        const i = values.indexOf(value);
+        if (i >= 0) return i;
+        if (values.length >= 256) throw new SchemaError(`field ${name}: more than 256 values`);
+        values.push(value);
+        return values.length - 1;
+      },
+      close(): void {
+        field.max = Math.max(0, values.length - 1);
+      },
+    };
+  }
+
   /** A fixed array of ints: fields `name[0]` .. `name[len-1]`. */
   array(name: string, len: number, min: number, max: number, group?: string): Field[] {
     const out: Field[] = [];

@@ -1,0 +1,200 @@
+/**
+ * The Xen timer model's shared state: per-VM objects (xen_lock, the shared_info cache), per-vCPU
+ * objects (vcpu->mutex, the timer fields, the hrtimer, the vcpu_info cache) and the ghost state
+ * the guest contract is checked against.
+ *
+ * Ghost state (not in the kernel; bookkeeping for the properties):
+ * - `gen`: id of the vCPU's current timer arm (bumped when kvm_xen_start_timer is called);
+ * - `dead`: every arm with id <= dead has been stopped or replaced *and that stop / re-arm has
+ *   returned* (to the guest, or to the VMM for SET_ATTR): an event raised for it is stale;
+ * - `raised`: the current arm's event has been raised (the port bit set in shared_info);
+ * - `hr_gen`, `cb_gen`, `pend_gen`, `th_gen`: which arm the enqueued hrtimer, the running
+ *   callback, the deferred timer_pending, and the vCPU thread's own delivery are for.
+ */
+import type { Field } from '../../src/engine/schema.js';
+import type { Property, SourceRef, StepCtx } from '../../src/engine/model.js';
+import { ExclusiveLock, Gpc, HrTimer, mutex, Proc, System, VcpuState, type Placement } from '../../src/kernel/index.js';
+import type { Variant } from './variants.js';
+
+export const XEN_C = 'arch/x86/kvm/xen.c';
+
+export function xsrc(func: string, line: string, file = XEN_C): SourceRef {
+  return { file, func, line };
+}
+
+/** Return codes of kvm_xen_set_evtchn_fast that matter to the callers. */
+export const RC = { EWOULDBLOCK: 0, ALREADY: 1, DELIVERED: 2 } as const;
+
+export const PROP = {
+  warn: 'xen.warn-running-vcpu',
+  lost: 'xen.no-lost-event',
+  stale: 'xen.no-stale-event',
+  truthful: 'xen.expires-truthful',
+  snapshot: 'xen.snapshot-complete',
+  teardown: 'xen.quiet-after-teardown',
+} as const;
+
+export interface Params {
+  variant: Variant;
+  vcpus: number;
+  ops: number;
+  invalidations: number;
+  preemptRt: boolean;
+  placement: Placement;
+}
+
+export interface Vcpu {
+  readonly i: number;
+  readonly name: string;
+  readonly thread: Proc;
+  readonly timer: HrTimer;
+  readonly cb: Proc;
+  readonly st: VcpuState;
+  readonly mutex: ExclusiveLock;
+  readonly vcpuInfo: Gpc;
+  // kernel fields
+  readonly expires: Field; // vcpu->arch.xen.timer_expires != 0
+  readonly pending: Field; // atomic_t timer_pending
+  readonly virq: Field; // timer_virq != 0 (kvm_xen_timer_enabled)
+  readonly portBit: Field; // shared_info evtchn_pending bit of the timer port
+  // thread locals
+  readonly ops: Field;
+  readonly delta: Field; // 1: delta_ns <= 0 (already expired)
+  readonly saPort: Field; // SET_ATTR data: port != 0
+  readonly saExp: Field; // SET_ATTR data: expires_ns != 0
+  readonly getPending: Field; // GET_ATTR v2 local `pending`
+  readonly rc: Field; // thread's kvm_xen_set_evtchn_fast rc
+  readonly cbRc: Field; // callback's rc
+  // ghost
+  readonly gen: Field;
+  readonly dead: Field;
+  readonly raised: Field;
+  readonly hrGen: Field;
+  readonly cbGen: Field;
+  readonly pendGen: Field;
+  readonly thGen: Field;
+  readonly tornDown: Field;
+}
+
+export class Xen {
+  readonly sys: System;
+  readonly v: Variant;
+  readonly p: Params;
+  readonly xenLock: ExclusiveLock;
+  readonly shinfo: Gpc;
+  readonly mmu: Proc;
+  readonly mmuCount: Field;
+  readonly vcpus: Vcpu[] = [];
+  readonly properties: Property[] = [];
+  private readonly covers = new Map<string, { description: string; preds: ((s: Uint8Array) => boolean)[]; source: SourceRef[] }>();
+
+  constructor(p: Params) {
+    this.p = p;
+    this.v = p.variant;
+    const sys = (this.sys = new System({ preemptRt: p.preemptRt }));
+    const L = sys.layout;
+    const maxGen = p.ops + 1;
+    // per-VM
+    this.xenLock = mutex(sys, 'kvm->arch.xen.xen_lock', 'xen_lock');
+    this.shinfo = new Gpc(sys, 'shinfo_cache');
+    for (let i = 0; i < p.vcpus; i++) {
+      const name = `vcpu${i}`;
+      const thread = sys.task(name, i);
+      const vcpuMutex = mutex(sys, `${name}->mutex`, 'vcpu->mutex');
+      const st = new VcpuState(sys, name, i);
+      const vcpuInfo = new Gpc(sys, `${name}.vcpu_info_cache`);
+      const f = {
+        expires: L.bool(`${name}.timer_expires`),
+        pending: L.int(`${name}.timer_pending`, 0, 3),
+        virq: L.bool(`${name}.timer_virq`),
+        portBit: L.bool(`${name}.evtchn_pending[timer_virq]`),
+        ops: L.int(`${name}.ops`, 0, p.ops),
+        delta: L.bool(`${name}.delta_le_0`),
+        saPort: L.bool(`${name}.set_attr.port`),
+        saExp: L.bool(`${name}.set_attr.expires`),
+        getPending: L.bool(`${name}.get_attr.pending`),
+        rc: L.int(`${name}.rc`, 0, 2),
+        cbRc: L.int(`${name}.timer.callback.rc`, 0, 2),
+        gen: L.int(`${name}.ghost.gen`, 0, maxGen),
+        dead: L.int(`${name}.ghost.dead`, 0, maxGen),
+        raised: L.bool(`${name}.ghost.raised`),
+        hrGen: L.int(`${name}.ghost.hr_gen`, 0, maxGen),
+        cbGen: L.int(`${name}.ghost.cb_gen`, 0, maxGen),
+        pendGen: L.int(`${name}.ghost.pend_gen`, 0, maxGen),
+        thGen: L.int(`${name}.ghost.th_gen`, 0, maxGen),
+        tornDown: L.bool(`${name}.ghost.torn_down`),
+      };
+      const hrGen = f.hrGen.offset;
+      const cbGen = f.cbGen.offset;
+      const timer = new HrTimer(sys, `${name}.timer`, {
+        homeCpu: i,
+        otherCpu: p.vcpus + 1 + i,
+        placement: p.placement,
+        entry: 'callback.read_pending',
+        fireSrc: xsrc('__run_hrtimer', 'restart = fn(timer); /* xen_timer_callback, hard irq (HRTIMER_MODE_ABS_HARD) */', 'kernel/time/hrtimer.c'),
+        onFire: (s) => {
+          s[cbGen] = s[hrGen]!;
+        },
+      });
+      this.vcpus.push({ i, name, thread, timer, cb: timer.cb, st, mutex: vcpuMutex, vcpuInfo, ...f });
+    }
+    this.mmu = sys.task('mmu_notifier', p.vcpus);
+    this.mmuCount = L.int('mmu_notifier.invalidations', 0, p.invalidations);
+  }
+
+  /** kvm_get_running_vcpu() == vcpu for process `proc` in state s. */
+  runningVcpuIs(s: Uint8Array, proc: Proc, vc: Vcpu): boolean {
+    return vc.st.isRunningOn(s, proc.cpuOf(s));
+  }
+
+  /**
+   * The event channel port bit is set (test_and_set_bit in kvm_xen_set_evtchn_fast) on behalf of
+   * arm `gen`. Ghost bookkeeping: a newly raised event for an arm whose stop / re-arm has already
+   * returned is stale; raising the current arm's event discharges the obligation.
+   */
+  raise(s: Uint8Array, ctx: StepCtx, vc: Vcpu, gen: number, who: string): boolean {
+    const was = s[vc.portBit.offset] === 1;
+    if (!was && gen > 0 && gen <= s[vc.dead.offset]!) {
+      ctx.fail(PROP.stale, `${who} raises the timer event of arm #${gen} after the stop/re-arm that superseded it returned`);
+    }
+    if (gen === s[vc.gen.offset] && gen > s[vc.dead.offset]!) s[vc.raised.offset] = 1;
+    s[vc.portBit.offset] = 1;
+    return was;
+  }
+
+  /** Start a new arm (kvm_xen_start_timer is being called). */
+  newArm(s: Uint8Array, vc: Vcpu): void {
+    s[vc.gen.offset]!++;
+    s[vc.raised.offset] = 0;
+  }
+
+  /** Register a branch-reachability (cover) predicate under `id`. */
+  cover(id: string, description: string, src: SourceRef, pred: (s: Uint8Array) => boolean): void {
+    let c = this.covers.get(id);
+    if (!c) this.covers.set(id, (c = { description, preds: [], source: [] }));
+    c.preds.push(pred);
+    if (!c.source.some((x) => x.func === src.func && x.line === src.line)) c.source.push(src);
+  }
+
+  /** Cover: process `p` is at label `at` (created if needed). */
+  coverAt(id: string, description: string, src: SourceRef, p: Proc, at: string, extra?: (s: Uint8Array) => boolean): void {
+    const pcOff = p.pc.offset;
+    const l = p.label(at);
+    this.cover(id, description, src, extra ? (s) => s[pcOff] === l && extra(s) : (s) => s[pcOff] === l);
+  }
+
+  coverProperties(): Property[] {
+    return [...this.covers.entries()]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([id, c]) => ({
+        kind: 'sometimes' as const,
+        id: `cover.${id}`,
+        description: c.description,
+        source: c.source,
+        check: (s: Uint8Array) => {
+          for (const pr of c.preds) if (pr(s)) return true;
+          return false;
+        },
+      }));
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The Xen timer model: KVM's Xen timer delivery code paths (arch/x86/kvm/xen.c) as guarded atomic
+ * steps, in every variant of shared/reference/variants.md. Build with `buildXenTimer(params)` or
+ * through the registry as `xen-timer`.
+ */
+import type { Model, ModelFactory } from '../../src/engine/model.js';
+import type { Placement } from '../../src/kernel/index.js';
+import { Xen, type Params } from './context.js';
+import { contractProperties } from './contract.js';
+import { mmuNotifier } from './mmu_notifier.js';
+import { DEFAULT_VARIANT, VARIANTS, variantByName } from './variants.js';
+import { vcpuThread } from './vcpu_thread.js';
+import { timerCallbackProcess } from './xen_timer_callback.js';
+
+export { VARIANTS, DEFAULT_VARIANT } from './variants.js';
+
+export const DEFAULTS = { variant: DEFAULT_VARIANT, vcpus: 1, ops: 4, invalidations: 1, preemptRt: false, placement: 'both' as Placement };
+
+export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { variant: string }> = {}): Model {
+  const variantName = params.variant ?? DEFAULTS.variant;
+  const variant = variantByName(variantName);
+  if (!variant) throw new Error(`unknown variant ${variantName}`);
+  const p: Params = {
+    variant,
+    vcpus: params.vcpus ?? DEFAULTS.vcpus,
+    ops: params.ops ?? DEFAULTS.ops,
+    invalidations: params.invalidations ?? DEFAULTS.invalidations,
+    preemptRt: params.preemptRt ?? DEFAULTS.preemptRt,
+    placement: params.placement ?? DEFAULTS.placement,
+  };
+  const x = new Xen(p);
+  for (const vc of x.vcpus) {
+    vcpuThread(x, vc);
+    timerCallbackProcess(x, vc);
+  }
+  mmuNotifier(x);
+  const threads = x.vcpus.map((v) => v.thread);
+  const done = threads.map((t) => t.label('done'));
+  return x.sys.finish({
+    name: 'xen-timer',
+    init: (s) => {
+      for (const vc of x.vcpus) {
+        s[vc.virq.offset] = 1;
+        s[vc.vcpuInfo.validField.offset] = 1;
+      }
+      s[x.shinfo.validField.offset] = 1;
+    },
+    validEnd: (s) => x.sys.procs.every((q) => q.isIdle(s) || threads.some((t, i) => t === q && t.at(s, done[i]!))),
+    properties: [...contractProperties(x), ...x.coverProperties()],
+    info: { variant: variant.name, vcpus: p.vcpus, ops: p.ops, invalidations: p.invalidations, preemptRt: p.preemptRt, placement: p.placement },
+  });
+}
+
+export const xenTimerFactory: ModelFactory = {
+  name: 'xen-timer',
+  description: 'KVM Xen timer delivery (arch/x86/kvm/xen.c): callback, start/stop, inject, GET/SET_ATTR, destroy, MMU notifier',
+  params: [
+    { name: 'variant', description: 'timer code version', type: 'enum', default: DEFAULT_VARIANT, values: VARIANTS.map((v) => v.name) },
+    { name: 'vcpus', description: 'number of vCPUs (N)', type: 'int', default: DEFAULTS.vcpus, min: 1, max: 3 },
+    { name: 'ops', description: 'operations per vCPU script (K)', type: 'int', default: DEFAULTS.ops, min: 1, max: 12 },
+    { name: 'invalidations', description: 'MMU-notifier cache invalidations (M)', type: 'int', default: DEFAULTS.invalidations, min: 0, max: 6 },
+    { name: 'preemptRt', description: 'host kernel with PREEMPT_RT (spinlock_t / rwlock_t sleep)', type: 'bool', default: DEFAULTS.preemptRt },
+    { name: 'placement', description: 'where the hrtimer callback runs: other CPU, same CPU as the vCPU thread, or both', type: 'enum', default: DEFAULTS.placement, values: ['other', 'same', 'both'] },
+  ],
+  build: (p) => buildXenTimer(p as Partial<Params & { variant: string }>),
+};

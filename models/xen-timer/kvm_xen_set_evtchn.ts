@@ -1,0 +1,106 @@
+/**
+ * kvm_xen_set_evtchn_fast() (any context) and kvm_xen_set_evtchn() (task context, may sleep),
+ * xen-timer-code.md section 5, for the timer port of one vCPU. Inlined at each call site: the
+ * labels carry the call path (`<pre>set_evtchn_fast.read_lock`), the exit is the caller's.
+ *
+ * The guest never masks the timer port in this model, so the -ENOTCONN branch is not modelled.
+ */
+import type { Field } from '../../src/engine/schema.js';
+import type { Proc } from '../../src/kernel/index.js';
+import { RC, xsrc, type Vcpu, type Xen } from './context.js';
+
+const F = 'kvm_xen_set_evtchn_fast';
+
+/**
+ * kvm_xen_set_evtchn_fast(&e, kvm) executed by `p`. `rcField` receives the result; `genField`
+ * says which timer arm the event is for (ghost). `ret(s)` picks the label after the return.
+ */
+export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: Field, genField: Field, ret: (s: Uint8Array) => number): void {
+  const n = (k: string): string => `${pre}set_evtchn_fast.${k}`;
+  const sh = x.shinfo;
+  const vi = vc.vcpuInfo;
+  const rc = rcField.offset;
+  const gen = genField.offset;
+  const irqsave = { irqsave: true };
+  const L = {
+    check: p.label(n('check_shinfo')),
+    unlockOut: p.label(n('out_unlock')),
+    tas: p.label(n('test_and_set_bit')),
+    unlockShinfo: p.label(n('unlock_shinfo')),
+  };
+  sh.lock.readLock(p, n('read_lock'), n('check_shinfo'), xsrc(F, 'idx = srcu_read_lock(&kvm->srcu); read_lock_irqsave(&gpc->lock, flags); /* shinfo_cache */'), irqsave);
+  p.step({
+    at: n('check_shinfo'),
+    src: xsrc(F, 'if (!kvm_gpc_check(gpc, PAGE_SIZE)) goto out_rcu; /* rc = -EWOULDBLOCK */'),
+    run: (s) => {
+      if (!sh.valid(s)) {
+        s[rc] = RC.EWOULDBLOCK;
+        return L.unlockOut;
+      }
+      return L.tas;
+    },
+  });
+  p.step({
+    at: n('test_and_set_bit'),
+    src: xsrc(F, 'if (test_and_set_bit(xe->port, (unsigned long *)shinfo->evtchn_pending)) rc = 0; else ... rc = 1;'),
+    run: (s, ctx) => {
+      const was = x.raise(s, ctx, vc, s[gen]!, `${p.name} (${pre}set_evtchn_fast)`);
+      if (was) {
+        s[rc] = RC.ALREADY;
+        return L.unlockOut;
+      }
+      s[rc] = RC.DELIVERED;
+      return L.unlockShinfo;
+    },
+  });
+  sh.lock.readUnlock(p, n('unlock_shinfo'), n('lock_vcpu_info'), xsrc(F, 'read_unlock_irqrestore(&gpc->lock, flags); gpc = &vcpu->arch.xen.vcpu_info_cache;'), irqsave);
+  vi.lock.readLock(p, n('lock_vcpu_info'), n('check_vcpu_info'), xsrc(F, 'read_lock_irqsave(&gpc->lock, flags); /* vcpu_info_cache */'), irqsave);
+  p.step({
+    at: n('check_vcpu_info'),
+    next: n('out_unlock'),
+    src: xsrc(F, 'if (!kvm_gpc_check(gpc, sizeof(struct vcpu_info))) { test_and_set_bit(port_word_bit, &evtchn_pending_sel); } else { /* set in vcpu_info */ } kick_vcpu = true;'),
+    // Both branches only change upcall bookkeeping the timer contract does not read; the
+    // kick itself happens after the unlock.
+  });
+  x.coverAt('set_evtchn_fast.vcpu_info_invalid', 'kvm_xen_set_evtchn_fast finds the vcpu_info cache invalid and sets evtchn_pending_sel in-kernel', xsrc(F, 'if (!kvm_gpc_check(gpc, sizeof(struct vcpu_info)))'), p, n('check_vcpu_info'), (s) => !vi.valid(s));
+  // out_rcu: the read lock held is the shinfo one (rc != 1) or the vcpu_info one (rc == 1)
+  const shR = sh.lock.readers.offset;
+  const viR = vi.lock.readers.offset;
+  const bit = 1 << p.index;
+  p.step({
+    at: n('out_unlock'),
+    src: xsrc(F, 'out_rcu: read_unlock_irqrestore(&gpc->lock, flags); srcu_read_unlock(&kvm->srcu, idx); if (kick_vcpu) { kvm_make_request(KVM_REQ_UNBLOCK, vcpu); kvm_vcpu_kick(vcpu); }'),
+    run: (s, ctx) => {
+      const off = s[rc] === RC.DELIVERED ? viR : shR;
+      if ((s[off]! & bit) === 0) ctx.fail('kernel.bad-unlock', `${p.name} read-unlocks a gpc lock it does not hold`);
+      s[off] = s[off]! & ~bit;
+      if (!x.sys.preemptRt && p.irqoff && s[p.irqoff.offset]! > 0) s[p.irqoff.offset]!--;
+      if (s[rc] === RC.DELIVERED) vc.st.kick(s);
+      return ret(s);
+    },
+  });
+  x.coverAt('set_evtchn_fast.ewouldblock', 'kvm_xen_set_evtchn_fast finds the shared_info cache invalid (-EWOULDBLOCK)', xsrc(F, 'if (!kvm_gpc_check(gpc, PAGE_SIZE)) goto out_rcu;'), p, n('out_unlock'), (s) => s[rc] === RC.EWOULDBLOCK);
+  x.coverAt('set_evtchn_fast.already_pending', 'kvm_xen_set_evtchn_fast finds the port already pending (rc = 0)', xsrc(F, 'if (test_and_set_bit(xe->port, ...)) rc = 0;'), p, n('out_unlock'), (s) => s[rc] === RC.ALREADY);
+}
+
+/**
+ * kvm_xen_set_evtchn(&e, kvm): the fast path, then under xen_lock retry + kvm_gpc_refresh until
+ * it stops failing with -EWOULDBLOCK. Executed by the vCPU thread (task context).
+ */
+export function setEvtchn(x: Xen, vc: Vcpu, pre: string, exit: string): void {
+  const p = vc.thread;
+  const F2 = 'kvm_xen_set_evtchn';
+  const n = (k: string): string => `${pre}set_evtchn.${k}`;
+  const rc = vc.rc.offset;
+  const exitL = p.label(exit);
+  const lockL = p.label(n('mutex_lock'));
+  const unlockL = p.label(n('mutex_unlock'));
+  const refreshL = p.label(n('refresh'));
+  setEvtchnFast(x, vc, p, `${pre}set_evtchn>`, vc.rc, vc.thGen, (s) => (s[rc] !== RC.EWOULDBLOCK ? exitL : lockL));
+  x.xenLock.lock(p, n('mutex_lock'), `${pre}set_evtchn>retry>set_evtchn_fast.read_lock`, xsrc(F2, 'mutex_lock(&kvm->arch.xen.xen_lock);'));
+  setEvtchnFast(x, vc, p, `${pre}set_evtchn>retry>`, vc.rc, vc.thGen, (s) => (s[rc] !== RC.EWOULDBLOCK ? unlockL : refreshL));
+  x.shinfo.refresh(p, n('refresh'), `${pre}set_evtchn>retry>set_evtchn_fast.read_lock`, xsrc(F2, 'rc = kvm_gpc_refresh(gpc, PAGE_SIZE); } while (!rc);'));
+  x.xenLock.unlock(p, n('mutex_unlock'), exit, xsrc(F2, 'mutex_unlock(&kvm->arch.xen.xen_lock);'));
+  x.coverAt('set_evtchn.slow_path', 'kvm_xen_set_evtchn falls back to the slow path (takes xen_lock)', xsrc(F2, 'mutex_lock(&kvm->arch.xen.xen_lock);'), p, n('mutex_lock'));
+  x.coverAt('set_evtchn.refresh', 'kvm_xen_set_evtchn re-validates the shared_info cache (kvm_gpc_refresh)', xsrc(F2, 'rc = kvm_gpc_refresh(gpc, PAGE_SIZE);'), p, n('refresh'));
+}

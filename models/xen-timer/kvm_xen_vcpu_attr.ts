@@ -1,0 +1,89 @@
+/**
+ * KVM_XEN_VCPU_GET_ATTR / SET_ATTR for KVM_XEN_VCPU_ATTR_TYPE_TIMER, from the VMM thread with
+ * the vCPU loaded (vcpu->mutex held by kvm_vcpu_ioctl) and kvm->arch.xen.xen_lock held around
+ * the whole attribute switch.
+ */
+import { PROP, xsrc, type Vcpu, type Xen } from './context.js';
+import { injectEntry, injectTimerIrqs } from './kvm_xen_inject_timer_irqs.js';
+import { startTimer, startTimerEntry } from './kvm_xen_start_timer.js';
+import { stopTimer, stopTimerEntry } from './kvm_xen_stop_timer.js';
+
+const G = 'kvm_xen_vcpu_get_attr';
+const S = 'kvm_xen_vcpu_set_attr';
+
+/** GET_ATTR(TIMER) body: from `get_attr.xen_lock` to `exit` (xen_lock released). */
+export function getAttr(x: Xen, vc: Vcpu, exit: string): void {
+  const p = vc.thread;
+  const v = x.v;
+  const n = (k: string): string => `get_attr.${k}`;
+  const exp = vc.expires.offset;
+  const gp = vc.getPending.offset;
+  const first = v.getAttr === 'read' ? n('read') : n('check_expires');
+  x.xenLock.lock(p, n('xen_lock'), first, xsrc(G, 'mutex_lock(&vcpu->kvm->arch.xen.xen_lock);'));
+  const unlock = n('xen_unlock');
+  const readL = p.label(n('read'));
+  if (v.getAttr !== 'read') {
+    const cancel = v.getAttr === 'v2-no-cancel' ? injectEntry(x, `${n('')}`) : n('hrtimer_cancel');
+    const cancelL = p.label(cancel);
+    p.step({
+      at: n('check_expires'),
+      src: xsrc(G, 'if (vcpu->arch.xen.timer_expires) {'),
+      run: (s) => (s[exp] ? cancelL : readL),
+    });
+    if (v.getAttr !== 'v2-no-cancel') {
+      vc.timer.cancel(p, n('hrtimer_cancel'), injectEntry(x, 'get_attr>'), xsrc(G, v.getAttr === 'v2' ? 'pending = hrtimer_cancel(&vcpu->arch.xen.timer);' : 'hrtimer_cancel(&vcpu->arch.xen.timer);'), (s, ret) => {
+        s[gp] = ret;
+      });
+      injectTimerIrqs(x, vc, 'get_attr>', n('read'));
+    } else {
+      injectTimerIrqs(x, vc, n(''), n('read'));
+    }
+    x.coverAt('get_attr.timer_set', 'GET_ATTR(TIMER) finds timer_expires set and flushes the timer', xsrc(G, 'if (vcpu->arch.xen.timer_expires) {'), p, cancel);
+  }
+  const restartL = p.label(n('restart'));
+  const unlockL = p.label(unlock);
+  p.step({
+    at: n('read'),
+    src: xsrc(G, 'data->u.timer.expires_ns = vcpu->arch.xen.timer_expires;'),
+    run: (s, ctx) => {
+      // the snapshot feeds migration: it must not say "no timer" while an event is still owed
+      if (!s[exp] && s[vc.gen.offset]! > s[vc.dead.offset]! && !s[vc.raised.offset]) {
+        ctx.fail(PROP.snapshot, `GET_ATTR(TIMER) snapshot has expires_ns = 0 while arm #${s[vc.gen.offset]} is owed and not raised`);
+      }
+      if (v.getAttr === 'v2') return s[gp] ? restartL : unlockL;
+      if (v.getAttr === 'v3') return s[exp] ? restartL : unlockL;
+      return unlockL;
+    },
+  });
+  if (v.getAttr === 'v2' || v.getAttr === 'v3') {
+    vc.timer.start(p, n('restart'), unlock, xsrc(G, v.getAttr === 'v2' ? 'if (pending) hrtimer_start_expires(&vcpu->arch.xen.timer, HRTIMER_MODE_ABS_HARD);' : 'if (vcpu->arch.xen.timer_expires) hrtimer_start_expires(&vcpu->arch.xen.timer, HRTIMER_MODE_ABS_HARD);'), (s) => {
+      s[gp] = 0;
+    });
+    x.coverAt('get_attr.restart', 'GET_ATTR(TIMER) restarts the cancelled timer', xsrc(G, 'hrtimer_start_expires(&vcpu->arch.xen.timer, HRTIMER_MODE_ABS_HARD);'), p, n('restart'));
+  }
+  x.xenLock.unlock(p, unlock, exit, xsrc(G, 'mutex_unlock(&vcpu->kvm->arch.xen.xen_lock);'));
+}
+
+/** SET_ATTR(TIMER) body: from `set_attr.xen_lock` to `exit`. Data chosen at the ioctl entry. */
+export function setAttr(x: Xen, vc: Vcpu, exit: string): void {
+  const p = vc.thread;
+  const n = (k: string): string => `set_attr.${k}`;
+  x.xenLock.lock(p, n('xen_lock'), stopTimerEntry(x, 'set_attr>'), xsrc(S, 'mutex_lock(&vcpu->kvm->arch.xen.xen_lock);'));
+  stopTimer(x, vc, 'set_attr>', n('set_virq'));
+  const startL = p.label(startTimerEntry(x, 'set_attr>'));
+  const unlockL = p.label(n('xen_unlock'));
+  p.step({
+    at: n('set_virq'),
+    src: xsrc(S, 'vcpu->arch.xen.timer_virq = data->u.timer.port; if (data->u.timer.port && data->u.timer.expires_ns) kvm_xen_start_timer(...);'),
+    run: (s) => {
+      s[vc.virq.offset] = s[vc.saPort.offset]!;
+      if (s[vc.saPort.offset] && s[vc.saExp.offset]) {
+        x.newArm(s, vc);
+        return startL;
+      }
+      return unlockL;
+    },
+  });
+  startTimer(x, vc, 'set_attr>', n('xen_unlock'));
+  x.xenLock.unlock(p, n('xen_unlock'), exit, xsrc(S, 'mutex_unlock(&vcpu->kvm->arch.xen.xen_lock);'));
+}

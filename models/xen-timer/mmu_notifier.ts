@@ -1,0 +1,21 @@
+/** The MMU notifier: invalidates the shared_info cache or a vcpu_info cache at any time, at most M times. */
+import type { Xen } from './context.js';
+
+export function mmuNotifier(x: Xen): void {
+  const p = x.mmu;
+  const cnt = x.mmuCount.offset;
+  const max = x.p.invalidations;
+  const caches = [x.shinfo, ...x.vcpus.map((v) => v.vcpuInfo)];
+  for (const gpc of caches) {
+    const at = `invalidate ${gpc.name}`;
+    p.step({
+      at: 'idle',
+      id: `${p.name}:${at}`,
+      next: `${at}.lock`,
+      src: { file: 'virt/kvm/kvm_main.c', func: 'kvm_mmu_notifier_invalidate_range_start', line: `gfn_to_pfn_cache_invalidate_start(kvm, range->start, range->end); /* ${gpc.name} */` },
+      guard: (s) => s[cnt]! < max && gpc.valid(s),
+      run: (s) => void s[cnt]!++,
+    });
+    gpc.invalidate(p, `${at}.lock`, `${at}.unlock`, 'idle');
+  }
+}

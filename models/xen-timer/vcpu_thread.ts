@@ -1,0 +1,143 @@
+/**
+ * The vCPU thread: a nondeterministic script of at most K operations (hypercalls arming with
+ * delta > 0 or <= 0 and stopping, KVM_RUN loop iterations, the guest acknowledging the event,
+ * GET_ATTR and SET_ATTR from the VMM), optionally ended by teardown. Once the K operations are
+ * spent, the vCPU is halted in KVM_RUN and runs one more loop iteration each time it is kicked
+ * (KVM_REQ_UNBLOCK), so a deferred event is still delivered.
+ */
+import type { StepCtx } from '../../src/engine/model.js';
+import { xsrc, type Vcpu, type Xen } from './context.js';
+import { destroyVcpu } from './kvm_xen_destroy_vcpu.js';
+import { injectEntry, injectTimerIrqs } from './kvm_xen_inject_timer_irqs.js';
+import { startTimer, startTimerEntry } from './kvm_xen_start_timer.js';
+import { stopTimer, stopTimerEntry } from './kvm_xen_stop_timer.js';
+import { getAttr, setAttr } from './kvm_xen_vcpu_attr.js';
+
+const KVM_C = 'arch/x86/kvm/x86.c';
+
+export function vcpuThread(x: Xen, vc: Vcpu): void {
+  const p = vc.thread;
+  const K = x.p.ops;
+  const o = {
+    ops: vc.ops.offset,
+    virq: vc.virq.offset,
+    delta: vc.delta.offset,
+    loaded: vc.st.loaded.offset,
+    req: vc.st.reqUnblock.offset,
+    port: vc.portBit.offset,
+    gen: vc.gen.offset,
+    dead: vc.dead.offset,
+    saPort: vc.saPort.offset,
+    saExp: vc.saExp.offset,
+  };
+  const m = vc.mutex;
+  const spend = (s: Uint8Array): void => {
+    s[o.ops]!++;
+    s[o.loaded] = 1;
+  };
+  const canSpend = (s: Uint8Array): boolean => s[o.ops]! < K;
+  const enter = (id: string, next: string, line: string, guard: (s: Uint8Array) => boolean, run: (s: Uint8Array, ctx: StepCtx) => void): void => {
+    m.lock(p, 'idle', next, xsrc('kvm_vcpu_ioctl', `mutex_lock(&vcpu->mutex); vcpu_load(vcpu); /* ${line} */`, 'virt/kvm/kvm_main.c'), {
+      id: `${p.name}:${id}`,
+      guard,
+      run: (s, ctx) => {
+        spend(s);
+        run(s, ctx);
+      },
+    });
+  };
+  const leave = (at: string, run?: (s: Uint8Array) => void): void => {
+    m.unlock(p, at, 'idle', xsrc('kvm_vcpu_ioctl', 'vcpu_put(vcpu); mutex_unlock(&vcpu->mutex);', 'virt/kvm/kvm_main.c'), {
+      run: (s) => {
+        s[o.loaded] = 0;
+        run?.(s);
+      },
+    });
+  };
+
+  // guest hypercalls: set_timer_op(timeout) / VCPUOP_{set,stop}_singleshot_timer, inside KVM_RUN
+  const arm = (delta: 0 | 1) => (s: Uint8Array): void => {
+    s[o.delta] = delta;
+    x.newArm(s, vc);
+  };
+  const hcallOk = (s: Uint8Array): boolean => canSpend(s) && s[o.virq] === 1;
+  enter('hcall.set_timer_op(future)', startTimerEntry(x, 'hcall>'), 'guest HYPERVISOR_set_timer_op(timeout), delta_ns > 0', hcallOk, arm(0));
+  enter('hcall.set_timer_op(expired)', startTimerEntry(x, 'hcall>'), 'guest HYPERVISOR_set_timer_op(timeout), delta_ns <= 0', hcallOk, arm(1));
+  startTimer(x, vc, 'hcall>', 'hcall_arm.return');
+  // the re-arm has returned to the guest: every earlier arm is superseded
+  leave('hcall_arm.return', (s) => void (s[o.dead] = s[o.gen]! - 1));
+  enter('hcall.set_timer_op(0)', stopTimerEntry(x, 'hcall>'), 'guest HYPERVISOR_set_timer_op(0): stop', hcallOk, () => {});
+  stopTimer(x, vc, 'hcall>', 'hcall_stop.return');
+  leave('hcall_stop.return', (s) => void (s[o.dead] = s[o.gen]!));
+
+  // KVM_RUN loop iteration; once the script is spent, only when kicked
+  enter(
+    'KVM_RUN',
+    'run.has_pending_timer',
+    'KVM_RUN: vcpu_run() loop iteration',
+    (s) => canSpend(s) || s[o.req] === 1,
+    (s) => {
+      if (s[o.ops]! > K) s[o.ops] = K; // the drain iteration is not an operation of the script
+      s[o.req] = 0; // kvm_check_request(KVM_REQ_UNBLOCK, vcpu)
+    },
+  );
+  const injL = p.label(injectEntry(x, 'run>'));
+  const runRetL = p.label('run.return');
+  p.step({
+    at: 'run.has_pending_timer',
+    src: xsrc('vcpu_enter_guest', 'if (kvm_xen_has_pending_timer(vcpu)) kvm_xen_inject_timer_irqs(vcpu); /* atomic_read(&vcpu->arch.xen.timer_pending) */', KVM_C),
+    run: (s) => (s[vc.pending.offset]! > 0 ? injL : runRetL),
+  });
+  injectTimerIrqs(x, vc, 'run>', 'run.return');
+  leave('run.return');
+
+  // the guest consumes the timer event
+  p.step({
+    at: 'idle',
+    id: `${p.name}:guest.ack_event`,
+    next: 'idle',
+    src: xsrc('guest', 'sync_clear_bit(port, shared_info->evtchn_pending); /* guest handles the timer VIRQ */', 'guest'),
+    guard: (s) => canSpend(s) && s[o.port] === 1,
+    run: (s) => {
+      s[o.ops]!++;
+      s[o.port] = 0;
+    },
+  });
+
+  // VMM: GET_ATTR(TIMER) (migration save)
+  enter('ioctl.GET_ATTR(TIMER)', 'get_attr.xen_lock', 'KVM_XEN_VCPU_GET_ATTR(TIMER)', canSpend, () => {});
+  getAttr(x, vc, 'get_attr.return');
+  leave('get_attr.return');
+
+  // VMM: SET_ATTR(TIMER) (restore, or arbitrary port / expiry)
+  const setAttrData: [string, number, number, number][] = [
+    ['port=0', 0, 0, 0],
+    ['port, expires=0', 1, 0, 0],
+    ['port, expires in the future', 1, 1, 0],
+    ['port, expires in the past', 1, 1, 1],
+  ];
+  for (const [label, port, exp, delta] of setAttrData) {
+    enter(`ioctl.SET_ATTR(TIMER ${label})`, 'set_attr.xen_lock', `KVM_XEN_VCPU_SET_ATTR(TIMER) ${label}`, canSpend, (s) => {
+      s[o.saPort] = port;
+      s[o.saExp] = exp;
+      s[o.delta] = delta;
+    });
+  }
+  setAttr(x, vc, 'set_attr.return');
+  leave('set_attr.return', (s) => {
+    const started = s[o.saPort] && s[o.saExp];
+    s[o.dead] = started ? s[o.gen]! - 1 : s[o.gen]!;
+    s[o.saPort] = 0;
+    s[o.saExp] = 0;
+    s[o.delta] = 0;
+  });
+
+  // teardown (VM destruction, vCPU not loaded)
+  p.step({
+    at: 'idle',
+    id: `${p.name}:teardown`,
+    next: 'destroy.check_enabled',
+    src: xsrc('kvm_arch_vcpu_destroy', 'kvm_xen_destroy_vcpu(vcpu);', KVM_C),
+  });
+  destroyVcpu(x, vc);
+}

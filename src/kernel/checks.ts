@@ -1,0 +1,211 @@
+/**
+ * Lockdep-style checks, on by default, each its own property id:
+ * - `kernel.sleep-in-atomic`: a step that may block (mutex, sleeping lock on PREEMPT_RT,
+ *   hrtimer_cancel, a sleeping call) is reached in hard-irq context, with interrupts disabled, or
+ *   holding a spinning lock — whether or not it would block in that interleaving.
+ * - `kernel.recursive-lock`: a process waits for a lock it already holds (blocks forever).
+ * - `kernel.lock-order`: a cycle in the lock-class order graph built over the whole exploration
+ *   (A taken while holding B somewhere, B while holding A elsewhere), even if no interleaving
+ *   closes the deadlock. hrtimer_cancel counts as taking the timer (its callback "holds" it).
+ * - `kernel.irq-unsafe-lock`: a lock class taken in hard-irq context and also held for writing
+ *   with interrupts enabled in task context (the interrupt can spin on it forever on that CPU).
+ * - `kernel.bad-unlock`: unlock of a lock the process does not hold (raised by the unlock step).
+ * - `kernel.hrtimer-cancel-self`: hrtimer_cancel of a timer from its own callback.
+ * Deadlock itself is the engine's check; `System.describeBlocked` prints the lock chain.
+ */
+import type { Property, SourceRef } from '../engine/model.js';
+import type { Lock } from './locks.js';
+import type { Proc, System } from './system.js';
+
+export const KERNEL_PROPERTIES = {
+  sleepInAtomic: 'kernel.sleep-in-atomic',
+  recursiveLock: 'kernel.recursive-lock',
+  lockOrder: 'kernel.lock-order',
+  irqUnsafe: 'kernel.irq-unsafe-lock',
+  badUnlock: 'kernel.bad-unlock',
+  cancelSelf: 'kernel.hrtimer-cancel-self',
+} as const;
+
+interface Held {
+  cls: string;
+  held: (s: Uint8Array, p: Proc) => boolean;
+  spinning: (s: Uint8Array, p: Proc) => boolean;
+  /** True if holding it for writing / exclusively. */
+  exclusive: (s: Uint8Array, p: Proc) => boolean;
+}
+
+export class KernelChecks {
+  private readonly held: Held[] = [];
+  private readonly recursivePoints: { proc: Proc; pc: number; self: (s: Uint8Array) => boolean; lock: string; src?: SourceRef }[] = [];
+  private readonly cancelSelf: { proc: Proc; pc: number; timer: string }[] = [];
+
+  constructor(private readonly sys: System) {}
+
+  registerLock(l: Lock): void {
+    this.held.push({
+      cls: l.cls,
+      held: (s, p) => l.held(s, p),
+      spinning: (s, p) => l.spinningHeld(s, p),
+      exclusive: (s, p) => {
+        const w = (l as { writer?: { offset: number } }).writer;
+        if (w) return s[w.offset] === p.ownerId;
+        return l.held(s, p);
+      },
+    });
+  }
+
+  registerPseudoLock(cls: string, held: (s: Uint8Array, p: Proc) => boolean): void {
+    this.held.push({ cls, held, spinning: () => false, exclusive: held });
+  }
+
+  lockPoint(p: Proc, at: string, l: Lock, self: (s: Uint8Array) => boolean): void {
+    this.recursivePoints.push({ proc: p, pc: p.label(at), self, lock: l.name });
+  }
+
+  cancelSelfPoint(p: Proc, at: string, timer: string): void {
+    this.cancelSelf.push({ proc: p, pc: p.label(at), timer });
+  }
+
+  /** Classes held by p in s. */
+  heldBy(s: Uint8Array, p: Proc): string[] {
+    const out: string[] = [];
+    for (const h of this.held) if (h.held(s, p)) out.push(h.cls);
+    return out;
+  }
+
+  /** Atomic context: hard irq, interrupts disabled by the task, or a spinning lock held. */
+  atomic(s: Uint8Array, p: Proc): string | null {
+    if (p.context === 'hardirq') return 'hard-interrupt context';
+    if (p.irqoff && s[p.irqoff.offset]! > 0) return 'interrupts disabled';
+    for (const h of this.held) if (h.spinning(s, p)) return `spinning lock ${h.cls} held (preemption disabled)`;
+    return null;
+  }
+
+  properties(): Property[] {
+    const sys = this.sys;
+    const meta = sys.meta;
+    // per process: pc -> may-block description
+    const blockAt = new Map<Proc, Map<number, string>>();
+    meta.forEach((m, i) => {
+      if (!m.mayBlock) return;
+      let mp = blockAt.get(m.proc);
+      if (!mp) blockAt.set(m.proc, (mp = new Map()));
+      mp.set(m.at, `${sys.steps[i]!.id} (${m.mayBlock}: \`${sys.steps[i]!.source.line}\`)`);
+    });
+    const blockList = [...blockAt.entries()];
+    const recursive = this.recursivePoints;
+    const cancelSelf = this.cancelSelf;
+
+    // lock-order graph over lock classes, accumulated across the exploration
+    const edges = new Map<string, Map<string, string>>(); // from -> to -> step id that first added it
+    const acquiresOf = meta.map((m) => m.acquires);
+    const procOf = meta.map((m) => m.proc);
+    const usedInIrq = new Map<string, string>();
+    const writeIrqOn = new Map<string, string>();
+    const findPath = (from: string, to: string): string[] | null => {
+      const prev = new Map<string, string>();
+      const queue = [from];
+      const seen = new Set([from]);
+      while (queue.length) {
+        const c = queue.shift()!;
+        if (c === to) {
+          const path = [to];
+          let x = to;
+          while (x !== from) path.push((x = prev.get(x)!));
+          return path.reverse();
+        }
+        for (const n of edges.get(c)?.keys() ?? []) {
+          if (!seen.has(n)) {
+            seen.add(n);
+            prev.set(n, c);
+            queue.push(n);
+          }
+        }
+      }
+      return null;
+    };
+
+    const props: Property[] = [
+      {
+        kind: 'always',
+        id: KERNEL_PROPERTIES.sleepInAtomic,
+        description: 'no step that may sleep (mutex, sleeping lock on PREEMPT_RT, hrtimer_cancel, gpc refresh) is reached in hard-irq, irqs-off or preempt-off context',
+        check: (s) => {
+          for (const [p, mp] of blockList) {
+            if (mp.has(s[p.pc.offset]!) && this.atomic(s, p)) return false;
+          }
+          return true;
+        },
+      },
+      {
+        kind: 'always',
+        id: KERNEL_PROPERTIES.recursiveLock,
+        description: 'no process waits for a lock it already holds (possible recursive locking: blocks forever)',
+        check: (s) => {
+          for (const r of recursive) if (s[r.proc.pc.offset] === r.pc && r.self(s)) return false;
+          return true;
+        },
+      },
+      {
+        kind: 'always',
+        id: KERNEL_PROPERTIES.cancelSelf,
+        description: 'hrtimer_cancel is never called from the timer\'s own callback (it would wait for itself)',
+        check: (s) => {
+          for (const c of cancelSelf) if (s[c.proc.pc.offset] === c.pc) return false;
+          return true;
+        },
+      },
+      {
+        kind: 'transition',
+        id: KERNEL_PROPERTIES.lockOrder,
+        description: 'the lock-class order graph over all explored steps has no cycle (no ABBA inversion)',
+        check: (before, step) => {
+          const acq = acquiresOf[step]!;
+          if (acq.length === 0) return true;
+          const p = procOf[step]!;
+          const held = this.heldBy(before, p);
+          for (const b of acq) {
+            for (const a of held) {
+              if (a === b) continue;
+              let out = edges.get(a);
+              if (!out) edges.set(a, (out = new Map()));
+              if (out.has(b)) continue;
+              out.set(b, sys.steps[step]!.id);
+              const back = findPath(b, a);
+              if (back) {
+                const where = back.slice(0, -1).map((x, i) => `${x} -> ${back[i + 1]} at ${edges.get(x)!.get(back[i + 1]!)}`);
+                return `lock order inversion: ${a} -> ${b} at ${sys.steps[step]!.id}, but ${where.join(', ')}`;
+              }
+            }
+          }
+          return true;
+        },
+      },
+      {
+        kind: 'transition',
+        id: KERNEL_PROPERTIES.irqUnsafe,
+        description: 'no lock class is taken in hard-irq context and also held for writing with interrupts enabled in task context',
+        check: (before, step, after) => {
+          const acq = acquiresOf[step]!;
+          if (acq.length === 0 || sys.preemptRt) return true;
+          const p = procOf[step]!;
+          for (const c of acq) {
+            if (c.startsWith('hrtimer ')) continue;
+            if (p.context === 'hardirq') {
+              if (!usedInIrq.has(c)) usedInIrq.set(c, sys.steps[step]!.id);
+            } else {
+              const h = this.held.find((x) => x.cls === c && x.exclusive(after, p));
+              if (h && !(p.irqoff && after[p.irqoff.offset]! > 0) && !writeIrqOn.has(c)) writeIrqOn.set(c, sys.steps[step]!.id);
+            }
+            if (usedInIrq.has(c) && writeIrqOn.has(c)) {
+              return `inconsistent lock state: ${c} taken in hard irq at ${usedInIrq.get(c)} and held for writing with irqs enabled at ${writeIrqOn.get(c)}`;
+            }
+          }
+          return true;
+        },
+      },
+      { kind: 'assert', id: KERNEL_PROPERTIES.badUnlock, description: 'a lock is released only by a process that holds it' },
+    ];
+    return props;
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * Linux locks as step builders: struct mutex, spinlock_t, raw_spinlock_t, rwlock_t.
+ *
+ * Rules encoded (kernel-semantics.md):
+ * - mutex: sleeping lock with an owner; taking it again in the owner blocks forever (reported as
+ *   `kernel.recursive-lock`); mutex_lock may sleep, so it is a bug in hard-irq / irqs-off /
+ *   preempt-off context even when uncontended (`kernel.sleep-in-atomic`).
+ * - spinlock_t and rwlock_t spin (preemption off while held) on a normal kernel and become
+ *   sleeping locks on PREEMPT_RT, where `_irqsave`/`_irq` no longer disable interrupts.
+ * - raw_spinlock_t spins on both.
+ * - rwlock: readers share, a writer excludes everyone; read_trylock never blocks and fails while a
+ *   writer holds the lock.
+ * - unlocking a lock one does not hold is `kernel.bad-unlock`.
+ *
+ * Example:
+ *   const l = sys.rwlock('gpc->lock', 'gpc->lock');
+ *   l.readLock(p, 'f.lock', 'f.body', src('f.c', 'f', 'read_lock_irqsave(&gpc->lock, flags);'), { irqsave: true });
+ */
+import type { Field } from '../engine/schema.js';
+import type { SourceRef, StepCtx } from '../engine/model.js';
+import type { Proc, System } from './system.js';
+
+export interface IrqOpt {
+  /** `_irqsave` / `_irq`: disables interrupts on the CPU while held (not on PREEMPT_RT). */
+  irqsave?: boolean;
+}
+
+/** Extra behaviour merged into a lock/unlock step (e.g. the ioctl entry that takes vcpu->mutex). */
+export interface StepExtra extends IrqOpt {
+  id?: string;
+  guard?: (s: Uint8Array) => boolean;
+  run?: (s: Uint8Array, ctx: StepCtx) => number | void;
+}
+
+export abstract class Lock {
+  constructor(
+    readonly sys: System,
+    readonly name: string,
+    /** Lock class (lockdep key): instances initialised at the same place share it. */
+    readonly cls: string,
+  ) {}
+  abstract held(s: Uint8Array, p: Proc): boolean;
+  /** Held in a way that disables preemption (a spinning lock on this kernel). */
+  abstract spinningHeld(s: Uint8Array, p: Proc): boolean;
+  abstract holders(s: Uint8Array): string;
+
+  protected irqDisable(p: Proc, s: Uint8Array, opt?: IrqOpt): void {
+    if (opt?.irqsave && !this.sys.preemptRt && p.irqoff) s[p.irqoff.offset]!++;
+  }
+  protected irqRestore(p: Proc, s: Uint8Array, opt?: IrqOpt): void {
+    if (opt?.irqsave && !this.sys.preemptRt && p.irqoff && s[p.irqoff.offset]! > 0) s[p.irqoff.offset]!--;
+  }
+  protected ownerName(v: number): string {
+    return v === 0 ? 'nobody' : (this.sys.procs[v - 1]?.name ?? `#${v}`);
+  }
+}
+
+/** Owner-tracked exclusive lock: mutex, spinlock_t, raw_spinlock_t. */
+export class ExclusiveLock extends Lock {
+  readonly owner: Field;
+  constructor(
+    sys: System,
+    name: string,
+    cls: string,
+    readonly kind: 'mutex' | 'spinlock' | 'raw_spinlock',
+  ) {
+    super(sys, name, cls);
+    this.owner = sys.layout.int(`${name}.owner`, 0, 15);
+    sys.checks.registerLock(this);
+  }
+
+  get sleeping(): boolean {
+    return this.kind === 'mutex' || (this.kind === 'spinlock' && this.sys.preemptRt);
+  }
+
+  held(s: Uint8Array, p: Proc): boolean {
+    return s[this.owner.offset] === p.ownerId;
+  }
+  spinningHeld(s: Uint8Array, p: Proc): boolean {
+    return !this.sleeping && this.held(s, p);
+  }
+  holders(s: Uint8Array): string {
+    return this.ownerName(s[this.owner.offset]!);
+  }
+
+  lock(p: Proc, at: string, next: string, src: SourceRef, opt?: StepExtra): void {
+    const o = this.owner.offset;
+    const me = p.ownerId;
+    const g = opt?.guard;
+    const r = opt?.run;
+    p.step({
+      at,
+      next,
+      src,
+      id: opt?.id,
+      guard: g ? (s) => s[o] === 0 && g(s) : (s) => s[o] === 0,
+      run: (s, ctx) => {
+        s[o] = me;
+        this.irqDisable(p, s, opt);
+        return r?.(s, ctx);
+      },
+      mayBlock: this.sleeping ? (this.kind === 'mutex' ? 'mutex' : 'sleeping-lock') : undefined,
+      waitsFor: (s) => `${this.name} held by ${this.holders(s)}`,
+      acquires: [this.cls],
+    });
+    this.sys.checks.lockPoint(p, at, this, (s) => s[o] === me);
+  }
+
+  /** trylock: never blocks; continues at `ok` when taken, `fail` when held by someone. */
+  trylock(p: Proc, at: string, ok: string, fail: string, src: SourceRef, opt?: IrqOpt): void {
+    const o = this.owner.offset;
+    const me = p.ownerId;
+    const okL = p.label(ok);
+    const failL = p.label(fail);
+    p.step({
+      at,
+      src,
+      run: (s) => {
+        if (s[o] !== 0) return failL;
+        s[o] = me;
+        this.irqDisable(p, s, opt);
+        return okL;
+      },
+      acquires: [this.cls],
+    });
+  }
+
+  unlock(p: Proc, at: string, next: string, src: SourceRef, opt?: StepExtra): void {
+    const o = this.owner.offset;
+    const me = p.ownerId;
+    const r = opt?.run;
+    p.step({
+      at,
+      next,
+      src,
+      id: opt?.id,
+      guard: opt?.guard,
+      run: (s, ctx) => {
+        if (s[o] !== me) ctx.fail('kernel.bad-unlock', `${p.name} unlocks ${this.name} held by ${this.holders(s)}`);
+        s[o] = 0;
+        this.irqRestore(p, s, opt);
+        return r?.(s, ctx);
+      },
+    });
+  }
+}
+
+/** rwlock_t: a writer owner and a bitmask of reading processes. */
+export class RwLock extends Lock {
+  readonly writer: Field;
+  readonly readers: Field;
+  constructor(sys: System, name: string, cls: string) {
+    super(sys, name, cls);
+    this.writer = sys.layout.int(`${name}.writer`, 0, 15);
+    this.readers = sys.layout.int(`${name}.readers`, 0, 255);
+    sys.checks.registerLock(this);
+  }
+
+  private bit(p: Proc): number {
+    if (p.index > 7) throw new Error(`rwlock ${this.name}: at most 8 processes`);
+    return 1 << p.index;
+  }
+
+  held(s: Uint8Array, p: Proc): boolean {
+    return s[this.writer.offset] === p.ownerId || (s[this.readers.offset]! & this.bit(p)) !== 0;
+  }
+  spinningHeld(s: Uint8Array, p: Proc): boolean {
+    return !this.sys.preemptRt && this.held(s, p);
+  }
+  holders(s: Uint8Array): string {
+    const w = s[this.writer.offset]!;
+    if (w) return `writer ${this.ownerName(w)}`;
+    const r = s[this.readers.offset]!;
+    const names = this.sys.procs.filter((q) => (r & (1 << q.index)) !== 0).map((q) => q.name);
+    return names.length ? `readers ${names.join(', ')}` : 'nobody';
+  }
+  free(s: Uint8Array): boolean {
+    return s[this.writer.offset] === 0 && s[this.readers.offset] === 0;
+  }
+
+  readLock(p: Proc, at: string, next: string, src: SourceRef, opt?: IrqOpt): void {
+    const w = this.writer.offset;
+    const r = this.readers.offset;
+    const bit = this.bit(p);
+    p.step({
+      at,
+      next,
+      src,
+      guard: (s) => s[w] === 0,
+      run: (s) => {
+        s[r] = s[r]! | bit;
+        this.irqDisable(p, s, opt);
+      },
+      mayBlock: this.sys.preemptRt ? 'sleeping-lock' : undefined,
+      waitsFor: (s) => `${this.name} held by ${this.holders(s)}`,
+      acquires: [this.cls],
+    });
+    this.sys.checks.lockPoint(p, at, this, (s) => s[w] === p.ownerId);
+  }
+
+  /** read_trylock: never blocks; `fail` while a writer holds the lock. */
+  readTrylock(p: Proc, at: string, ok: string, fail: string, src: SourceRef, opt?: IrqOpt): void {
+    const w = this.writer.offset;
+    const r = this.readers.offset;
+    const bit = this.bit(p);
+    const okL = p.label(ok);
+    const failL = p.label(fail);
+    p.step({
+      at,
+      src,
+      run: (s) => {
+        if (s[w] !== 0) return failL;
+        s[r] = s[r]! | bit;
+        this.irqDisable(p, s, opt);
+        return okL;
+      },
+      acquires: [this.cls],
+    });
+  }
+
+  readUnlock(p: Proc, at: string, next: string, src: SourceRef, opt?: IrqOpt): void {
+    const r = this.readers.offset;
+    const bit = this.bit(p);
+    p.step({
+      at,
+      next,
+      src,
+      run: (s, ctx) => {
+        if ((s[r]! & bit) === 0) ctx.fail('kernel.bad-unlock', `${p.name} read-unlocks ${this.name} it does not hold (${this.holders(s)})`);
+        s[r] = s[r]! & ~bit;
+        this.irqRestore(p, s, opt);
+      },
+    });
+  }
+
+  writeLock(p: Proc, at: string, next: string, src: SourceRef, opt?: IrqOpt): void {
+    const w = this.writer.offset;
+    const r = this.readers.offset;
+    const me = p.ownerId;
+    const bit = this.bit(p);
+    p.step({
+      at,
+      next,
+      src,
+      guard: (s) => s[w] === 0 && s[r] === 0,
+      run: (s) => {
+        s[w] = me;
+        this.irqDisable(p, s, opt);
+      },
+      mayBlock: this.sys.preemptRt ? 'sleeping-lock' : undefined,
+      waitsFor: (s) => `${this.name} held by ${this.holders(s)}`,
+      acquires: [this.cls],
+    });
+    this.sys.checks.lockPoint(p, at, this, (s) => s[w] === me || (s[r]! & bit) !== 0);
+  }
+
+  writeUnlock(p: Proc, at: string, next: string, src: SourceRef, opt?: IrqOpt): void {
+    const w = this.writer.offset;
+    const me = p.ownerId;
+    p.step({
+      at,
+      next,
+      src,
+      run: (s, ctx) => {
+        if (s[w] !== me) ctx.fail('kernel.bad-unlock', `${p.name} write-unlocks ${this.name} held by ${this.holders(s)}`);
+        s[w] = 0;
+        this.irqRestore(p, s, opt);
+      },
+    });
+  }
+}

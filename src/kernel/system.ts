@@ -1,0 +1,254 @@
+/**
+ * A kernel system under construction: processes (task threads and interrupt handlers) with a
+ * program counter each, placed on host CPUs, and guarded atomic steps written against code
+ * labels. `finish()` turns it into an engine Model with the kernel checks attached.
+ *
+ * Execution contexts follow kernel-semantics.md:
+ * - a task process runs on a fixed CPU; while an interrupt handler is active on that CPU the task
+ *   cannot take a step (the handler runs whole between two of the task's steps);
+ * - an interrupt handler starts on a CPU only when interrupts are enabled there; on another CPU it
+ *   interleaves step by step with everything else;
+ * - interrupts are disabled on a CPU while a task there holds an `_irqsave`/`_irq` lock (non-RT),
+ *   and a task holding a spinning lock (non-RT) runs with preemption disabled (atomic context).
+ *
+ * Example:
+ *   const sys = new System({ preemptRt: false });
+ *   const t = sys.task('thread', 0);
+ *   const m = sys.mutex('m');
+ *   m.lock(t, 'f.lock', 'f.unlock', src('f', 'mutex_lock(&m);'));
+ *   m.unlock(t, 'f.unlock', 'idle', src('f', 'mutex_unlock(&m);'));
+ *   t.step({ at: 'idle', next: 'f.lock', src: src('f', 'f();'), guard: (s) => ... });
+ *   const model = sys.finish({ name: 'demo' });
+ */
+import { Layout, type Field } from '../engine/schema.js';
+import type { Model, Property, SourceRef, Step, StepCtx } from '../engine/model.js';
+import { KernelChecks } from './checks.js';
+
+export type Context = 'task' | 'hardirq';
+
+/** Why a step may block (for the sleeping-in-atomic check). */
+export type BlockKind = 'mutex' | 'sleeping-lock' | 'hrtimer_cancel' | 'sleep';
+
+export interface StepSpec {
+  /** Code label the step starts at (created on first use). */
+  at: string;
+  /** Default label to continue at. */
+  next?: string;
+  src: SourceRef;
+  /** Step id; default `<process>:<at>`. */
+  id?: string;
+  /** Extra enabling condition besides "pc is at `at`". Must not modify s. */
+  guard?: (s: Uint8Array) => boolean;
+  /** Effect; may return a label index (from `proc.label()`) to branch, otherwise `next` is taken. */
+  run?: (s: Uint8Array, ctx: StepCtx) => number | void;
+  /** The step may block (even if it does not in this interleaving). */
+  mayBlock?: BlockKind;
+  /** What the process waits for when the step is not enabled (deadlock report). */
+  waitsFor?: (s: Uint8Array) => string;
+  /** Lock classes acquired (for the lock-order graph). */
+  acquires?: readonly string[];
+}
+
+export class Proc {
+  readonly index: number;
+  readonly pc: Field;
+  private readonly pcEnum: { field: Field; add(value: string): number; close(): void };
+  /** Interrupt-disable nesting count of this task (irqsave/irq locks held). */
+  readonly irqoff: Field | null;
+  /** For interrupt handlers: the CPU it is running on (set when it starts). */
+  readonly cpuField: Field | null;
+  readonly idle: number;
+
+  constructor(
+    readonly sys: System,
+    readonly name: string,
+    readonly context: Context,
+    /** Fixed CPU of a task; for a handler, its default CPU. */
+    readonly cpu: number,
+    idleLabel: string,
+  ) {
+    this.index = sys.procs.length;
+    this.pcEnum = sys.layout.openEnum(`${name}.pc`, name);
+    this.pc = this.pcEnum.field;
+    this.idle = this.pcEnum.add(idleLabel);
+    this.irqoff = context === 'task' ? sys.layout.int(`${name}.irqs_off`, 0, 3, name) : null;
+    this.cpuField = context === 'hardirq' ? sys.layout.int(`${name}.cpu`, 0, 7, name) : null;
+  }
+
+  /** The numeric value of a label (created on first use). */
+  label(name: string): number {
+    return this.pcEnum.add(name);
+  }
+
+  labelName(v: number): string {
+    return this.pc.values![v] ?? String(v);
+  }
+
+  at(s: Uint8Array, label: number): boolean {
+    return s[this.pc.offset] === label;
+  }
+
+  isIdle(s: Uint8Array): boolean {
+    return s[this.pc.offset] === this.idle;
+  }
+
+  /** The CPU the process is on in state s. */
+  cpuOf(s: Uint8Array): number {
+    return this.cpuField ? s[this.cpuField.offset]! : this.cpu;
+  }
+
+  /** 1-based owner id stored in lock fields. */
+  get ownerId(): number {
+    return this.index + 1;
+  }
+
+  step(spec: StepSpec): Step {
+    return this.sys.addStep(this, spec);
+  }
+
+  /** @internal */
+  closePc(): void {
+    this.pcEnum.close();
+  }
+}
+
+export interface SystemOptions {
+  preemptRt: boolean;
+}
+
+export interface FinishOptions {
+  name: string;
+  /** Set initial field values on a zeroed state (every pc starts at its idle label). */
+  init?: (s: Uint8Array) => void;
+  /** Valid end states; default: every process at its idle label. */
+  validEnd?: (s: Uint8Array) => boolean;
+  properties?: Property[];
+  info?: Model['info'];
+}
+
+interface StepMeta {
+  proc: Proc;
+  at: number;
+  mayBlock?: BlockKind;
+  waitsFor?: (s: Uint8Array) => string;
+  acquires: readonly string[];
+}
+
+export class System {
+  readonly layout = new Layout();
+  readonly procs: Proc[] = [];
+  readonly steps: Step[] = [];
+  readonly meta: StepMeta[] = [];
+  readonly preemptRt: boolean;
+  readonly checks: KernelChecks;
+  private readonly stepIds = new Set<string>();
+  private readonly handlers: Proc[] = [];
+
+  constructor(opts: SystemOptions) {
+    this.preemptRt = opts.preemptRt;
+    this.checks = new KernelChecks(this);
+  }
+
+  task(name: string, cpu: number, idleLabel = 'idle'): Proc {
+    const p = new Proc(this, name, 'task', cpu, idleLabel);
+    this.procs.push(p);
+    return p;
+  }
+
+  /** An interrupt handler (hard irq), idle until something starts it. */
+  handler(name: string, defaultCpu: number, idleLabel = 'idle'): Proc {
+    const p = new Proc(this, name, 'hardirq', defaultCpu, idleLabel);
+    this.procs.push(p);
+    this.handlers.push(p);
+    return p;
+  }
+
+  /** True when an interrupt handler is active on `cpu` (the task there is frozen). */
+  interrupted(s: Uint8Array, cpu: number): boolean {
+    for (const h of this.handlers) if (!h.isIdle(s) && h.cpuOf(s) === cpu) return true;
+    return false;
+  }
+
+  /** Interrupts disabled on `cpu` (a task there holds an irq-disabling lock, or a handler runs there). */
+  irqsOff(s: Uint8Array, cpu: number): boolean {
+    for (const p of this.procs) {
+      if (p.irqoff && p.cpu === cpu && s[p.irqoff.offset]! > 0) return true;
+    }
+    return this.interrupted(s, cpu);
+  }
+
+  addStep(p: Proc, spec: StepSpec): Step {
+    const at = p.label(spec.at);
+    const next = spec.next !== undefined ? p.label(spec.next) : -1;
+    const id = spec.id ?? `${p.name}:${spec.at}`;
+    if (this.stepIds.has(id)) throw new Error(`duplicate step id ${id}`);
+    this.stepIds.add(id);
+    const pcOff = p.pc.offset;
+    const extra = spec.guard;
+    const run = spec.run;
+    const task = p.context === 'task';
+    const cpu = p.cpu;
+    const guard = (s: Uint8Array): boolean => {
+      if (s[pcOff] !== at) return false;
+      if (task && this.interrupted(s, cpu)) return false;
+      return extra ? extra(s) : true;
+    };
+    const apply = (s: Uint8Array, ctx: StepCtx): void => {
+      const r = run ? run(s, ctx) : undefined;
+      const to = typeof r === 'number' ? r : next;
+      if (to < 0) throw new Error(`step ${id}: no next label`);
+      s[pcOff] = to;
+    };
+    const step: Step = { id, process: p.name, source: spec.src, guard, apply };
+    this.steps.push(step);
+    this.meta.push({ proc: p, at, mayBlock: spec.mayBlock, waitsFor: spec.waitsFor, acquires: spec.acquires ?? [] });
+    return step;
+  }
+
+  finish(opts: FinishOptions): Model {
+    for (const p of this.procs) p.closePc();
+    const schema = this.layout.finish();
+    const procs = this.procs;
+    const init = (): Uint8Array[] => {
+      const s = schema.blank();
+      for (const p of procs) s[p.pc.offset] = p.idle;
+      for (const p of procs) if (p.cpuField) s[p.cpuField.offset] = p.cpu;
+      opts.init?.(s);
+      return [s];
+    };
+    const validEnd = opts.validEnd ?? ((s: Uint8Array) => procs.every((p) => p.isIdle(s)));
+    const properties = [...this.checks.properties(), ...(opts.properties ?? [])];
+    const model: Model = {
+      name: opts.name,
+      schema,
+      processes: procs.map((p) => p.name),
+      init,
+      steps: this.steps,
+      properties,
+      validEnd,
+      describeDeadlock: (s) => this.describeBlocked(s),
+      info: opts.info,
+    };
+    return model;
+  }
+
+  /** Who is stuck where, waiting for what (for deadlock reports). */
+  describeBlocked(s: Uint8Array): string {
+    const parts: string[] = [];
+    for (const p of this.procs) {
+      if (p.isIdle(s)) continue;
+      const pc = s[p.pc.offset]!;
+      const waits = this.meta
+        .map((m, i) => ({ m, i }))
+        .filter(({ m }) => m.proc === p && m.at === pc)
+        .map(({ m, i }) => `${this.steps[i]!.id} \`${this.steps[i]!.source.line}\`${m.waitsFor ? ` waiting for ${m.waitsFor(s)}` : ''}`);
+      parts.push(`${p.name} stuck at ${waits.length ? waits.join(' / ') : p.labelName(pc)}`);
+    }
+    return parts.length ? parts.join('; ') : 'every process idle but not a valid end state';
+  }
+}
+
+/** Shorthand for a SourceRef. */
+export function src(file: string, func: string, line: string): SourceRef {
+  return { file, func, line };
+}
