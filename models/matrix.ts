@@ -63,14 +63,15 @@ export function runMatrix(
   const all = vspec?.values ?? [String(vspec?.default ?? 'default')];
   const chosen = variants ?? all;
   const rows: MatrixRow[] = [];
-  let properties: Matrix['properties'] = [];
+  const properties: { id: string; kind: PropertyKind; description: string }[] = [];
   const common = resolveParams(factory, params);
   delete common['variant'];
   for (const variant of chosen) {
     const p = resolveParams(factory, vspec ? { ...params, variant } : params);
     const model = factory.build(p);
     const result = explore(model, { ...options, allViolations: true });
-    if (properties.length === 0) properties = result.properties.map(({ id, kind, description }) => ({ id, kind, description }));
+    // variants differ in code, so in branch covers: the matrix lists the union
+    for (const { id, kind, description } of result.properties) if (!properties.some((q) => q.id === id)) properties.push({ id, kind, description });
     const row: MatrixRow = {
       variant,
       status: result.status,

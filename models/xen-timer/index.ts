@@ -8,18 +8,19 @@ import type { Placement } from '../../src/kernel/index.js';
 import { Xen, type Params } from './context.js';
 import { contractProperties } from './contract.js';
 import { mmuNotifier } from './mmu_notifier.js';
-import { DEFAULT_VARIANT, VARIANTS, variantByName } from './variants.js';
+import { DEFAULT_VARIANT, VARIANTS, variantByName, type Variant } from './variants.js';
 import { vcpuThread } from './vcpu_thread.js';
 import { timerCallbackProcess } from './xen_timer_callback.js';
 
-export { VARIANTS, DEFAULT_VARIANT } from './variants.js';
+export { VARIANTS, DEFAULT_VARIANT, type Variant } from './variants.js';
 
 export const DEFAULTS = { variant: DEFAULT_VARIANT, vcpus: 1, ops: 4, invalidations: 1, preemptRt: false, placement: 'both' as Placement };
 
-export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { variant: string }> = {}): Model {
-  const variantName = params.variant ?? DEFAULTS.variant;
-  const variant = variantByName(variantName);
-  if (!variant) throw new Error(`unknown variant ${variantName}`);
+/** `variant` is a name from VARIANTS, or a Variant object (tests use that for hand-made mutations). */
+export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { variant: string | Variant }> = {}): Model {
+  const given = params.variant ?? DEFAULTS.variant;
+  const variant = typeof given === 'string' ? variantByName(given) : given;
+  if (!variant) throw new Error(`unknown variant ${String(given)}`);
   const p: Params = {
     variant,
     vcpus: params.vcpus ?? DEFAULTS.vcpus,

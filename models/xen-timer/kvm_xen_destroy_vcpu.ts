@@ -13,10 +13,10 @@ export function destroyVcpu(x: Xen, vc: Vcpu): void {
   p.step({
     at: 'destroy.check_enabled',
     src: xsrc(F, viaStop ? 'if (kvm_xen_timer_enabled(vcpu)) kvm_xen_stop_timer(vcpu);' : 'if (kvm_xen_timer_enabled(vcpu)) hrtimer_cancel(&vcpu->arch.xen.timer);'),
-    run: (s) => (s[vc.virq.offset] ? stopL : deactL),
+    run: (s) => (s[vc.virq.offset] && x.v.destroy !== 'none' ? stopL : deactL),
   });
   if (viaStop) stopTimer(x, vc, 'destroy>', 'destroy.gpc_deactivate');
-  else vc.timer.cancel(p, 'destroy.hrtimer_cancel', 'destroy.gpc_deactivate', xsrc(F, 'hrtimer_cancel(&vcpu->arch.xen.timer);'));
+  else if (x.v.destroy === 'hrtimer_cancel') vc.timer.cancel(p, 'destroy.hrtimer_cancel', 'destroy.gpc_deactivate', xsrc(F, 'hrtimer_cancel(&vcpu->arch.xen.timer);'));
   const vi = vc.vcpuInfo;
   const w = vi.lock.writer.offset;
   const r = vi.lock.readers.offset;

@@ -13,8 +13,8 @@ export interface Variant {
   readonly cancelInStart: boolean;
   /** GET_ATTR(TIMER): plain read (before the seed), v2 (`pending = hrtimer_cancel()` ... `if (pending) restart`), v3 (`if (timer_expires) restart`), or v2 without the cancel/restart. */
   readonly getAttr: 'read' | 'v2' | 'v3' | 'v2-no-cancel';
-  /** kvm_xen_destroy_vcpu: via kvm_xen_stop_timer() or hrtimer_cancel() directly. */
-  readonly destroy: 'stop_timer' | 'hrtimer_cancel';
+  /** kvm_xen_destroy_vcpu: via kvm_xen_stop_timer() or hrtimer_cancel() directly ('none': a test mutation that forgets the timer). */
+  readonly destroy: 'stop_timer' | 'hrtimer_cancel' | 'none';
 }
 
 const seed: Variant = {
