@@ -28,7 +28,17 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
     tas: p.label(n('test_and_set_bit')),
     unlockShinfo: p.label(n('unlock_shinfo')),
   };
-  sh.lock.readLock(p, n('read_lock'), n('check_shinfo'), xsrc(F, 'idx = srcu_read_lock(&kvm->srcu); read_lock_irqsave(&gpc->lock, flags); /* shinfo_cache */'), irqsave);
+  if (x.v.trylockInIrq && p.context === 'hardirq') {
+    // proposed fix: never wait for gpc->lock in interrupt context; a writer means -EWOULDBLOCK
+    const rcOff = rcField.offset;
+    sh.lock.readTrylock(p, n('read_lock'), n('check_shinfo'), n('trylock_failed'), xsrc(F, 'if (in_interrupt()) { if (!read_trylock(&gpc->lock)) goto out_rcu; } /* shinfo_cache, proposed */'), irqsave);
+    p.step({ at: n('trylock_failed'), src: xsrc(F, 'out_rcu: srcu_read_unlock(&kvm->srcu, idx); /* rc = -EWOULDBLOCK */'), run: (s) => {
+      s[rcOff] = RC.EWOULDBLOCK;
+      return ret(s);
+    } });
+  } else {
+    sh.lock.readLock(p, n('read_lock'), n('check_shinfo'), xsrc(F, 'idx = srcu_read_lock(&kvm->srcu); read_lock_irqsave(&gpc->lock, flags); /* shinfo_cache */'), irqsave);
+  }
   p.step({
     at: n('check_shinfo'),
     src: xsrc(F, 'if (!kvm_gpc_check(gpc, PAGE_SIZE)) goto out_rcu; /* rc = -EWOULDBLOCK */'),
@@ -54,7 +64,17 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
     },
   });
   sh.lock.readUnlock(p, n('unlock_shinfo'), n('lock_vcpu_info'), xsrc(F, 'read_unlock_irqrestore(&gpc->lock, flags); gpc = &vcpu->arch.xen.vcpu_info_cache;'), irqsave);
-  vi.lock.readLock(p, n('lock_vcpu_info'), n('check_vcpu_info'), xsrc(F, 'read_lock_irqsave(&gpc->lock, flags); /* vcpu_info_cache */'), irqsave);
+  if (x.v.trylockInIrq && p.context === 'hardirq') {
+    // proposed fix, second lock: if the vcpu_info lock is contended, treat the cache as invalid
+    // (the bit is then set in-kernel in evtchn_pending_sel, which needs no gpc lock)
+    vi.lock.readTrylock(p, n('lock_vcpu_info'), n('check_vcpu_info'), n('vcpu_info_trylock_failed'), xsrc(F, 'if (in_interrupt() && !read_trylock(&gpc->lock)) { /* set evtchn_pending_sel in-kernel */ } /* vcpu_info_cache, proposed */'), irqsave);
+    p.step({ at: n('vcpu_info_trylock_failed'), src: xsrc(F, 'test_and_set_bit(port_word_bit, &vcpu->arch.xen.evtchn_pending_sel); kick_vcpu = true; /* proposed */'), run: (s) => {
+      vc.st.kick(s);
+      return ret(s);
+    } });
+  } else {
+    vi.lock.readLock(p, n('lock_vcpu_info'), n('check_vcpu_info'), xsrc(F, 'read_lock_irqsave(&gpc->lock, flags); /* vcpu_info_cache */'), irqsave);
+  }
   p.step({
     at: n('check_vcpu_info'),
     next: n('out_unlock'),

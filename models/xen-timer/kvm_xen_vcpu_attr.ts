@@ -11,33 +11,45 @@ import { stopTimer, stopTimerEntry } from './kvm_xen_stop_timer.js';
 const G = 'kvm_xen_vcpu_get_attr';
 const S = 'kvm_xen_vcpu_set_attr';
 
-/** GET_ATTR(TIMER) body: from `get_attr.xen_lock` to `exit` (xen_lock released). */
+/** The first label of GET_ATTR(TIMER) after the ioctl entry. */
+export function getAttrEntry(x: Xen): string {
+  if (x.v.flushOutsideXenLock && x.v.getAttr !== 'read') return 'get_attr.check_expires';
+  return 'get_attr.xen_lock';
+}
+
+/**
+ * GET_ATTR(TIMER) body: from getAttrEntry() to `exit` (xen_lock released). The timer flush
+ * (`if (timer_expires) { cancel; inject }`) runs under xen_lock as in the patch, or before taking
+ * it when the variant says so (the proposed fix).
+ */
 export function getAttr(x: Xen, vc: Vcpu, exit: string): void {
   const p = vc.thread;
   const v = x.v;
   const n = (k: string): string => `get_attr.${k}`;
   const exp = vc.expires.offset;
   const gp = vc.getPending.offset;
-  const first = v.getAttr === 'read' ? n('read') : n('check_expires');
-  x.xenLock.lock(p, n('xen_lock'), first, xsrc(G, 'mutex_lock(&vcpu->kvm->arch.xen.xen_lock);'));
+  const flushes = v.getAttr !== 'read';
+  const outside = flushes && v.flushOutsideXenLock;
+  // where the flush ends, and what follows taking xen_lock
+  const afterFlush = outside ? n('xen_lock') : n('read');
+  const afterLock = flushes && !outside ? n('check_expires') : n('read');
+  x.xenLock.lock(p, n('xen_lock'), afterLock, xsrc(G, 'mutex_lock(&vcpu->kvm->arch.xen.xen_lock);'));
   const unlock = n('xen_unlock');
-  const readL = p.label(n('read'));
-  if (v.getAttr !== 'read') {
-    const cancel = v.getAttr === 'v2-no-cancel' ? injectEntry(x, `${n('')}`) : n('hrtimer_cancel');
+  if (flushes) {
+    const cancel = v.getAttr === 'v2-no-cancel' ? injectEntry(x, 'get_attr>') : n('hrtimer_cancel');
     const cancelL = p.label(cancel);
+    const skipL = p.label(afterFlush);
     p.step({
       at: n('check_expires'),
       src: xsrc(G, 'if (vcpu->arch.xen.timer_expires) {'),
-      run: (s) => (s[exp] ? cancelL : readL),
+      run: (s) => (s[exp] ? cancelL : skipL),
     });
     if (v.getAttr !== 'v2-no-cancel') {
       vc.timer.cancel(p, n('hrtimer_cancel'), injectEntry(x, 'get_attr>'), xsrc(G, v.getAttr === 'v2' ? 'pending = hrtimer_cancel(&vcpu->arch.xen.timer);' : 'hrtimer_cancel(&vcpu->arch.xen.timer);'), (s, ret) => {
-        s[gp] = ret;
+        if (v.getAttr === 'v2') s[gp] = ret;
       });
-      injectTimerIrqs(x, vc, 'get_attr>', n('read'));
-    } else {
-      injectTimerIrqs(x, vc, n(''), n('read'));
     }
+    injectTimerIrqs(x, vc, 'get_attr>', afterFlush);
     x.coverAt('get_attr.timer_set', 'GET_ATTR(TIMER) finds timer_expires set and flushes the timer', xsrc(G, 'if (vcpu->arch.xen.timer_expires) {'), p, cancel);
   }
   const restartL = p.label(n('restart'));

@@ -13,6 +13,10 @@ export interface Variant {
   readonly cancelInStart: boolean;
   /** GET_ATTR(TIMER): plain read (before the seed), v2 (`pending = hrtimer_cancel()` ... `if (pending) restart`), v3 (`if (timer_expires) restart`), or v2 without the cancel/restart. */
   readonly getAttr: 'read' | 'v2' | 'v3' | 'v2-no-cancel';
+  /** GET_ATTR(TIMER) flushes the timer (cancel + inject) before taking xen_lock (proposed fix). */
+  readonly flushOutsideXenLock?: boolean;
+  /** kvm_xen_set_evtchn_fast uses read_trylock on gpc->lock in interrupt context (proposed fix). */
+  readonly trylockInIrq?: boolean;
   /** kvm_xen_destroy_vcpu: via kvm_xen_stop_timer() or hrtimer_cancel() directly ('none': a test mutation that forgets the timer). */
   readonly destroy: 'stop_timer' | 'hrtimer_cancel' | 'none';
 }
@@ -59,6 +63,17 @@ export const VARIANTS: readonly Variant[] = [
   { ...seed, name: 'no-cancel-in-start', description: 'seed-v2 without the hrtimer_cancel() in kvm_xen_start_timer', cancelInStart: false },
   { ...seed, name: 'no-cancel-in-get-attr', description: 'seed-v2 without the hrtimer_cancel() (and the matching restart) in GET_ATTR(TIMER); the inject stays', getAttr: 'v2-no-cancel' },
   { ...seed, name: 'destroy-via-stop-timer', description: 'seed-v2 with kvm_xen_destroy_vcpu() still calling kvm_xen_stop_timer()', destroy: 'stop_timer' },
+  {
+    name: 'proposed-fix',
+    description: 'our proposal on top of upstream-v3: GET_ATTR(TIMER) flushes the timer before taking xen_lock; kvm_xen_set_evtchn_fast uses read_trylock in hard irq (see FINDINGS.md)',
+    callback: 'fast-v2',
+    warnRunningVcpu: false,
+    cancelInStart: true,
+    getAttr: 'v3',
+    destroy: 'stop_timer',
+    flushOutsideXenLock: true,
+    trylockInIrq: true,
+  },
 ];
 
 export const DEFAULT_VARIANT = 'seed-v2';

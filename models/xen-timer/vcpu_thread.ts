@@ -11,7 +11,7 @@ import { destroyVcpu } from './kvm_xen_destroy_vcpu.js';
 import { injectEntry, injectTimerIrqs } from './kvm_xen_inject_timer_irqs.js';
 import { startTimer, startTimerEntry } from './kvm_xen_start_timer.js';
 import { stopTimer, stopTimerEntry } from './kvm_xen_stop_timer.js';
-import { getAttr, setAttr } from './kvm_xen_vcpu_attr.js';
+import { getAttr, getAttrEntry, setAttr } from './kvm_xen_vcpu_attr.js';
 
 const KVM_C = 'arch/x86/kvm/x86.c';
 
@@ -105,7 +105,7 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
   });
 
   // VMM: GET_ATTR(TIMER) (migration save)
-  enter('ioctl.GET_ATTR(TIMER)', 'get_attr.xen_lock', 'KVM_XEN_VCPU_GET_ATTR(TIMER)', canSpend, () => {});
+  enter('ioctl.GET_ATTR(TIMER)', getAttrEntry(x), 'KVM_XEN_VCPU_GET_ATTR(TIMER)', canSpend, () => {});
   getAttr(x, vc, 'get_attr.return');
   leave('get_attr.return');
 
