@@ -31,17 +31,15 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
     saExp: vc.saExp.offset,
   };
   const m = vc.mutex;
-  const spend = (s: Uint8Array): void => {
-    s[o.ops]!++;
-    s[o.loaded] = 1;
-  };
   const canSpend = (s: Uint8Array): boolean => s[o.ops]! < K;
-  const enter = (id: string, next: string, line: string, guard: (s: Uint8Array) => boolean, run: (s: Uint8Array, ctx: StepCtx) => void): void => {
+  /** An ioctl / KVM_RUN entry from `idle`: takes vcpu->mutex, loads the vCPU, spends one operation. */
+  const enter = (id: string, next: string, line: string, guard: (s: Uint8Array) => boolean, run: (s: Uint8Array, ctx: StepCtx) => void, spends = true): void => {
     m.lock(p, 'idle', next, xsrc('kvm_vcpu_ioctl', `mutex_lock(&vcpu->mutex); vcpu_load(vcpu); /* ${line} */`, 'virt/kvm/kvm_main.c'), {
       id: `${p.name}:${id}`,
       guard,
       run: (s, ctx) => {
-        spend(s);
+        if (spends) s[o.ops]!++;
+        s[o.loaded] = 1;
         run(s, ctx);
       },
     });
@@ -70,17 +68,11 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
   stopTimer(x, vc, 'hcall>', 'hcall_stop.return');
   leave('hcall_stop.return', (s) => void (s[o.dead] = s[o.gen]!));
 
-  // KVM_RUN loop iteration; once the script is spent, only when kicked
-  enter(
-    'KVM_RUN',
-    'run.has_pending_timer',
-    'KVM_RUN: vcpu_run() loop iteration',
-    (s) => canSpend(s) || s[o.req] === 1,
-    (s) => {
-      if (s[o.ops]! > K) s[o.ops] = K; // the drain iteration is not an operation of the script
-      s[o.req] = 0; // kvm_check_request(KVM_REQ_UNBLOCK, vcpu)
-    },
-  );
+  // KVM_RUN loop iteration: an operation of the script; once the script is spent, the halted
+  // vCPU still runs one iteration each time it is kicked (not counted as an operation)
+  const checkRequest = (s: Uint8Array): void => void (s[o.req] = 0); // kvm_check_request(KVM_REQ_UNBLOCK, vcpu)
+  enter('KVM_RUN', 'run.has_pending_timer', 'KVM_RUN: vcpu_run() loop iteration', canSpend, checkRequest);
+  enter('KVM_RUN(kicked)', 'run.has_pending_timer', 'KVM_RUN: halted vCPU woken by KVM_REQ_UNBLOCK', (s) => !canSpend(s) && s[o.req] === 1, checkRequest, false);
   const injL = p.label(injectEntry(x, 'run>'));
   const runRetL = p.label('run.return');
   p.step({
