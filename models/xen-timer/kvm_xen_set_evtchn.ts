@@ -84,17 +84,11 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
   });
   x.coverAt('set_evtchn_fast.vcpu_info_invalid', 'kvm_xen_set_evtchn_fast finds the vcpu_info cache invalid and sets evtchn_pending_sel in-kernel', xsrc(F, 'if (!kvm_gpc_check(gpc, sizeof(struct vcpu_info)))'), p, n('check_vcpu_info'), (s) => !vi.valid(s));
   // out_rcu: the read lock held is the shinfo one (rc != 1) or the vcpu_info one (rc == 1)
-  const shR = sh.lock.readers.offset;
-  const viR = vi.lock.readers.offset;
-  const bit = 1 << p.index;
   p.step({
     at: n('out_unlock'),
     src: xsrc(F, 'out_rcu: read_unlock_irqrestore(&gpc->lock, flags); srcu_read_unlock(&kvm->srcu, idx); if (kick_vcpu) { kvm_make_request(KVM_REQ_UNBLOCK, vcpu); kvm_vcpu_kick(vcpu); }'),
     run: (s, ctx) => {
-      const off = s[rc] === RC.DELIVERED ? viR : shR;
-      if ((s[off]! & bit) === 0) ctx.fail('kernel.bad-unlock', `${p.name} read-unlocks a gpc lock it does not hold`);
-      s[off] = s[off]! & ~bit;
-      if (!x.sys.preemptRt && p.irqoff && s[p.irqoff.offset]! > 0) s[p.irqoff.offset]!--;
+      (s[rc] === RC.DELIVERED ? vi.lock : sh.lock).releaseRead(p, s, ctx, irqsave);
       if (s[rc] === RC.DELIVERED) vc.st.kick(s);
       return ret(s);
     },

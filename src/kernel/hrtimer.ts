@@ -55,36 +55,24 @@ export class HrTimer {
     const e = this.enqueued.offset;
     const cpuOff = this.cb.cpuField!.offset;
     const onFire = opts.onFire;
-    if (opts.placement !== 'other') {
+    // the expiry interrupt: on the home CPU only while interrupts are enabled there
+    const fire = (cpu: number, needIrqsOn: boolean): void => {
       this.cb.step({
         at: 'idle',
-        id: `${this.cb.name}:fire@cpu${opts.homeCpu}`,
+        id: `${this.cb.name}:fire@cpu${cpu}`,
         next: opts.entry,
         src: opts.fireSrc,
-        guard: (s) => s[e] === 1 && !sys.irqsOff(s, opts.homeCpu),
+        guard: needIrqsOn ? (s) => s[e] === 1 && !sys.irqsOff(s, cpu) : (s) => s[e] === 1,
         run: (s) => {
           s[e] = 0;
-          s[cpuOff] = opts.homeCpu;
+          s[cpuOff] = cpu;
           onFire?.(s);
         },
         acquires: [this.cls],
       });
-    }
-    if (opts.placement !== 'same') {
-      this.cb.step({
-        at: 'idle',
-        id: `${this.cb.name}:fire@cpu${opts.otherCpu}`,
-        next: opts.entry,
-        src: opts.fireSrc,
-        guard: (s) => s[e] === 1,
-        run: (s) => {
-          s[e] = 0;
-          s[cpuOff] = opts.otherCpu;
-          onFire?.(s);
-        },
-        acquires: [this.cls],
-      });
-    }
+    };
+    if (opts.placement !== 'other') fire(opts.homeCpu, true);
+    if (opts.placement !== 'same') fire(opts.otherCpu, false);
   }
 
   running(s: Uint8Array): boolean {

@@ -38,16 +38,13 @@ export class Gpc {
   invalidate(p: Proc, at: string, unlockAt: string, next: string, run?: (s: Uint8Array) => void): void {
     const v = this.validField.offset;
     const file = 'virt/kvm/pfncache.c';
-    const w = this.lock.writer.offset;
-    const r = this.lock.readers.offset;
     p.step({
       at,
       next: unlockAt,
       src: { file, func: 'gfn_to_pfn_cache_invalidate_start', line: `write_lock_irq(&gpc->lock); gpc->valid = false; /* ${this.name} */` },
-      guard: (s) => s[w] === 0 && s[r] === 0,
+      guard: (s) => this.lock.free(s),
       run: (s) => {
-        s[w] = p.ownerId;
-        if (!this.sys.preemptRt && p.irqoff) s[p.irqoff.offset]!++;
+        this.lock.takeWrite(p, s, { irqsave: true });
         s[v] = 0;
         run?.(s);
       },

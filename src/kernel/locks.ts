@@ -44,6 +44,23 @@ export abstract class Lock {
   abstract spinningHeld(s: Uint8Array, p: Proc): boolean;
   abstract holders(s: Uint8Array): string;
 
+  /** A trylock step: never blocks; `take` when not `busy`, else continue at `fail`. */
+  protected trylockStep(p: Proc, at: string, ok: string, fail: string, src: SourceRef, busy: (s: Uint8Array) => boolean, take: (s: Uint8Array) => void, opt?: IrqOpt): void {
+    const okL = p.label(ok);
+    const failL = p.label(fail);
+    p.step({
+      at,
+      src,
+      run: (s) => {
+        if (busy(s)) return failL;
+        take(s);
+        this.irqDisable(p, s, opt);
+        return okL;
+      },
+      acquires: [this.cls],
+    });
+  }
+
   protected irqDisable(p: Proc, s: Uint8Array, opt?: IrqOpt): void {
     if (opt?.irqsave && !this.sys.preemptRt && p.irqoff) s[p.irqoff.offset]!++;
   }
@@ -110,19 +127,7 @@ export class ExclusiveLock extends Lock {
   trylock(p: Proc, at: string, ok: string, fail: string, src: SourceRef, opt?: IrqOpt): void {
     const o = this.owner.offset;
     const me = p.ownerId;
-    const okL = p.label(ok);
-    const failL = p.label(fail);
-    p.step({
-      at,
-      src,
-      run: (s) => {
-        if (s[o] !== 0) return failL;
-        s[o] = me;
-        this.irqDisable(p, s, opt);
-        return okL;
-      },
-      acquires: [this.cls],
-    });
+    this.trylockStep(p, at, ok, fail, src, (s) => s[o] !== 0, (s) => void (s[o] = me), opt);
   }
 
   unlock(p: Proc, at: string, next: string, src: SourceRef, opt?: StepExtra): void {
@@ -203,34 +208,29 @@ export class RwLock extends Lock {
     const w = this.writer.offset;
     const r = this.readers.offset;
     const bit = this.bit(p);
-    const okL = p.label(ok);
-    const failL = p.label(fail);
-    p.step({
-      at,
-      src,
-      run: (s) => {
-        if (s[w] !== 0) return failL;
-        s[r] = s[r]! | bit;
-        this.irqDisable(p, s, opt);
-        return okL;
-      },
-      acquires: [this.cls],
-    });
+    this.trylockStep(p, at, ok, fail, src, (s) => s[w] !== 0, (s) => void (s[r] = s[r]! | bit), opt);
+  }
+
+  /**
+   * The effect of read_unlock(_irqrestore) by p, for steps that release the lock as part of a
+   * larger statement: reports `kernel.bad-unlock` if p is not a reader.
+   */
+  releaseRead(p: Proc, s: Uint8Array, ctx: StepCtx, opt?: IrqOpt): void {
+    const r = this.readers.offset;
+    const bit = this.bit(p);
+    if ((s[r]! & bit) === 0) ctx.fail('kernel.bad-unlock', `${p.name} read-unlocks ${this.name} it does not hold (${this.holders(s)})`);
+    s[r] = s[r]! & ~bit;
+    this.irqRestore(p, s, opt);
+  }
+
+  /** The effect of write_lock(_irq) by p once the lock is free (see `free`). */
+  takeWrite(p: Proc, s: Uint8Array, opt?: IrqOpt): void {
+    s[this.writer.offset] = p.ownerId;
+    this.irqDisable(p, s, opt);
   }
 
   readUnlock(p: Proc, at: string, next: string, src: SourceRef, opt?: IrqOpt): void {
-    const r = this.readers.offset;
-    const bit = this.bit(p);
-    p.step({
-      at,
-      next,
-      src,
-      run: (s, ctx) => {
-        if ((s[r]! & bit) === 0) ctx.fail('kernel.bad-unlock', `${p.name} read-unlocks ${this.name} it does not hold (${this.holders(s)})`);
-        s[r] = s[r]! & ~bit;
-        this.irqRestore(p, s, opt);
-      },
-    });
+    p.step({ at, next, src, run: (s, ctx) => this.releaseRead(p, s, ctx, opt) });
   }
 
   writeLock(p: Proc, at: string, next: string, src: SourceRef, opt?: IrqOpt): void {
