@@ -2,4 +2,5 @@
 export * from './registry.js';
 import { registerModel } from './registry.js';
 import { xenTimerFactory } from './xen-timer/index.js';
+import './classic/index.js';
 registerModel(xenTimerFactory);
