@@ -49,7 +49,9 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   const words = schema.words;
   const steps = model.steps;
   const nsteps = steps.length;
-  const store = new StateStore(words, nsteps > 0xffff);
+  const inits = model.init();
+  // the step-id column also holds initial-state indices: widen it when either exceeds 16 bits
+  const store = new StateStore(words, nsteps > 0xffff || inits.length > 0xffff);
   const maxStates = options.maxStates ?? Infinity;
   const maxDepth = options.maxDepth ?? Infinity;
   const timeLimitMs = options.timeLimit !== undefined ? options.timeLimit * 1000 : Infinity;
@@ -121,11 +123,6 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
 
   const emit = (i: number): boolean => {
     enabled++;
-    if (probing) {
-      ctx.reset();
-      if (store.find(dstW) < 0) boundHit = true;
-      return true;
-    }
     transitions++;
     fired[i]++;
     if (ctx.ids.length > 0) {
@@ -154,6 +151,11 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
       }
     }
     if (stop) return false;
+    if (probing) {
+      // the layer at maxDepth: its edges are checked and counted, but nothing beyond is stored
+      if (store.find(dstW) < 0) boundHit = true;
+      return true;
+    }
     if (store.count >= maxStates) {
       if (store.find(dstW) < 0) {
         incomplete = 'max-states';
@@ -183,11 +185,10 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     });
 
   // initial states
-  const inits = model.init();
   for (let k = 0; k < inits.length && !stop; k++) {
     if (inits[k]!.length !== schema.size) throw new ModelError(`model ${model.name}: initial state ${k} has ${inits[k]!.length} bytes, expected ${schema.size}`);
     dst.set(inits[k]!);
-    if (store.count >= maxStates) {
+    if (store.count >= maxStates && store.find(dstW) < 0) {
       incomplete = 'max-states';
       break;
     }

@@ -399,17 +399,11 @@ test('a compiled expand() gives the same exploration as the steps', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Engine bugs found while writing these tests (kept as todo so the suite stays green).
+// Regression tests for three engine bugs these tests found (fixed in explore.ts).
 
 test(
   'maxDepth equal to the depth of the state space still checks and counts the edges out of the last layer',
-  {
-    todo:
-      'engine bug: in explore.ts the last layer (depth == maxDepth) is only "probed": edges from it into already stored ' +
-      'states are not counted, not covered, and their ctx.fail / transition properties are ignored, yet the result is ' +
-      "complete: true / status 'pass' (no new state lies beyond, so boundHit stays false). Repro: x in 0..1, up: 0->1, " +
-      "down: 1->0 with ctx.fail('never-down'); explore(m) = violation, explore(m, { maxDepth: 1 }) = pass, 1 transition instead of 2",
-  },
+  // was: engine bug: in explore.ts the last layer (depth == maxDepth) is only "probed": edges from it into already stored  states are not counted, not covered, and their ctx.fail / transition properties are ignored, yet the result is  complete: true / status 'pass' (no new state lies beyond, so boundHit stays false). Repro: x in 0..1, up: 0->1,  down: 1->0 with ctx.fail('never-down'); explore(m) = violatio
   () => {
     const B = new Layout();
     const v = B.int('v', 0, 1);
@@ -447,12 +441,7 @@ test(
 
 test(
   'the initial-state index of a trace survives more than 65 536 initial states',
-  {
-    todo:
-      'engine bug: StateStore keeps step ids in a Uint16Array unless the model has > 65535 steps, and explore() stores the ' +
-      'initial-state index there too (insert(v, -1, k)); with 65 537 initial states the index 65536 wraps to 0, so ' +
-      'trace.initial is 0 and replay(model, steps, trace.initial, trace.states) throws ReplayError',
-  },
+  // was: engine bug: StateStore keeps step ids in a Uint16Array unless the model has > 65535 steps, and explore() stores the  initial-state index there too (insert(v, -1, k)); with 65 537 initial states the index 65536 wraps to 0, so  trace.initial is 0 and replay(model, steps, trace.initial, trace.states) throws ReplayError',
   () => {
     const B = new Layout();
     const a = B.int('a', 0, 255);
@@ -479,12 +468,7 @@ test(
 
 test(
   'maxStates equal to the number of distinct states is not a budget overrun, even with repeated initial states',
-  {
-    todo:
-      "engine bug (conservative): the initial-state loop in explore.ts tests store.count >= maxStates before checking " +
-      "whether the initial state is a duplicate, so init() = [s, s] with maxStates: 1 ends 'incomplete' (max-states) " +
-      'although the single state was fully explored',
-  },
+  // was: engine bug (conservative): the initial-state loop in explore.ts tests store.count >= maxStates before checking  whether the initial state is a duplicate, so init() = [s, s] with maxStates: 1 ends 'incomplete' (max-states)  although the single state was fully explored',
   () => {
     const r = explore(grid({ init: [[2, 2], [2, 2]] }), { maxStates: 1 });
     assert.equal(r.status, 'pass');
