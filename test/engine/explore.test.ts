@@ -403,7 +403,7 @@ test('a compiled expand() gives the same exploration as the steps', () => {
 
 test(
   'maxDepth equal to the depth of the state space still checks and counts the edges out of the last layer',
-  // was: engine bug: in explore.ts the last layer (depth == maxDepth) is only "probed": edges from it into already stored  states are not counted, not covered, and their ctx.fail / transition properties are ignored, yet the result is  complete: true / status 'pass' (no new state lies beyond, so boundHit stays false). Repro: x in 0..1, up: 0->1,  down: 1->0 with ctx.fail('never-down'); explore(m) = violatio
+  // formerly: the maxDepth layer was only probed, so its back edges were neither counted nor checked, yet the run said complete/pass
   () => {
     const B = new Layout();
     const v = B.int('v', 0, 1);
@@ -431,17 +431,21 @@ test(
     const full = explore(model);
     assert.equal(full.status, 'violation');
     const bounded = explore(model, { maxDepth: 1 });
-    // either the edge is checked (violation), or the run must not claim to be complete
-    assert.ok(bounded.status === 'violation' || (bounded.status === 'incomplete' && !bounded.complete), `got ${bounded.status}, complete ${bounded.complete}`);
+    // the edge out of the maxDepth layer is checked
+    assert.equal(bounded.status, 'violation');
+    assert.deepEqual(bounded.violations.map((q) => [q.property, q.trace!.steps.length]), [['never-down', 2]]);
     // and a complete bounded run counts what an unbounded run counts
     const noProps = explore({ ...model, properties: [], steps: model.steps.map((st) => ({ ...st, apply: (q: Uint8Array) => void (q[v.offset] = 1 - q[v.offset]!) })) }, { maxDepth: 1 });
-    if (noProps.complete) assert.equal(noProps.stats.transitions, 2);
+    assert.equal(noProps.status, 'pass');
+    assert.equal(noProps.complete, true);
+    assert.equal(noProps.stats.transitions, 2);
+    assert.deepEqual(noProps.coverage.map((c) => c.fired), [1, 1]);
   },
 );
 
 test(
   'the initial-state index of a trace survives more than 65 536 initial states',
-  // was: engine bug: StateStore keeps step ids in a Uint16Array unless the model has > 65535 steps, and explore() stores the  initial-state index there too (insert(v, -1, k)); with 65 537 initial states the index 65536 wraps to 0, so  trace.initial is 0 and replay(model, steps, trace.initial, trace.states) throws ReplayError',
+  // formerly: initial-state indices shared the 16-bit step-id column and wrapped at 65 536, so trace.initial was wrong
   () => {
     const B = new Layout();
     const a = B.int('a', 0, 255);
@@ -468,7 +472,7 @@ test(
 
 test(
   'maxStates equal to the number of distinct states is not a budget overrun, even with repeated initial states',
-  // was: engine bug (conservative): the initial-state loop in explore.ts tests store.count >= maxStates before checking  whether the initial state is a duplicate, so init() = [s, s] with maxStates: 1 ends 'incomplete' (max-states)  although the single state was fully explored',
+  // formerly: the initial-state loop tested the budget before de-duplicating, so init() = [s, s] with maxStates 1 was incomplete
   () => {
     const r = explore(grid({ init: [[2, 2], [2, 2]] }), { maxStates: 1 });
     assert.equal(r.status, 'pass');
