@@ -20,7 +20,11 @@ export interface ExploreOptions {
   timeLimit?: number;
   /** Bytes of resident memory. */
   memoryLimit?: number;
-  /** Keep exploring after a violation; report each violated property once. Default false. */
+  /**
+   * Keep exploring after a violation; report each violated property once, each with its own
+   * shortest trace. Default false: stop at the first violating state or edge, reporting every
+   * property violated at that same point (e.g. a terminal property and the deadlock of one state).
+   */
   allViolations?: boolean;
   /** Report states with no enabled step that are not valid end states. Default true. */
   deadlock?: boolean;
