@@ -1,0 +1,162 @@
+/** `check [model]` — explore every reachable state and check the properties (the default command). */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { explore } from '../../engine/explore.js';
+import { colorEnabled, makeStyle } from '../color.js';
+import type { Ctx, GlobalOptions } from '../context.js';
+import { timingEnabled } from '../context.js';
+import { exitForStatus, usage, type ExitCode } from '../exit.js';
+import { formatJson } from '../format/json.js';
+import { toItf } from '../format/itf.js';
+import { formatJunit } from '../format/junit.js';
+import { toSarif } from '../format/sarif.js';
+import { plain, type Style } from '../format/style.js';
+import { formatText } from '../format/text.js';
+import { loadModel, type GivenParams } from '../load.js';
+import { collectParam, parseBytes, parseCount, parseInteger, parseSeconds } from '../options.js';
+import { toolVersion } from '../paths.js';
+import { makeProgress } from '../progress.js';
+import { toReport, type Report, type Settings } from '../report.js';
+
+export const CHECK_FORMATS = ['text', 'json', 'itf', 'junit', 'sarif'] as const;
+export type CheckFormat = (typeof CHECK_FORMATS)[number];
+
+export interface CheckOptions extends GlobalOptions {
+  variant?: string;
+  vcpus?: number;
+  ops?: number;
+  invalidations?: number;
+  preemptRt?: boolean;
+  placement?: string;
+  param?: Record<string, string>;
+  maxStates?: number;
+  maxDepth?: number;
+  timeLimit?: number;
+  memoryLimit?: number;
+  allViolations?: boolean;
+  deadlock?: boolean;
+  format?: CheckFormat;
+  output?: string;
+  explain?: boolean;
+  quiet?: boolean;
+  timing?: boolean;
+}
+
+export function checkCommand(ctx: Ctx): Command {
+  return new Command('check')
+    .summary('explore every reachable state of a model and check its properties (default command)')
+    .description(
+      'Explore every reachable state of a model breadth-first and check its properties; print each violation with its shortest trace.\n' +
+        'MODEL is a registered model name (see `list`), a path to a .dve file, or a path to a JS module whose default export (or `model` / `factory` export) is a Model or ModelFactory. Default: xen-timer.\n' +
+        'Exit: 0 all hold and the search completed, 1 violation, 2 bad input, 3 incomplete (budget hit), 4 internal error.',
+    )
+    .argument('[model]', 'model name, .dve file or JS module (default: xen-timer)')
+    .option('--variant <name>', 'model variant (xen-timer: baseline, fastpath-2022, seed-v2, upstream-v3, ...)')
+    .option('--vcpus <n>', 'number of vCPUs (xen-timer: 1..3)', parseInteger)
+    .option('--ops <k>', 'operations per vCPU script (xen-timer)', parseInteger)
+    .option('--invalidations <m>', 'MMU-notifier cache invalidations (xen-timer)', parseInteger)
+    .option('--preempt-rt', 'host kernel with PREEMPT_RT (xen-timer)')
+    .option('--placement <where>', 'where the hrtimer callback runs: other, same or both (xen-timer)')
+    .option('-p, --param <name=value>', 'any model parameter (repeatable)', collectParam)
+    .option('--max-states <n>', 'stop after storing this many states (e.g. 5M); exit 3 if no violation', parseCount)
+    .option('--max-depth <n>', 'do not explore deeper than this many steps', parseCount)
+    .option('--time-limit <seconds>', 'stop after this long (60, 30s, 5m)', parseSeconds)
+    .option('--memory-limit <size>', 'stop when resident memory exceeds this (512M, 2G)', parseBytes)
+    .option('--all-violations', 'keep exploring after a violation; report every violated property')
+    .option('--no-deadlock', 'do not report deadlocks (states where nothing can move)')
+    .addOption(new Option('-f, --format <format>', 'output format (default: text, or from the --output extension)').choices(CHECK_FORMATS))
+    .option('-o, --output <file>', 'write the report (in --format) to FILE; the terminal still gets the text report')
+    .option('--explain', 'add a race diagram to each trace (text format)')
+    .option('-q, --quiet', 'no progress, no traces: violation headlines and the summary only')
+    .option('--no-timing', 'leave time, rate and memory out of reports (also XENTIMER_NO_TIMING=1)')
+    .action(async (model: string | undefined, _opts: unknown, cmd: Command) => {
+      ctx.code = await runCheck(ctx, model, cmd.optsWithGlobals<CheckOptions>());
+    });
+}
+
+/** The format asked for, or guessed from the output file name. */
+export function formatFor(opts: Pick<CheckOptions, 'format' | 'output'>): CheckFormat {
+  if (opts.format) return opts.format;
+  const o = opts.output?.toLowerCase() ?? '';
+  if (o.endsWith('.itf.json')) return 'itf';
+  if (o.endsWith('.json')) return 'json';
+  if (o.endsWith('.sarif') || o.endsWith('.sarif.json')) return 'sarif';
+  if (o.endsWith('.xml')) return 'junit';
+  return 'text';
+}
+
+export function render(report: Report, format: CheckFormat, style: Style, opts: Pick<CheckOptions, 'quiet' | 'explain'>): string {
+  switch (format) {
+    case 'json':
+      return formatJson(report);
+    case 'itf':
+      return JSON.stringify(toItf(report), null, 2) + '\n';
+    case 'junit':
+      return formatJunit(report);
+    case 'sarif':
+      return JSON.stringify(toSarif(report), null, 2) + '\n';
+    case 'text':
+      return formatText(report, style, { quiet: opts.quiet, explain: opts.explain });
+  }
+}
+
+export function givenParams(opts: CheckOptions): GivenParams {
+  const given: Record<string, string | number | boolean> = { ...(opts.param ?? {}) };
+  if (opts.variant !== undefined) given['variant'] = opts.variant;
+  if (opts.vcpus !== undefined) given['vcpus'] = opts.vcpus;
+  if (opts.ops !== undefined) given['ops'] = opts.ops;
+  if (opts.invalidations !== undefined) given['invalidations'] = opts.invalidations;
+  if (opts.preemptRt) given['preemptRt'] = true;
+  if (opts.placement !== undefined) given['placement'] = opts.placement;
+  return given;
+}
+
+export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOptions): Promise<ExitCode> {
+  const { io } = ctx;
+  const format = formatFor(opts);
+  const loaded = await loadModel(spec, givenParams(opts), io.cwd);
+  const settings: Settings = {
+    maxStates: opts.maxStates ?? null,
+    maxDepth: opts.maxDepth ?? null,
+    timeLimit: opts.timeLimit ?? null,
+    memoryLimit: opts.memoryLimit ?? null,
+    allViolations: opts.allViolations === true,
+    deadlock: opts.deadlock !== false,
+  };
+  // progress only when the terminal gets the text report (not with a machine format on stdout)
+  const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined));
+  const result = explore(loaded.model, {
+    maxStates: opts.maxStates,
+    maxDepth: opts.maxDepth,
+    timeLimit: opts.timeLimit,
+    memoryLimit: opts.memoryLimit,
+    allViolations: settings.allViolations,
+    deadlock: settings.deadlock,
+    onProgress: progress.onProgress,
+    progressInterval: progress.interval,
+  });
+  progress.done();
+  const report = toReport({
+    result,
+    origin: loaded.origin,
+    processes: loaded.model.processes,
+    settings,
+    timing: timingEnabled(io.env, opts.timing),
+    toolVersion: toolVersion(),
+  });
+  const style = makeStyle(colorEnabled(io.env, io.stdout, opts.color));
+  if (opts.output !== undefined) {
+    const path = resolve(io.cwd, opts.output);
+    try {
+      writeFileSync(path, render(report, format, plain, opts));
+    } catch (e) {
+      throw usage(`cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check that the folder exists and is writable');
+    }
+    io.stdout.write(formatText(report, style, { quiet: opts.quiet, explain: opts.explain }));
+    if (!opts.quiet) io.stderr.write(`${format} report written to ${opts.output}\n`);
+  } else {
+    io.stdout.write(render(report, format, format === 'text' ? style : plain, opts));
+  }
+  return exitForStatus(result.status);
+}

@@ -1,0 +1,53 @@
+/** `explain TRACE.json` — a saved trace as a race diagram (text) or a Mermaid sequence diagram. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { colorEnabled, makeStyle } from '../color.js';
+import type { Ctx, GlobalOptions } from '../context.js';
+import { EXIT, type ExitCode } from '../exit.js';
+import { mermaidDiagram } from '../format/mermaid.js';
+import { raceDiagram } from '../format/race.js';
+import { readReport, selectViolations } from '../saved.js';
+
+interface ExplainOptions extends GlobalOptions {
+  format?: 'text' | 'mermaid';
+  property?: string;
+  width?: number;
+}
+
+export function explainCommand(ctx: Ctx): Command {
+  return new Command('explain')
+    .summary('draw a saved trace as a race diagram (one column per process)')
+    .description(
+      'Draw each violation trace of a saved report as a race diagram: one column per CPU / thread / interrupt, one row per step with the C line, ' +
+        'like the diagrams in kernel commit messages. --format mermaid prints a Mermaid sequence diagram instead ' +
+        '(several violations: one fenced ```mermaid block each).',
+    )
+    .argument('<trace>', 'saved JSON report (`check --format json --output FILE`)')
+    .addOption(new Option('-f, --format <format>', 'diagram format').choices(['text', 'mermaid']).default('text'))
+    .option('--property <id>', 'only the violation of this property')
+    .option('--width <columns>', 'total width of the text diagram (default 160)', (raw: string) => {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 40) throw new InvalidArgumentError(`'${raw}' is not a width of at least 40 columns.`);
+      return n;
+    })
+    .action((file: string, _o: unknown, cmd: Command) => {
+      ctx.code = runExplain(ctx, file, cmd.optsWithGlobals<ExplainOptions>());
+    });
+}
+
+function runExplain(ctx: Ctx, file: string, opts: ExplainOptions): ExitCode {
+  const { io } = ctx;
+  const report = readReport(file, io.cwd);
+  const selected = selectViolations(report, opts.property, file);
+  if (selected.length === 0) {
+    io.stdout.write(`${file}: no violation to explain (status ${report.status})\n`);
+    return EXIT.pass;
+  }
+  if (opts.format === 'mermaid') {
+    if (selected.length === 1) io.stdout.write(mermaidDiagram(selected[0]!, report.model.processes));
+    else io.stdout.write(selected.map((v) => `### ${v.property}\n\n\`\`\`mermaid\n${mermaidDiagram(v, report.model.processes)}\`\`\`\n`).join('\n'));
+    return EXIT.pass;
+  }
+  const style = makeStyle(colorEnabled(io.env, io.stdout, opts.color));
+  io.stdout.write(selected.map((v) => raceDiagram(v, report.model.processes, style, { width: opts.width })).join('\n'));
+  return EXIT.pass;
+}

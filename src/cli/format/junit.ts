@@ -1,0 +1,48 @@
+/**
+ * JUnit XML: one <testcase> per property. A violated property (or an unreachable branch cover)
+ * is a <failure> whose body is the shortest trace; a property left undecided by an incomplete
+ * search is <skipped>.
+ */
+import type { Report } from '../report.js';
+import { params } from './common.js';
+import { plain } from './style.js';
+import { traceLines } from './text.js';
+import { attrs, xmlEscape } from './xml.js';
+
+export function formatJunit(r: Report): string {
+  const suite = `${r.model.name}${Object.keys(r.model.params).length ? ` ${params(r.model.params)}` : ''}`;
+  const failures = r.properties.filter((p) => p.verdict === 'violated' || p.verdict === 'unreachable').length;
+  const skipped = r.properties.filter((p) => p.verdict === 'unknown').length;
+  const time = r.timing ? r.timing.seconds.toFixed(3) : '0';
+  const counts = { tests: r.properties.length, failures, errors: 0, skipped };
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  out.push(`<testsuites${attrs({ name: 'xentimer-check', ...counts, time })}>`);
+  out.push(`  <testsuite${attrs({ name: suite, ...counts, time })}>`);
+  out.push('    <properties>');
+  out.push(`      <property${attrs({ name: 'model', value: r.model.name })}/>`);
+  for (const [k, v] of Object.entries(r.model.params)) out.push(`      <property${attrs({ name: `param.${k}`, value: String(v) })}/>`);
+  out.push(`      <property${attrs({ name: 'status', value: r.status })}/>`);
+  out.push(`      <property${attrs({ name: 'states', value: r.stats.states })}/>`);
+  out.push(`      <property${attrs({ name: 'transitions', value: r.stats.transitions })}/>`);
+  out.push('    </properties>');
+  for (const p of r.properties) {
+    const open = `    <testcase${attrs({ classname: r.model.name, name: p.id, time: '0' })}`;
+    if (p.verdict === 'holds' || p.verdict === 'reached') {
+      out.push(`${open}/>`);
+      continue;
+    }
+    out.push(`${open}>`);
+    if (p.verdict === 'unknown') {
+      out.push(`      <skipped${attrs({ message: r.status === 'violation' && !r.settings.allViolations ? 'undecided: the search stopped at the first violation (use --all-violations)' : `undecided: the search did not complete (${r.incompleteReason ?? 'incomplete'})` })}/>`);
+    } else {
+      const v = r.violations.find((x) => x.property === p.id);
+      const message = v ? v.message : p.description;
+      const body = v ? [`${p.description}`, ...(v.message !== p.description ? [v.message] : []), ...traceLines(v, plain, 100)].join('\n') : p.description;
+      out.push(`      <failure${attrs({ message, type: p.kind })}>${xmlEscape(body)}</failure>`);
+    }
+    out.push('    </testcase>');
+  }
+  out.push('  </testsuite>');
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}

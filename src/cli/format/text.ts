@@ -1,0 +1,146 @@
+/**
+ * Human-readable report: each violation with its shortest trace (step number, process, step id,
+ * the C line as `file:func: line`, the fields it changed), the property verdicts, and a final
+ * summary line (states, transitions, depth, time, rate, memory).
+ */
+import type { Report, ReportProperty, ReportViolation } from '../report.js';
+import { bytes, changes, int, params, plural, rate, seconds, sourceLine, wrap } from './common.js';
+import { raceDiagram } from './race.js';
+import type { Style } from './style.js';
+
+export interface TextOptions {
+  /** Violation headlines and the summary only (no traces, no property list). */
+  readonly quiet?: boolean;
+  /** Add a race diagram after each trace. */
+  readonly explain?: boolean;
+  /** Line width used for wrapping (default 100). */
+  readonly width?: number;
+}
+
+const INCOMPLETE: Readonly<Record<string, string>> = {
+  'max-states': 'the --max-states budget was reached',
+  'max-depth': 'the --max-depth bound was reached (states lie deeper)',
+  'time-limit': 'the --time-limit was reached',
+  'memory-limit': 'the --memory-limit was reached',
+  stopped: 'the search was stopped',
+};
+
+export function formatText(r: Report, style: Style, options: TextOptions = {}): string {
+  const out: string[] = [];
+  const width = options.width ?? 100;
+  const p = params(r.model.params);
+  out.push(`${style.bold(r.model.name)}${p ? ` ${style.dim(p)}` : ''}${r.model.path ? style.dim(` (${r.model.path})`) : ''}`);
+
+  for (const v of r.violations) {
+    out.push('');
+    out.push(...violation(v, r, style, options, width));
+  }
+
+  if (!options.quiet) {
+    out.push('');
+    out.push(...propertyList(r, style));
+  }
+
+  out.push('');
+  if (r.status === 'incomplete' || (!r.complete && r.status === 'violation' && r.incompleteReason)) {
+    const why = INCOMPLETE[r.incompleteReason ?? 'stopped'] ?? r.incompleteReason;
+    out.push(style.yellow(`incomplete: ${why} before the search completed${r.status === 'incomplete' ? '; no violation found so far' : ''}`));
+  }
+  if (!options.quiet && r.coverage.neverFired.length > 0 && r.complete) {
+    out.push(style.dim(`coverage: ${int(r.coverage.fired)} of ${int(r.coverage.steps)} steps fired; never: ${r.coverage.neverFired.slice(0, 8).join(', ')}${r.coverage.neverFired.length > 8 ? ', ...' : ''}`));
+  }
+  out.push(summary(r, style));
+  return out.join('\n') + '\n';
+}
+
+function violation(v: ReportViolation, r: Report, style: Style, options: TextOptions, width: number): string[] {
+  const out: string[] = [];
+  out.push(`${style.red('✗')} ${style.bold(v.property)} ${style.dim(`(${v.kind})`)} ${v.description}`);
+  if (v.message !== v.description) out.push(`  ${style.red(v.message)}`);
+  if (!v.trace) return out;
+  const n = v.trace.steps.length;
+  const from = v.trace.initial === 0 ? '' : ` from initial state ${v.trace.initial}`;
+  if (options.quiet) {
+    out.push(style.dim(`  shortest trace: ${plural(n, 'step')}${from}`));
+    return out;
+  }
+  out.push(...traceLines(v, style, width));
+  if (options.explain) {
+    out.push('');
+    out.push(...raceDiagram(v, r.model.processes, style, { width: Math.max(width, 120) }).trimEnd().split('\n').map((l) => (l ? `  ${l}` : l)));
+  }
+  return out;
+}
+
+/** Step ids often repeat their process (`vcpu0:hcall.set_timer_op`): drop it next to the process column. */
+export function shortStep(step: string, process: string): string {
+  return step.startsWith(`${process}:`) && step.length > process.length + 1 ? step.slice(process.length + 1) : step;
+}
+
+/** The shortest trace of `v`, one block per step: number, process, step id; C line; changed fields. */
+export function traceLines(v: ReportViolation, style: Style, width: number): string[] {
+  if (!v.trace) return [];
+  const out: string[] = [];
+  const n = v.trace.steps.length;
+  const from = v.trace.initial === 0 ? '' : ` from initial state ${v.trace.initial}`;
+  out.push(style.dim(`  shortest trace: ${plural(n, 'step')}${from}`));
+  const numW = String(n).length;
+  const procW = Math.max(...v.trace.steps.map((s) => s.process.length), 0);
+  const indent = ' '.repeat(4 + numW + 2);
+  for (const s of v.trace.steps) {
+    out.push(`    ${String(s.index).padStart(numW)}  ${style.cyan(s.process.padEnd(procW))}  ${shortStep(s.step, s.process)}`);
+    out.push(`${indent}${style.dim(sourceLine(s.source))}`);
+    for (const l of wrap(changes(s.changes), Math.max(40, width - indent.length))) out.push(`${indent}${style.yellow(l)}`);
+  }
+  return out;
+}
+
+function verdictText(p: ReportProperty): string {
+  switch (p.verdict) {
+    case 'violated':
+      return `violated (${plural(p.depth ?? 0, 'step')})`;
+    case 'reached':
+      return `reached (${plural(p.depth ?? 0, 'step')})`;
+    default:
+      return p.verdict;
+  }
+}
+
+function propertyList(r: Report, style: Style): string[] {
+  const out: string[] = [];
+  const known = r.properties.filter((p) => p.verdict !== 'unknown');
+  const unknown = r.properties.length - known.length;
+  const idW = Math.max(0, ...known.map((p) => p.id.length));
+  out.push(style.bold('properties'));
+  for (const p of known) {
+    const mark =
+      p.verdict === 'holds'
+        ? style.green('✓')
+        : p.verdict === 'violated'
+          ? style.red('✗')
+          : p.verdict === 'reached'
+            ? style.green('●')
+            : style.red('○');
+    const v = verdictText(p);
+    const painted = p.verdict === 'violated' || p.verdict === 'unreachable' ? style.red(v) : v;
+    out.push(`  ${mark} ${p.id.padEnd(idW)}  ${painted}`);
+  }
+  if (unknown > 0) {
+    const why = r.status === 'violation' && !r.settings.allViolations ? 'the search stopped at the first violation; use --all-violations' : 'the search did not complete';
+    out.push(style.dim(`  ? ${plural(unknown, 'property', 'properties')} undecided (${why})`));
+  }
+  return out;
+}
+
+export function summary(r: Report, style: Style): string {
+  const head = r.status === 'pass' ? style.green(style.bold('PASS')) : r.status === 'violation' ? style.red(style.bold('VIOLATION')) : style.yellow(style.bold('INCOMPLETE'));
+  const ids = r.violations.map((v) => v.property);
+  const counts = ids.length <= 3 ? ids.join(', ') : `${ids.length} properties`;
+  const parts = [
+    `${int(r.stats.states)} states`,
+    `${int(r.stats.transitions)} transitions`,
+    `depth ${int(r.stats.depth)}`,
+  ];
+  if (r.timing) parts.push(seconds(r.timing.seconds), rate(r.timing.statesPerSecond), `${bytes(r.timing.peakRssBytes)} peak RSS`);
+  return `${head}${r.status === 'violation' ? ` ${style.bold(counts)}` : ''}  ${parts.join(' · ')}`;
+}

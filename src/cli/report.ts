@@ -1,0 +1,188 @@
+/**
+ * The report: a check result turned into plain, stable, JSON-ready data. Every output format is a
+ * function of a Report, and the JSON format *is* the Report — so a `check --format json` file is
+ * also a saved trace that `replay` and `explain` read back (schema/result.schema.json).
+ */
+import type { Result } from '../engine/result.js';
+import type { PropertyKind, SourceRef } from '../engine/model.js';
+import type { Value } from '../engine/schema.js';
+import { verdictsOf } from '../../models/matrix.js';
+import { exitForStatus } from './exit.js';
+
+export const REPORT_FORMAT = 'xentimer-check/result';
+export const REPORT_VERSION = 1;
+
+/** Where the model came from, enough to rebuild it (`replay`). */
+export interface ModelOrigin {
+  /** `registry`: a built-in model by name; `dve`: a .dve file; `module`: a JS module exporting a model. */
+  readonly origin: 'registry' | 'dve' | 'module';
+  readonly name: string;
+  /** The file as given on the command line (dve / module). */
+  readonly path?: string;
+  /** Resolved parameter values (registry models and module factories). */
+  readonly params: Readonly<Record<string, Value>>;
+}
+
+export interface Settings {
+  readonly maxStates: number | null;
+  readonly maxDepth: number | null;
+  /** Seconds. */
+  readonly timeLimit: number | null;
+  /** Bytes. */
+  readonly memoryLimit: number | null;
+  readonly allViolations: boolean;
+  readonly deadlock: boolean;
+}
+
+export interface ReportStep {
+  /** 1-based position in the trace. */
+  readonly index: number;
+  readonly step: string;
+  readonly process: string;
+  readonly source: SourceRef;
+  readonly changes: Readonly<Record<string, Value>>;
+}
+
+export interface ReportTrace {
+  /** Index of the initial state (into the model's init()). */
+  readonly initial: number;
+  readonly steps: readonly ReportStep[];
+  /** Full states: states[0] is the initial state, states[i] follows steps[i-1]. */
+  readonly states: readonly Readonly<Record<string, Value>>[];
+}
+
+export interface ReportViolation {
+  readonly property: string;
+  readonly kind: PropertyKind;
+  readonly description: string;
+  readonly message: string;
+  readonly source: readonly SourceRef[];
+  /** Shortest trace; null for a `sometimes` property that was never reached. */
+  readonly trace: ReportTrace | null;
+}
+
+export type VerdictName = 'holds' | 'violated' | 'reached' | 'unreachable' | 'unknown';
+
+export interface ReportProperty {
+  readonly id: string;
+  readonly kind: PropertyKind;
+  readonly description: string;
+  readonly verdict: VerdictName;
+  /** Steps in the shortest trace (violated / reached). */
+  readonly depth?: number;
+  readonly source: readonly SourceRef[];
+}
+
+export interface Report {
+  readonly format: typeof REPORT_FORMAT;
+  readonly version: typeof REPORT_VERSION;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly model: ModelOrigin & { readonly processes: readonly string[]; readonly info?: Readonly<Record<string, Value>> };
+  readonly settings: Settings;
+  readonly status: Result['status'];
+  readonly complete: boolean;
+  readonly incompleteReason: string | null;
+  readonly exitCode: 0 | 1 | 3;
+  readonly stats: {
+    readonly states: number;
+    readonly transitions: number;
+    readonly levels: number;
+    readonly depth: number;
+    readonly stateBytes: number;
+    readonly bytesPerState: number;
+    readonly storeBytes: number;
+  };
+  /** Omitted with --no-timing / XENTIMER_NO_TIMING=1 (golden tests). */
+  readonly timing?: { readonly seconds: number; readonly statesPerSecond: number; readonly peakRssBytes: number };
+  readonly properties: readonly ReportProperty[];
+  readonly violations: readonly ReportViolation[];
+  readonly coverage: { readonly steps: number; readonly fired: number; readonly neverFired: readonly string[] };
+}
+
+export interface ReportInput {
+  readonly result: Result;
+  readonly origin: ModelOrigin;
+  readonly processes: readonly string[];
+  readonly settings: Settings;
+  readonly timing: boolean;
+  readonly toolVersion: string;
+}
+
+const round = (x: number, digits: number): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+export function toReport(input: ReportInput): Report {
+  const { result: r, origin } = input;
+  const verdicts = verdictsOf(r);
+  const properties: ReportProperty[] = r.properties.map((p) => {
+    const v = verdicts[p.id] ?? 'unknown';
+    const [name, n] = v.split(':');
+    return {
+      id: p.id,
+      kind: p.kind,
+      description: p.description,
+      verdict: name as VerdictName,
+      ...(n !== undefined ? { depth: Number(n) } : {}),
+      source: (p.source ?? []).map(src),
+    };
+  });
+  return {
+    format: REPORT_FORMAT,
+    version: REPORT_VERSION,
+    tool: { name: 'xentimer-check', version: input.toolVersion },
+    model: {
+      origin: origin.origin,
+      name: origin.name,
+      ...(origin.path !== undefined ? { path: origin.path } : {}),
+      params: { ...origin.params },
+      processes: [...input.processes],
+      ...(r.info ? { info: { ...r.info } } : {}),
+    },
+    settings: input.settings,
+    status: r.status,
+    complete: r.complete,
+    incompleteReason: r.incompleteReason ?? null,
+    exitCode: exitForStatus(r.status) as 0 | 1 | 3,
+    stats: {
+      states: r.stats.states,
+      transitions: r.stats.transitions,
+      levels: r.stats.levels,
+      depth: r.stats.depth,
+      stateBytes: r.stats.stateBytes,
+      bytesPerState: round(r.stats.bytesPerState, 2),
+      storeBytes: r.stats.storeBytes,
+    },
+    ...(input.timing
+      ? { timing: { seconds: round(r.stats.seconds, 3), statesPerSecond: Math.round(r.stats.statesPerSecond), peakRssBytes: r.stats.peakRssBytes } }
+      : {}),
+    properties,
+    violations: r.violations.map((v) => ({
+      property: v.property,
+      kind: v.kind,
+      description: v.description,
+      message: v.message,
+      source: (v.source ?? []).map(src),
+      trace: v.trace
+        ? {
+            initial: v.trace.initial,
+            steps: v.trace.steps.map((s, i) => ({ index: i + 1, step: s.step, process: s.process, source: src(s.source), changes: { ...s.changes } })),
+            states: v.trace.states.map((s) => ({ ...s })),
+          }
+        : null,
+    })),
+    coverage: {
+      steps: r.coverage.length,
+      fired: r.coverage.filter((c) => c.fired > 0).length,
+      neverFired: r.coverage.filter((c) => c.fired === 0).map((c) => c.step),
+    },
+  };
+}
+
+const src = (s: SourceRef): SourceRef => ({ file: s.file, func: s.func, line: s.line });
+
+/** The step whose effect violated the property: the last step of the trace (none for an initial state). */
+export function violatingStep(v: ReportViolation): ReportStep | undefined {
+  return v.trace?.steps.at(-1);
+}
