@@ -72,7 +72,7 @@ export function classify(err: unknown): Classified {
     return { code: EXIT.usage, message: oneLine(err.message), hint: 'the model input is inconsistent', internal: false };
   }
   if (err instanceof Error && (INPUT_ERRORS.has(err.name) || INPUT_ERRORS.has(err.constructor.name))) {
-    return { code: EXIT.usage, message: oneLine(err.message), internal: false };
+    return { code: EXIT.usage, message: oneLine(err.message), hint: 'fix the model input', internal: false };
   }
   const message = err instanceof Error ? `${err.constructor.name === 'Error' ? '' : `${err.constructor.name}: `}${err.message}` : String(err);
   return { code: EXIT.internal, message: `internal error: ${oneLine(message)}`, hint: 'run again with --debug for the stack trace, and please report it', internal: true };

@@ -54,7 +54,7 @@ export function normaliseParams(f: ModelFactory, given: GivenParams): Record<str
 export function buildFromFactory(f: ModelFactory, given: GivenParams, origin: Omit<ModelOrigin, 'params'>): LoadedModel {
   const params = resolveParams(f, normaliseParams(f, given));
   const model = f.build(params);
-  if (!isModel(model)) throw new CliError(`model factory ${f.name} did not return a model`, EXIT.usage);
+  if (!isModel(model)) throw new CliError(`model factory ${f.name} did not return a model`, EXIT.usage, 'build(params) must return a Model (schema, init, steps, properties)');
   return { model, factory: f, origin: { ...origin, params: params as Record<string, Value> } };
 }
 
@@ -104,7 +104,7 @@ export function closest(name: string, candidates: readonly string[]): string | u
 
 function checkReadable(abs: string, shown: string): void {
   if (!existsSync(abs)) throw usage(`cannot read ${shown}: no such file`, 'give a registered model name, a .dve file or a JS module path');
-  if (!statSync(abs).isFile()) throw usage(`cannot read ${shown}: not a file`);
+  if (!statSync(abs).isFile()) throw usage(`cannot read ${shown}: not a file`, 'give a registered model name, a .dve file or a JS module path');
 }
 
 export async function loadFile(path: string, given: GivenParams, cwd: string): Promise<LoadedModel> {
@@ -114,7 +114,7 @@ export async function loadFile(path: string, given: GivenParams, cwd: string): P
     if (Object.keys(given).length > 0) throw usage(`a DVE model takes no parameters (got ${Object.keys(given).join(', ')})`, 'parameters such as --variant apply to built-in models');
     const dve = await loadDveModule();
     const model = dve.loadDve(abs);
-    if (!isModel(model)) throw new CliError(`loadDve(${path}) did not return a model`, EXIT.internal);
+    if (!isModel(model)) throw new CliError(`loadDve(${path}) did not return a model`, EXIT.internal, 'a bug in src/dve');
     return { model, origin: { origin: 'dve', name: model.name, path, params: {} } };
   }
   let mod: Record<string, unknown>;
@@ -141,7 +141,7 @@ async function loadDveModule(): Promise<DveModule> {
   const url = new URL('../dve/index.js', import.meta.url);
   if (!existsSync(url)) throw usage('DVE input is not available in this build (src/dve is missing)', 'use a registered model or a JS module');
   const mod = (await import(url.href)) as Partial<DveModule>;
-  if (typeof mod.loadDve !== 'function') throw usage('DVE input is not available in this build (src/dve exports no loadDve)');
+  if (typeof mod.loadDve !== 'function') throw usage('DVE input is not available in this build (src/dve exports no loadDve)', 'use a registered model or a JS module');
   return mod as DveModule;
 }
 

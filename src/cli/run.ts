@@ -18,7 +18,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return ctx.code;
   } catch (err) {
     const c = classify(err);
-    if (c.message) io.stderr.write(`xentimer-check: error: ${c.message}${c.hint ? ` (hint: ${c.hint})` : ''}\n`);
+    const hint = c.hint && !(debug && c.internal) ? ` (hint: ${c.hint})` : '';
+    if (c.message) io.stderr.write(`xentimer-check: error: ${c.message}${hint}\n`);
     if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return c.code;
   }

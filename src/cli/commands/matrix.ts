@@ -57,11 +57,11 @@ function readExpected(path: string, shown: string): ExpectedMatrix {
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw usage(`cannot read the expected matrix ${shown}: ${e instanceof SyntaxError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`);
+    throw usage(`cannot read the expected matrix ${shown}: ${e instanceof SyntaxError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`, 'fix the file or regenerate it with --update');
   }
   const m = data as Partial<ExpectedMatrix>;
   if (typeof m !== 'object' || m === null || typeof m.model !== 'string' || typeof m.variants !== 'object' || m.variants === null) {
-    throw usage(`${shown} is not an expected matrix (needs "model", "params" and "variants")`);
+    throw usage(`${shown} is not an expected matrix (needs "model", "params" and "variants")`, 'regenerate it with --update');
   }
   return m as ExpectedMatrix;
 }
@@ -74,7 +74,7 @@ function runMatrixCommand(ctx: Ctx, opts: MatrixOptions): ExitCode {
   const path = opts.expected ? resolve(io.cwd, opts.expected) : expectedMatrixPath(f.name);
   const expected = existsSync(path) ? readExpected(path, shown) : undefined;
   if (!expected && !opts.update) throw usage(`no expected matrix for ${f.name} at ${shown}`, `create it with \`xentimer-check matrix --model ${f.name} --update\``);
-  if (expected && expected.model !== f.name) throw usage(`${shown} is the expected matrix of ${expected.model}, not ${f.name}`);
+  if (expected && expected.model !== f.name) throw usage(`${shown} is the expected matrix of ${expected.model}, not ${f.name}`, 'pass the matching --model or --expected');
 
   const vspec = f.params.find((p) => p.name === 'variant');
   if (opts.variants && !vspec) throw usage(`model ${f.name} has no variants`, 'drop --variants');
@@ -111,7 +111,7 @@ function runMatrixCommand(ctx: Ctx, opts: MatrixOptions): ExitCode {
     try {
       writeFileSync(path, JSON.stringify(merged, null, 2) + '\n');
     } catch (e) {
-      throw usage(`cannot write ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw usage(`cannot write ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check that the file is writable');
     }
   }
 

@@ -4,7 +4,8 @@ import { actingProcesses } from './race.js';
 
 /** Mermaid text escaping: `#`, `;`, `<`, `>` as entity codes (`;` would end the statement). */
 export function mermaidText(s: string): string {
-  return s.replace(/#/g, '#35;').replace(/;/g, '#59;').replace(/</g, '#60;').replace(/>/g, '#62;').replace(/\s+/g, ' ').trim();
+  // one pass, so the `;` of an inserted code is not escaped again
+  return s.replace(/[#;<>]/g, (c) => `#${c.charCodeAt(0)};`).replace(/\s+/g, ' ').trim();
 }
 
 export function mermaidDiagram(v: ReportViolation, processes: readonly string[]): string {

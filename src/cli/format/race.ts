@@ -84,7 +84,7 @@ export function raceDiagram(v: ReportViolation, processes: readonly string[], st
   lines.push(line('', cols.map((p, c) => pad(p, widths[c]!)), (_, s) => style.bold(s)));
   lines.push(line('', cols.map((p) => '-'.repeat(p.length))));
   for (const r of rows) {
-    const chunks = chop(r.text, widths[r.col]! - 4);
+    const chunks = chop(r.text, widths[r.col]!);
     chunks.forEach((chunk, k) => {
       const text = k === 0 ? chunk : `    ${chunk}`;
       const cells = cols.map((_, c) => (c === r.col ? text : ''));

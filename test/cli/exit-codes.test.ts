@@ -1,0 +1,119 @@
+/**
+ * Exit codes of the built CLI, one per outcome: 0 pass, 1 violation, 2 bad input, 3 incomplete,
+ * 4 internal error (a test-only model module that throws a plain Error).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { cli, cliAsync, FIXTURES, oneErrorLine, readJson, ROOT } from './helpers.js';
+import { EXIT, EXIT_TABLE } from '../../src/cli/exit.js';
+
+test('the exit-code table is 0 pass, 1 violation, 2 usage, 3 incomplete, 4 internal', () => {
+  assert.deepEqual(EXIT, { pass: 0, violation: 1, usage: 2, incomplete: 3, internal: 4 });
+  assert.deepEqual(EXIT_TABLE.map((e) => e.code), [0, 1, 2, 3, 4]);
+});
+
+test('no arguments: checks xen-timer seed-v2 with default bounds; exit follows its expected verdicts', () => {
+  const expected = readJson(join(ROOT, 'models', 'xen-timer', 'expected.json')) as { variants: Record<string, { verdicts: Record<string, string> }> };
+  const seed = expected.variants['seed-v2']!;
+  const violated = Object.entries(seed.verdicts).filter(([, v]) => v.startsWith('violated') || v === 'unreachable');
+  const r = cli(['--no-timing']);
+  assert.equal(r.code, violated.length > 0 ? 1 : 0, r.stderr);
+  assert.match(r.stdout, /^xen-timer variant=seed-v2 /);
+  assert.match(r.stdout, /\n(VIOLATION|PASS)\b.* states · .* transitions · depth \d+\n$/);
+  if (violated.length > 0) {
+    // stop-at-first reports one of the expected violations, with its shortest trace length
+    const m = /✗ (\S+) \(/.exec(r.stdout);
+    assert.ok(m, r.stdout);
+    const v = seed.verdicts[m[1]!];
+    assert.ok(v?.startsWith('violated:'), `${m[1]} is violated in expected.json`);
+    assert.ok(r.stdout.includes(`shortest trace: ${v.split(':')[1]} steps`));
+  }
+  assert.equal(r.stderr, '');
+});
+
+test('exit 0: every property holds and the search completed', async () => {
+  const [a, b, c] = await Promise.all([
+    cliAsync(['check', 'peterson']),
+    cliAsync(['check', 'counter', '--variant', 'atomic', '--no-timing']),
+    cliAsync(['check', join(FIXTURES, 'tiny.mjs'), '--param', 'safe=true']),
+  ]);
+  for (const r of [a, b, c]) {
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /\nPASS /);
+  }
+  assert.match(a.stdout, /✓ mutex +holds/);
+  assert.match(a.stdout, /● p0-in-cs +reached \(\d+ steps?\)/);
+});
+
+test('exit 1: a violation, with its shortest trace', async () => {
+  const [racy, turn, phil] = await Promise.all([
+    cliAsync(['check', 'counter']),
+    cliAsync(['check', 'peterson', '--variant', 'turn-first']),
+    cliAsync(['check', 'philosophers']),
+  ]);
+  assert.equal(racy.code, 1);
+  assert.match(racy.stdout, /✗ final-count \(terminal\)/);
+  assert.match(racy.stdout, /shortest trace: 4 steps/);
+  assert.match(racy.stdout, /\n {4}1 {2}P0 {2}P0\.read\n {7}counter\.c:worker: tmp = x;\n {7}P0\.pc=write\n/);
+  assert.equal(turn.code, 1);
+  assert.match(turn.stdout, /✗ mutex \(always\)/);
+  assert.equal(phil.code, 1);
+  assert.match(phil.stdout, /✗ deadlock \(deadlock\)/);
+  // --no-deadlock turns the philosophers' only violation off
+  const off = cli(['check', 'philosophers', '--no-deadlock']);
+  assert.equal(off.code, 0, off.stdout);
+});
+
+test('exit 2: bad arguments, one line on stderr, nothing on stdout', () => {
+  const r = cli(['check', 'no-such-model']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, '');
+  assert.match(oneErrorLine(r.stderr), /^xentimer-check: error: unknown model or command 'no-such-model' \(hint: .*models: .*peterson/);
+});
+
+test('exit 3: a budget or bound hit before completion, no violation', async () => {
+  const [states, depth, all] = await Promise.all([
+    cliAsync(['check', 'peterson', '--max-states', '5']),
+    cliAsync(['check', 'peterson', '--max-depth', '2', '--no-timing']),
+    cliAsync(['check', 'counter', '--variant', 'atomic', '--param', 'procs=3', '--max-states', '3']),
+  ]);
+  for (const r of [states, depth, all]) {
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /\nINCOMPLETE /);
+  }
+  assert.match(states.stdout, /incomplete: the --max-states budget was reached/);
+  assert.match(depth.stdout, /incomplete: the --max-depth bound was reached/);
+  assert.match(states.stdout, /undecided \(the search did not complete\)/);
+});
+
+test('a violation found before a budget is hit is still exit 1', () => {
+  const r = cli(['check', 'peterson', '--variant', 'turn-first', '--all-violations', '--max-states', '31', '--no-timing']);
+  assert.equal(r.code, 1, r.stdout);
+  assert.match(r.stdout, /incomplete: the --max-states budget was reached before the search completed\nVIOLATION mutex {2}31 states/);
+});
+
+test('exit 4: an internal error (a model that throws) — one line, stack only with --debug', () => {
+  const r = cli(['check', join(FIXTURES, 'throws.mjs')]);
+  assert.equal(r.code, 4);
+  assert.match(oneErrorLine(r.stderr), /^xentimer-check: error: internal error: model bug: guard exploded \(hint: run again with --debug/);
+  const d = cli(['check', join(FIXTURES, 'throws.mjs'), '--debug']);
+  assert.equal(d.code, 4);
+  assert.match(d.stderr, /internal error: model bug: guard exploded\n/);
+  assert.match(d.stderr, /\n {4}at .*throws\.mjs:\d+:\d+\)/);
+});
+
+test('module models: a factory (default export) with parameters, a bare `model` export', async () => {
+  const [bad, bare, bareParam] = await Promise.all([
+    cliAsync(['check', join(FIXTURES, 'tiny.mjs'), '-p', 'limit=4', '-p', 'safe=false']),
+    cliAsync(['check', join(FIXTURES, 'bare-model.mjs')]),
+    cliAsync(['check', join(FIXTURES, 'bare-model.mjs'), '--vcpus', '2']),
+  ]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stdout, /^tiny limit=4 safe=false \(test\/cli\/fixtures\/tiny\.mjs\)/);
+  assert.match(bad.stdout, /shortest trace: 3 steps/);
+  assert.equal(bare.code, 1);
+  assert.match(bare.stdout, /✗ not-both/);
+  assert.equal(bareParam.code, 2);
+  assert.match(oneErrorLine(bareParam.stderr), /takes no parameters \(got vcpus\)/);
+});

@@ -1,0 +1,106 @@
+/** matrix (against an expected file; --update) and list. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, cliAsync, oneErrorLine, tempDir } from './helpers.js';
+
+test('matrix --update writes an expected matrix; the same run then matches (exit 0); a changed verdict is exit 1', () => {
+  const dir = tempDir();
+  const file = join(dir, 'counter.expected.json');
+  const up = cli(['matrix', '--model', 'counter', '--expected', file, '--update', '--no-timing']);
+  assert.equal(up.code, 0, up.stderr);
+  assert.match(up.stdout, /UPDATED .*counter\.expected\.json \(2 variants/);
+  const exp = JSON.parse(readFileSync(file, 'utf8'));
+  assert.deepEqual(exp, {
+    model: 'counter',
+    params: { procs: 2 },
+    variants: {
+      racy: { states: 12, transitions: 14, verdicts: { 'final-count': 'violated:4', deadlock: 'holds' } },
+      atomic: { states: 4, transitions: 4, verdicts: { 'final-count': 'holds', deadlock: 'holds' } },
+    },
+  });
+
+  const same = cli(['matrix', '--model', 'counter', '--expected', file, '--no-timing']);
+  assert.equal(same.code, 0, same.stdout + same.stderr);
+  assert.equal(
+    same.stdout,
+    [
+      'counter procs=2',
+      'property             racy  atomic',
+      '-----------  ------------  ------',
+      'states                 12       4',
+      'transitions            14       4',
+      'final-count  violated (4)   holds',
+      'deadlock            holds   holds',
+      'SAME as ' + file + ': 2 variants × 2 properties',
+      '',
+    ].join('\n'),
+  );
+
+  exp.variants.atomic.verdicts['final-count'] = 'violated:3';
+  exp.variants.racy.states = 13;
+  writeFileSync(file, JSON.stringify(exp));
+  const diff = cli(['matrix', '--model', 'counter', '--expected', file, '--no-timing']);
+  assert.equal(diff.code, 1);
+  assert.match(diff.stdout, /final-count {2}violated \(4\) {2}holds \*/);
+  assert.match(diff.stdout, /≠ racy: states 12, expected 13\n/);
+  assert.match(diff.stdout, /≠ atomic × final-count: holds, expected violated:3\n/);
+  assert.match(diff.stdout, /DIFFERENT from .*: 2 differences/);
+});
+
+test('matrix --variants runs a subset and compares only that; --format json', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'peterson.json');
+  assert.equal(cli(['matrix', '--model', 'peterson', '--expected', file, '--update']).code, 0);
+  const [sub, json, params] = await Promise.all([
+    cliAsync(['matrix', '--model', 'peterson', '--expected', file, '--variants', 'turn-first']),
+    cliAsync(['matrix', '--model', 'peterson', '--expected', file, '--format', 'json', '--no-timing']),
+    cliAsync(['matrix', '--model', 'counter', '--expected', file]),
+  ]);
+  assert.equal(sub.code, 0, sub.stdout);
+  assert.match(sub.stdout, /SAME as .*: 1 variant × 3 properties/);
+  assert.equal(json.code, 0);
+  const m = JSON.parse(json.stdout);
+  assert.equal(m.same, true);
+  assert.deepEqual(m.variants.map((v: { variant: string }) => v.variant), ['correct', 'turn-first']);
+  assert.equal(m.variants[1].verdicts.mutex, 'violated:6');
+  assert.equal(params.code, 2);
+  assert.match(oneErrorLine(params.stderr), /is the expected matrix of peterson, not counter/);
+});
+
+test('matrix on the repository expected matrix of xen-timer (two variants)', () => {
+  const r = cli(['matrix', '--variants', 'baseline,proposed-fix', '--no-timing']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^xen-timer vcpus=\d+ ops=\d+ /);
+  assert.match(r.stdout, /\nproperty +baseline +proposed-fix\n/);
+  assert.match(r.stdout, /SAME as models\/xen-timer\/expected\.json: 2 variants × \d+ properties\n$/);
+});
+
+test('list: every model with variants, parameters (defaults) and properties', async () => {
+  const [all, one, json] = await Promise.all([cliAsync(['list']), cliAsync(['list', 'peterson']), cliAsync(['list', '--format', 'json'])]);
+  assert.equal(all.code, 0);
+  assert.match(all.stdout, /^xen-timer {2}/, 'the default model first');
+  for (const m of ['xen-timer', 'peterson', 'philosophers', 'counter']) assert.match(all.stdout, new RegExp(`(^|\\n)${m}  `));
+  assert.match(all.stdout, /variants: .*seed-v2 \(default\)/);
+  assert.match(all.stdout, /\n {4}vcpus +--vcpus +.*default 1\n/);
+  assert.match(all.stdout, /\n {4}n +--param n= +number of philosophers; 2\.\.6, default 3\n/);
+  assert.equal(one.code, 0);
+  assert.equal(
+    one.stdout,
+    [
+      "peterson  Peterson's mutual exclusion for 2 processes (cyclic); 'turn-first' is the broken order",
+      '  variants: correct (default), turn-first',
+      '  parameters',
+      '    variant  --variant  entry protocol order; correct|turn-first, default correct',
+      '  properties (with variant=correct)',
+      '    mutex     always     at most one process is in its critical section',
+      '    p0-in-cs  sometimes  process 0 is in its critical section',
+      '    deadlock  deadlock   no reachable state where nothing can move and the state is not a valid end (off with --no-deadlock)',
+      '',
+    ].join('\n'),
+  );
+  const data = JSON.parse(json.stdout) as { name: string; properties: { id: string }[] }[];
+  assert.deepEqual(data.map((d) => d.name).sort(), ['counter', 'peterson', 'philosophers', 'xen-timer']);
+  assert.ok(data.every((d) => d.properties.some((p) => p.id === 'deadlock')));
+});
