@@ -23,6 +23,7 @@ const INCOMPLETE: Readonly<Record<string, string>> = {
   'time-limit': 'the --time-limit was reached',
   'memory-limit': 'the --memory-limit was reached',
   stopped: 'the search was stopped',
+  simulation: 'random simulation is not exhaustive: no violation on the walks taken proves nothing about the rest',
 };
 
 export function formatText(r: Report, style: Style, options: TextOptions = {}): string {
