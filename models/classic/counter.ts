@@ -39,6 +39,7 @@
  */
 import type { Model, ModelFactory, SourceRef, Step } from '../../src/engine/model.js';
 import { Layout } from '../../src/engine/schema.js';
+import { fieldSymmetry, permutations, renameMembers } from '../../src/engine/symmetry.js';
 
 export type CounterVariant = 'racy' | 'atomic';
 export const COUNTER_VARIANTS: readonly CounterVariant[] = ['racy', 'atomic'];
@@ -123,6 +124,8 @@ export function buildCounter(params: { procs?: number; variant?: CounterVariant 
     ],
     validEnd: allDone,
     info: { procs: n, variant },
+    // the workers are interchangeable: any permutation of P0..P(N-1)
+    symmetry: fieldSymmetry(schema, permutations(n).map((perm) => (f) => ({ to: renameMembers(schema, names, perm, f) })), `permutations of the ${n} workers`),
   };
 }
 

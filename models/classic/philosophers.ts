@@ -56,6 +56,7 @@
  */
 import type { Model, ModelFactory, SourceRef, Step } from '../../src/engine/model.js';
 import { Layout } from '../../src/engine/schema.js';
+import { fieldSymmetry, renameMembers, rotations } from '../../src/engine/symmetry.js';
 
 export type PhilosophersOrder = 'naive' | 'asymmetric';
 export const PHILOSOPHER_ORDERS: readonly PhilosophersOrder[] = ['naive', 'asymmetric'];
@@ -163,6 +164,21 @@ export function buildPhilosophers(params: { n?: number; order?: PhilosophersOrde
         })
         .join('; ') + ': every philosopher waits for a fork its neighbour holds (circular wait)',
     info: { n, order },
+    // the naive ring is invariant under rotation (philosopher i -> i + r, fork f -> f + r, a fork's
+    // holder k -> k + r); the asymmetric one is not (its last philosopher is different)
+    ...(order === 'naive'
+      ? {
+          symmetry: fieldSymmetry(
+            schema,
+            rotations(n).map((perm) => (f) => {
+              const m = /^fork\[(\d+)\]$/.exec(f.name);
+              if (m) return { to: fork[perm[Number(m[1])]!]!, value: (v: number) => (v === ON_TABLE ? v : perm[v - 1]! + 1) };
+              return { to: renameMembers(schema, names, perm, f) };
+            }),
+            `rotations of the ${n} philosophers`,
+          ),
+        }
+      : {}),
   };
 }
 

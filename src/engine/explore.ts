@@ -7,7 +7,8 @@
  */
 import { ModelError, type Model, type Property, type PropertyKind } from './model.js';
 import type { CoverEntry, IncompleteReason, Result, Violation } from './result.js';
-import { StateStore } from './store.js';
+import { FingerprintStore, fingerprintCollisionProbability, StateStore, type VisitedStore } from './store.js';
+import { Canonicalizer } from './symmetry.js';
 import { buildTrace, RecordingCtx } from './trace.js';
 import type { Progress, ProgressListener } from './events.js';
 
@@ -33,6 +34,28 @@ export interface ExploreOptions {
   onProgress?: ProgressListener;
   /** Milliseconds between progress events. Default 250. */
   progressInterval?: number;
+  /** Store one state per orbit of the model's symmetry group (Model.symmetry). */
+  symmetry?: boolean;
+  /** Hash compaction: store 64-bit fingerprints instead of state vectors (may miss states; the probability is reported). */
+  fingerprint?: boolean;
+  /** Explore only part `index` of `count` (see ShardOptions). */
+  shard?: ShardOptions;
+}
+
+/**
+ * Sharding: every shard runs the same breadth-first search until the first level that holds at
+ * least `minRoots` states; the states of that level are dealt out round-robin (state k of the level
+ * goes to shard k mod count), and each shard expands only its own, keeping the others as visited.
+ * Every state lies on a shortest path through some state of the split level owned by exactly one
+ * shard, so the union of the shards' searches covers the whole space and the shortest trace to a
+ * violation is found by the shard that owns its path. Shards overlap (a state reachable from roots
+ * of two shards is explored by both), so their state counts add up to an upper bound.
+ */
+export interface ShardOptions {
+  readonly index: number;
+  readonly count: number;
+  /** Default: 32 x count. */
+  readonly minRoots?: number;
 }
 
 export const DEADLOCK_ID = 'deadlock';
@@ -45,6 +68,8 @@ interface Found {
   stateId: number;
   extraStep: number;
   source?: Property['source'];
+  /** Under symmetry: the image of the stored state that violates the property. */
+  target?: Uint8Array;
 }
 
 export function explore(model: Model, options: ExploreOptions = {}): Result {
@@ -55,7 +80,15 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   const nsteps = steps.length;
   const inits = model.init();
   // the step-id column also holds initial-state indices: widen it when either exceeds 16 bits
-  const store = new StateStore(words, nsteps > 0xffff || inits.length > 0xffff);
+  const wide = nsteps > 0xffff || inits.length > 0xffff;
+  const store: VisitedStore = options.fingerprint ? new FingerprintStore(words, wide) : new StateStore(words, wide);
+  if (options.symmetry && !model.symmetry) throw new ModelError(`model ${model.name} declares no symmetry (symmetry reduction needs Model.symmetry)`);
+  const canon = options.symmetry && model.symmetry ? new Canonicalizer(model.symmetry, words) : null;
+  const shard = options.shard;
+  if (shard && !(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
+    throw new ModelError(`bad shard ${shard.index}/${shard.count}: need 0 <= index < count`);
+  }
+  const minRoots = shard ? Math.max(1, shard.minRoots ?? 32 * shard.count) : 0;
   const maxStates = options.maxStates ?? Infinity;
   const maxDepth = options.maxDepth ?? Infinity;
   const timeLimitMs = options.timeLimit !== undefined ? options.timeLimit * 1000 : Infinity;
@@ -89,6 +122,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   const found: Found[] = [];
   const violated = new Set<string>();
   const someReached = new Int32Array(nSome).fill(-1);
+  const someTarget: (Uint8Array | undefined)[] = new Array(nSome);
   let stop = false;
   let incomplete: IncompleteReason | undefined;
 
@@ -97,6 +131,25 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   let enabled = 0;
   let probing = false;
   let boundHit = false;
+  let unreducedStates = 0;
+  let unreducedTransitions = 0;
+  // orbit size of every stored state (for the unreduced transition count)
+  let orbits = new Uint16Array(canon !== null ? 1024 : 0);
+  const noteOrbit = (id: number, orb: number): void => {
+    if (id >= orbits.length) {
+      const bigger = new Uint16Array(orbits.length * 2);
+      bigger.set(orbits);
+      orbits = bigger;
+    }
+    orbits[id] = orb;
+    unreducedStates += orb;
+  };
+  const imageChecks = canon !== null && canon.size > 1 && !canon.sym.invariantProperties;
+  // sharding: the level dealt out, once found
+  let splitLevel: number | null = null;
+  let splitStart = 0;
+  let splitEnd = 0;
+  let roots = 0;
 
   const record = (f: Found): void => {
     if (violated.has(f.property)) return;
@@ -114,14 +167,25 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
         throw new ModelError(`model ${model.name}: ${st} set ${f.name} = ${v}, outside its domain ${f.min}..${f.max}`);
       }
     }
+    if (imageChecks) {
+      // properties need not be invariant under the group: check every image of the new state
+      // (canonicalize left them in its table)
+      for (let g = 0; g < canon!.size; g++) checkState(id, canon!.image(g), true);
+    } else checkState(id, s, false);
+  };
+
+  const checkState = (id: number, s: Uint8Array, image: boolean): void => {
     for (let i = 0; i < nAlways; i++) {
       const p = always[i]!;
       if (!violated.has(p.id) && !p.check(s)) {
-        record({ property: p.id, kind: 'always', description: p.description, message: p.description, stateId: id, extraStep: -1, source: p.source });
+        record({ property: p.id, kind: 'always', description: p.description, message: p.description, stateId: id, extraStep: -1, source: p.source, target: image ? s.slice() : undefined });
       }
     }
     for (let i = 0; i < nSome; i++) {
-      if (someReached[i]! < 0 && sometimes[i]!.check(s)) someReached[i] = id;
+      if (someReached[i]! < 0 && sometimes[i]!.check(s)) {
+        someReached[i] = id;
+        if (image) someTarget[i] = s.slice();
+      }
     }
   };
 
@@ -155,6 +219,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
       }
     }
     if (stop) return false;
+    const orb = canon !== null ? canon.canonicalize(dstW) : 1;
     if (probing) {
       // the layer at maxDepth: its edges are checked and counted, but nothing beyond is stored
       if (store.find(dstW) < 0) boundHit = true;
@@ -169,7 +234,10 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
       return true;
     }
     const id = store.insert(dstW, curId, i);
-    if (id >= 0) checkNew(id, dst);
+    if (id >= 0) {
+      if (canon !== null) noteOrbit(id, orb);
+      checkNew(id, dst);
+    }
     return !stop;
   };
 
@@ -192,12 +260,16 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   for (let k = 0; k < inits.length && !stop; k++) {
     if (inits[k]!.length !== schema.size) throw new ModelError(`model ${model.name}: initial state ${k} has ${inits[k]!.length} bytes, expected ${schema.size}`);
     dst.set(inits[k]!);
+    const orb = canon !== null ? canon.canonicalize(dstW) : 1;
     if (store.count >= maxStates && store.find(dstW) < 0) {
       incomplete = 'max-states';
       break;
     }
     const id = store.insert(dstW, -1, k);
-    if (id >= 0) checkNew(id, dst);
+    if (id >= 0) {
+      if (canon !== null) noteOrbit(id, orb);
+      checkNew(id, dst);
+    }
   }
 
   let levels = store.count > 0 ? 1 : 0;
@@ -207,6 +279,14 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   let lastProgress = started;
   let peakRss = process.memoryUsage.rss();
   if (maxDepth <= 0) probing = true;
+  const beginLevel = (start: number, end: number): void => {
+    if (shard && splitLevel === null && end - start >= minRoots) {
+      splitLevel = depth;
+      splitStart = start;
+      splitEnd = end;
+    }
+  };
+  beginLevel(0, levelEnd);
 
   const progress = (now: number): Progress => ({
     states: store.count,
@@ -224,8 +304,15 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
       levels++;
       levelEnd = store.count;
       if (depth >= maxDepth) probing = true;
+      beginLevel(curId, levelEnd);
+    }
+    if (curId < splitEnd && curId >= splitStart) {
+      if ((curId - splitStart) % shard!.count !== shard!.index) continue;
+      roots++;
     }
     if ((curId & 1023) === 0 && curId > 0) {
+      // expanded states are not loaded again (a fingerprint store drops their vectors)
+      store.release(curId);
       const now = performance.now();
       if (now - lastCheck > 50) {
         lastCheck = now;
@@ -249,12 +336,18 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     enabled = 0;
     ctx.reset();
     expand(src, dst, ctx, emit);
+    if (canon !== null) unreducedTransitions += orbits[curId]! * enabled;
     if (stop) break;
     if (enabled === 0) {
-      for (let k = 0; k < terminal.length; k++) {
-        const p = terminal[k]!;
-        if (!violated.has(p.id) && !p.check(src)) {
-          record({ property: p.id, kind: 'terminal', description: p.description, message: p.description, stateId: curId, extraStep: -1, source: p.source });
+      const nImg = imageChecks ? canon!.size : 1;
+      if (imageChecks) canon!.fill(srcW);
+      for (let g = 0; g < nImg; g++) {
+        const s = imageChecks ? canon!.image(g) : src;
+        for (let k = 0; k < terminal.length; k++) {
+          const p = terminal[k]!;
+          if (!violated.has(p.id) && !p.check(s)) {
+            record({ property: p.id, kind: 'terminal', description: p.description, message: p.description, stateId: curId, extraStep: -1, source: p.source, target: imageChecks ? s.slice() : undefined });
+          }
         }
       }
       if (checkDeadlock && !violated.has(DEADLOCK_ID) && !(validEnd && validEnd(src))) {
@@ -276,16 +369,22 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     kind: f.kind,
     description: f.description,
     message: f.message,
-    trace: buildTrace(model, store, f.stateId, f.extraStep),
+    trace: buildTrace(model, store, f.stateId, {
+      extraStep: f.extraStep,
+      canon,
+      target: f.target,
+      edgeOk: f.kind === 'assert' ? (_b, _j, _a, fails) => fails.includes(f.property) : undefined,
+    }),
     source: f.source,
   }));
   const covers: CoverEntry[] = sometimes.map((p, i) => {
     const id = someReached[i]!;
     if (id < 0) return { property: p.id, description: p.description, reached: false };
-    const trace = buildTrace(model, store, id);
+    const trace = buildTrace(model, store, id, { canon, target: someTarget[i] });
     return { property: p.id, description: p.description, reached: true, depth: trace.steps.length, trace };
   });
-  if (complete) {
+  // a shard cannot tell that a branch is unreachable: another shard may reach it
+  if (complete && splitLevel === null) {
     for (const c of covers) {
       if (!c.reached) {
         const p = propById.get(c.property)!;
@@ -311,6 +410,11 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
       bytesPerState: store.count > 0 ? store.bytes / store.count : 0,
       storeBytes: store.bytes,
       peakRssBytes: peakRss,
+      ...(canon !== null
+        ? { symmetry: { group: canon.sym.size, description: canon.sym.description, unreducedStates, unreducedTransitions, reduction: unreducedStates / Math.max(1, store.count) } }
+        : {}),
+      ...(options.fingerprint ? { fingerprint: { bits: 64 as const, collisionProbability: fingerprintCollisionProbability(store.count) } } : {}),
+      ...(shard ? { shard: { index: shard.index, count: shard.count, splitLevel, roots: splitLevel === null ? 0 : roots, levelSize: splitEnd - splitStart } } : {}),
     },
     violations,
     covers,
@@ -320,7 +424,20 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
       ...(checkDeadlock ? [{ id: DEADLOCK_ID, kind: 'deadlock' as PropertyKind, description: 'no reachable state where nothing can move and the state is not a valid end' }] : []),
     ],
     info: model.info,
+    ...(factsOf(transitionProps) ?? {}),
   };
+}
+
+function factsOf(props: readonly Property[]): { facts: Record<string, unknown> } | undefined {
+  const facts: Record<string, unknown> = {};
+  let any = false;
+  for (const p of props) {
+    if (p.kind === 'transition' && p.facts) {
+      facts[p.id] = p.facts();
+      any = true;
+    }
+  }
+  return any ? { facts } : undefined;
 }
 
 function deadlockMessage(model: Model, s: Uint8Array): string {

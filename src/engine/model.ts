@@ -59,6 +59,19 @@ export interface TransitionProperty extends PropertyBase {
   readonly kind: 'transition';
   /** `step` is the index into Model.steps. May keep state of its own across calls (e.g. a lock-order graph). */
   check(before: Uint8Array, step: number, after: Uint8Array): boolean | string;
+  /**
+   * Only steps for which this returns true can violate the property (e.g. only steps that take a
+   * lock matter to a lock-order graph). Lets a parallel search skip the other edges. Default: all.
+   */
+  relevant?(step: number): boolean;
+  /**
+   * For a property that accumulates knowledge across the exploration (a lock-order graph): the
+   * knowledge gathered so far, as JSON data. Shards of one search export it; `judge` decides from
+   * the union what no single shard saw.
+   */
+  facts?(): unknown;
+  /** Given the facts of several partial searches of one model: true, or a violation message. */
+  judge?(facts: readonly unknown[]): true | string;
 }
 export interface TerminalProperty extends PropertyBase {
   readonly kind: 'terminal';
@@ -98,6 +111,27 @@ export interface Model {
   expand?(src: Uint8Array, dst: Uint8Array, ctx: StepCtx, emit: (step: number) => boolean): void;
   /** Free-form facts shown in reports (variant, bounds...). */
   readonly info?: Readonly<Record<string, Value>>;
+  /**
+   * Interchangeable processes (symmetry reduction): a group of permutations of the state vector
+   * under which the steps, the initial states and every property are invariant. With
+   * `explore(model, { symmetry: true })` only one representative of each orbit is stored.
+   */
+  readonly symmetry?: Symmetry;
+}
+
+/** A finite group acting on states; element 0 is the identity. */
+export interface Symmetry {
+  /** Number of group elements (including the identity). */
+  readonly size: number;
+  /** Write the image of `src` under group element g (1 <= g < size) into `dst` (a different buffer). */
+  apply(g: number, src: Uint8Array, dst: Uint8Array): void;
+  /** e.g. "permutations of the 3 vCPUs". */
+  readonly description: string;
+  /**
+   * Every property is invariant under the group too, so checking orbit representatives suffices.
+   * Default false: state properties are checked on every image of each stored state.
+   */
+  readonly invariantProperties?: boolean;
 }
 
 /** A parameter a model factory accepts (for `list` and CLI validation). */

@@ -65,6 +65,35 @@ export interface Stats {
   readonly bytesPerState: number;
   readonly storeBytes: number;
   readonly peakRssBytes: number;
+  /** With symmetry reduction: the group, and the counts of the unreduced graph recovered from orbit sizes. */
+  readonly symmetry?: SymmetryStats;
+  /** With hash compaction: fingerprints of 64 bits; the probability that two states were merged. */
+  readonly fingerprint?: { readonly bits: 64; readonly collisionProbability: number };
+  /** In a sharded search: which part this is. */
+  readonly shard?: ShardStats;
+  /** In a parallel search: the number of worker threads. */
+  readonly workers?: number;
+}
+
+export interface SymmetryStats {
+  readonly group: number;
+  readonly description: string;
+  /** Sum of orbit sizes of the stored states: the state count without reduction. */
+  readonly unreducedStates: number;
+  /** Sum of orbit size x out-degree: the transition count without reduction. */
+  readonly unreducedTransitions: number;
+  /** unreducedStates / states. */
+  readonly reduction: number;
+}
+
+export interface ShardStats {
+  readonly index: number;
+  readonly count: number;
+  /** The BFS level whose states were dealt out to the shards (null: the space was too small, every shard searched all of it). */
+  readonly splitLevel: number | null;
+  /** States of the split level this shard expanded, and the size of that level. */
+  readonly roots: number;
+  readonly levelSize: number;
 }
 
 export interface Result {
@@ -81,4 +110,6 @@ export interface Result {
   /** Ids of every property checked (for per-property reports like JUnit). */
   readonly properties: readonly { id: string; kind: PropertyKind; description: string; source?: readonly SourceRef[] }[];
   readonly info?: Readonly<Record<string, Value>>;
+  /** Knowledge of accumulating transition properties (see TransitionProperty.facts), by property id. */
+  readonly facts?: Readonly<Record<string, unknown>>;
 }

@@ -1,11 +1,19 @@
 /**
- * The visited set: an exact store of packed states.
+ * The visited set: an exact store of packed states (`StateStore`), or a probabilistic one that
+ * keeps 64-bit fingerprints (`FingerprintStore`, hash compaction).
  *
- * States live in fixed-size chunks (so growth never copies them and no single buffer has to hold
- * them all), numbered in insertion order, which for BFS is also the queue order: the store doubles
+ * States are numbered in insertion order, which for BFS is also the queue order: the store doubles
  * as the frontier. Each state has a parent id and the index of the step that produced it (for an
  * initial state: parent -1 and the initial-state index). An open-addressing Int32 index with
- * linear probing maps a state to its id; hashing and comparison work on 32-bit words.
+ * linear probing maps a state to its id; hashing and comparison work on 32-bit words. Everything
+ * lives in fixed-size chunks, so growth never copies states and no single buffer holds them all.
+ *
+ * A StateStore keeps every state (`load(id)` works for all ids). A FingerprintStore keeps, per
+ * state, two independent 32-bit hashes of the vector plus the links; the full vectors are kept
+ * only until the explorer has expanded them (`release`), so `load(id)` works for queued ids only
+ * and traces are rebuilt by re-executing the steps from the initial state. Two different states
+ * with the same fingerprint are taken as one: the second is missed (the explorer reports the
+ * probability of that).
  */
 
 const CHUNK_SHIFT = 16;
@@ -13,9 +21,38 @@ const CHUNK = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK - 1;
 const MAX_LOAD = 0.75;
 
-export function hashWords(v: Int32Array, off: number, words: number): number {
+/** The second, independent hash of a fingerprint. */
+export const FINGERPRINT_SEED = 0x6b43a9b5;
+
+/** What the explorer and the trace builder need from a visited set. */
+export interface VisitedStore {
+  readonly words: number;
+  readonly count: number;
+  /** Bytes allocated by the store. */
+  readonly bytes: number;
+  /** True when load() works for every id; false when only queued (unexpanded) states are kept. */
+  readonly keepsStates: boolean;
+  load(id: number, out: Int32Array): void;
+  parent(id: number): number;
+  step(id: number): number;
+  /** Id of the state equal to `v`, or -1. */
+  find(v: Int32Array): number;
+  /** Insert `v` unless present: the new id (>= 0), or `-1 - id` of the stored equal state. */
+  insert(v: Int32Array, parent: number, step: number): number;
+  /** True when `v` is (for a fingerprint store: has the fingerprint of) the state stored as `id`. */
+  matches(id: number, v: Int32Array): boolean;
+  /** States with ids below `id` will not be loaded again (their vectors may be dropped). */
+  release(id: number): void;
+}
+
+/** Buffers for the store: ordinary, or shared with worker threads. */
+export type Alloc = (bytes: number) => ArrayBuffer | SharedArrayBuffer;
+const plainAlloc: Alloc = (bytes) => new ArrayBuffer(bytes);
+export const sharedAlloc: Alloc = (bytes) => new SharedArrayBuffer(bytes);
+
+export function hashWords(v: Int32Array, off: number, words: number, seed = 0x2f1a3c5b): number {
   // murmur3-style mixing of 32-bit words
-  let h = 0x2f1a3c5b ^ words;
+  let h = seed ^ words;
   for (let i = 0; i < words; i++) {
     let k = v[off + i]!;
     k = Math.imul(k, 0xcc9e2d51);
@@ -33,27 +70,58 @@ export function hashWords(v: Int32Array, off: number, words: number): number {
   return h;
 }
 
-export class StateStore {
-  readonly words: number;
-  private vecChunks: Int32Array[] = [];
+/** Parent and step-id columns, shared by both stores. */
+class Links {
   private parentChunks: Int32Array[] = [];
-  private stepChunks: Uint16Array[] | Uint32Array[] = [];
+  private stepChunks: (Uint16Array | Uint32Array)[] = [];
+  constructor(
+    private readonly wide: boolean,
+    private readonly alloc: Alloc,
+  ) {}
+  get bytesPerState(): number {
+    return 4 + (this.wide ? 4 : 2);
+  }
+  addChunk(): void {
+    this.parentChunks.push(new Int32Array(this.alloc(CHUNK * 4)));
+    this.stepChunks.push(this.wide ? new Uint32Array(this.alloc(CHUNK * 4)) : new Uint16Array(this.alloc(CHUNK * 2)));
+  }
+  set(id: number, parent: number, step: number): void {
+    this.parentChunks[id >>> CHUNK_SHIFT]![id & CHUNK_MASK] = parent;
+    this.stepChunks[id >>> CHUNK_SHIFT]![id & CHUNK_MASK] = step;
+  }
+  parent(id: number): number {
+    return this.parentChunks[id >>> CHUNK_SHIFT]![id & CHUNK_MASK]!;
+  }
+  step(id: number): number {
+    return this.stepChunks[id >>> CHUNK_SHIFT]![id & CHUNK_MASK]!;
+  }
+  /** The raw chunk buffers (for worker threads). */
+  buffers(): { parents: (ArrayBuffer | SharedArrayBuffer)[]; steps: (ArrayBuffer | SharedArrayBuffer)[] } {
+    return { parents: this.parentChunks.map((c) => c.buffer), steps: this.stepChunks.map((c) => c.buffer) };
+  }
+}
+
+/** The exact store: every state vector is kept. */
+export class StateStore implements VisitedStore {
+  readonly words: number;
+  readonly keepsStates = true;
+  private vecChunks: Int32Array[] = [];
+  private readonly links: Links;
   private index: Int32Array;
   private mask: number;
-  private readonly wideSteps: boolean;
+  private readonly alloc: Alloc;
   count = 0;
 
-  constructor(words: number, wideSteps = false, initialIndexBits = 16) {
+  constructor(words: number, wideSteps = false, initialIndexBits = 16, alloc: Alloc = plainAlloc) {
     this.words = words;
-    this.wideSteps = wideSteps;
-    this.index = new Int32Array(1 << initialIndexBits);
+    this.alloc = alloc;
+    this.links = new Links(wideSteps, alloc);
+    this.index = new Int32Array(alloc(4 << initialIndexBits));
     this.mask = this.index.length - 1;
   }
 
-  /** Bytes allocated by the store. */
   get bytes(): number {
-    const chunks = this.vecChunks.length;
-    return chunks * CHUNK * (this.words * 4 + 4 + (this.wideSteps ? 4 : 2)) + this.index.length * 4;
+    return this.vecChunks.length * CHUNK * (this.words * 4 + this.links.bytesPerState) + this.index.length * 4;
   }
 
   /** Copy state `id` into `out` (length >= words). */
@@ -65,14 +133,13 @@ export class StateStore {
   }
 
   parent(id: number): number {
-    return this.parentChunks[id >>> CHUNK_SHIFT]![id & CHUNK_MASK]!;
+    return this.links.parent(id);
   }
 
   step(id: number): number {
-    return this.stepChunks[id >>> CHUNK_SHIFT]![id & CHUNK_MASK]!;
+    return this.links.step(id);
   }
 
-  /** Id of the state equal to `v`, or -1. */
   find(v: Int32Array): number {
     const w = this.words;
     const index = this.index;
@@ -82,15 +149,11 @@ export class StateStore {
       const e = index[slot]!;
       if (e === 0) return -1;
       const id = e - 1;
-      if (this.equals(id, v)) return id;
+      if (this.matches(id, v)) return id;
       slot = (slot + 1) & mask;
     }
   }
 
-  /**
-   * Insert `v` unless present. Returns the new id (>= 0) when inserted, or `-1 - id` of the
-   * existing equal state.
-   */
   insert(v: Int32Array, parent: number, step: number): number {
     const w = this.words;
     const index = this.index;
@@ -100,25 +163,26 @@ export class StateStore {
       const e = index[slot]!;
       if (e === 0) break;
       const id = e - 1;
-      if (this.equals(id, v)) return -1 - id;
+      if (this.matches(id, v)) return -1 - id;
       slot = (slot + 1) & mask;
     }
     const id = this.count;
     const ci = id >>> CHUNK_SHIFT;
-    if (ci === this.vecChunks.length) this.addChunk();
-    const off = id & CHUNK_MASK;
+    if (ci === this.vecChunks.length) {
+      this.vecChunks.push(new Int32Array(this.alloc(CHUNK * this.words * 4)));
+      this.links.addChunk();
+    }
     const c = this.vecChunks[ci]!;
-    const base = off * w;
+    const base = (id & CHUNK_MASK) * w;
     for (let i = 0; i < w; i++) c[base + i] = v[i]!;
-    this.parentChunks[ci]![off] = parent;
-    this.stepChunks[ci]![off] = step;
+    this.links.set(id, parent, step);
     index[slot] = id + 1;
     this.count = id + 1;
     if (this.count > this.index.length * MAX_LOAD) this.grow();
     return id;
   }
 
-  private equals(id: number, v: Int32Array): boolean {
+  matches(id: number, v: Int32Array): boolean {
     const c = this.vecChunks[id >>> CHUNK_SHIFT]!;
     const w = this.words;
     const base = (id & CHUNK_MASK) * w;
@@ -126,16 +190,16 @@ export class StateStore {
     return true;
   }
 
-  private addChunk(): void {
-    this.vecChunks.push(new Int32Array(CHUNK * this.words));
-    this.parentChunks.push(new Int32Array(CHUNK));
-    if (this.wideSteps) (this.stepChunks as Uint32Array[]).push(new Uint32Array(CHUNK));
-    else (this.stepChunks as Uint16Array[]).push(new Uint16Array(CHUNK));
+  release(_id: number): void {}
+
+  /** The raw buffers, for worker threads that read the store while the owner does not write it. */
+  buffers(): { vectors: (ArrayBuffer | SharedArrayBuffer)[]; index: ArrayBuffer | SharedArrayBuffer; parents: (ArrayBuffer | SharedArrayBuffer)[]; steps: (ArrayBuffer | SharedArrayBuffer)[] } {
+    return { vectors: this.vecChunks.map((c) => c.buffer), index: this.index.buffer, ...this.links.buffers() };
   }
 
   private grow(): void {
     const cap = this.index.length * 2;
-    const index = new Int32Array(cap);
+    const index = new Int32Array(this.alloc(cap * 4));
     const mask = cap - 1;
     const w = this.words;
     for (let id = 0; id < this.count; id++) {
@@ -147,4 +211,141 @@ export class StateStore {
     this.index = index;
     this.mask = mask;
   }
+}
+
+/**
+ * Hash compaction: a 64-bit fingerprint (two independent 32-bit hashes) per state instead of the
+ * vector. The vectors of states not yet expanded are kept in a queue of chunks, dropped chunk by
+ * chunk as `release` passes them.
+ */
+export class FingerprintStore implements VisitedStore {
+  readonly words: number;
+  readonly keepsStates = false;
+  private fpChunks: Int32Array[] = [];
+  private queue: (Int32Array | null)[] = [];
+  private readonly links: Links;
+  private index: Int32Array;
+  private mask: number;
+  private liveQueueChunks = 0;
+  private peakQueueChunks = 0;
+  count = 0;
+
+  constructor(words: number, wideSteps = false, initialIndexBits = 16) {
+    this.words = words;
+    this.links = new Links(wideSteps, plainAlloc);
+    this.index = new Int32Array(1 << initialIndexBits);
+    this.mask = this.index.length - 1;
+  }
+
+  /** Fingerprint, links and index per state, plus the largest queue held at once. */
+  get bytes(): number {
+    return this.fpChunks.length * CHUNK * (8 + this.links.bytesPerState) + this.index.length * 4 + this.peakQueueChunks * CHUNK * this.words * 4;
+  }
+
+  load(id: number, out: Int32Array): void {
+    const c = this.queue[id >>> CHUNK_SHIFT];
+    if (!c) throw new Error(`fingerprint store: state ${id} was already released`);
+    const w = this.words;
+    const base = (id & CHUNK_MASK) * w;
+    for (let i = 0; i < w; i++) out[i] = c[base + i]!;
+  }
+
+  parent(id: number): number {
+    return this.links.parent(id);
+  }
+
+  step(id: number): number {
+    return this.links.step(id);
+  }
+
+  find(v: Int32Array): number {
+    const w = this.words;
+    const h1 = hashWords(v, 0, w);
+    const h2 = hashWords(v, 0, w, FINGERPRINT_SEED);
+    let slot = h1 & this.mask;
+    for (;;) {
+      const e = this.index[slot]!;
+      if (e === 0) return -1;
+      if (this.fpIs(e - 1, h1, h2)) return e - 1;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  insert(v: Int32Array, parent: number, step: number): number {
+    const w = this.words;
+    const h1 = hashWords(v, 0, w);
+    const h2 = hashWords(v, 0, w, FINGERPRINT_SEED);
+    const index = this.index;
+    const mask = this.mask;
+    let slot = h1 & mask;
+    for (;;) {
+      const e = index[slot]!;
+      if (e === 0) break;
+      if (this.fpIs(e - 1, h1, h2)) return -e;
+      slot = (slot + 1) & mask;
+    }
+    const id = this.count;
+    const ci = id >>> CHUNK_SHIFT;
+    const off = id & CHUNK_MASK;
+    if (ci === this.fpChunks.length) {
+      this.fpChunks.push(new Int32Array(CHUNK * 2));
+      this.queue.push(new Int32Array(CHUNK * w));
+      this.liveQueueChunks++;
+      if (this.liveQueueChunks > this.peakQueueChunks) this.peakQueueChunks = this.liveQueueChunks;
+      this.links.addChunk();
+    }
+    const fp = this.fpChunks[ci]!;
+    fp[off * 2] = h1;
+    fp[off * 2 + 1] = h2;
+    const q = this.queue[ci]!;
+    const base = off * w;
+    for (let i = 0; i < w; i++) q[base + i] = v[i]!;
+    this.links.set(id, parent, step);
+    index[slot] = id + 1;
+    this.count = id + 1;
+    if (this.count > index.length * MAX_LOAD) this.grow();
+    return id;
+  }
+
+  matches(id: number, v: Int32Array): boolean {
+    return this.fpIs(id, hashWords(v, 0, this.words), hashWords(v, 0, this.words, FINGERPRINT_SEED));
+  }
+
+  release(id: number): void {
+    // drop every queue chunk that lies wholly below `id`
+    const upto = id >>> CHUNK_SHIFT;
+    for (let c = 0; c < upto && c < this.queue.length; c++) {
+      if (this.queue[c]) {
+        this.queue[c] = null;
+        this.liveQueueChunks--;
+      }
+    }
+  }
+
+  private fpIs(id: number, h1: number, h2: number): boolean {
+    const fp = this.fpChunks[id >>> CHUNK_SHIFT]!;
+    const o = (id & CHUNK_MASK) * 2;
+    return fp[o] === h1 && fp[o + 1] === h2;
+  }
+
+  private grow(): void {
+    const cap = this.index.length * 2;
+    const index = new Int32Array(cap);
+    const mask = cap - 1;
+    for (let id = 0; id < this.count; id++) {
+      let slot = this.fpChunks[id >>> CHUNK_SHIFT]![(id & CHUNK_MASK) * 2]! & mask;
+      while (index[slot] !== 0) slot = (slot + 1) & mask;
+      index[slot] = id + 1;
+    }
+    this.index = index;
+    this.mask = mask;
+  }
+}
+
+/**
+ * Probability that hash compaction merged two distinct states (so that one was missed), for n
+ * distinct fingerprints of 64 bits assumed uniform: the birthday bound 1 - exp(-n(n-1)/2^65).
+ */
+export function fingerprintCollisionProbability(n: number): number {
+  return -Math.expm1(-(n * (n - 1)) / 2 ** 65);
 }
