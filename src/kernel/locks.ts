@@ -13,7 +13,7 @@
  * - unlocking a lock one does not hold is `kernel.bad-unlock`.
  *
  * Example:
- *   const l = sys.rwlock('gpc->lock', 'gpc->lock');
+ *   const l = rwlock(sys, 'gpc->lock'); // kernel/index.ts; or new RwLock(sys, name, lockClass)
  *   l.readLock(p, 'f.lock', 'f.body', src('f.c', 'f', 'read_lock_irqsave(&gpc->lock, flags);'), { irqsave: true });
  */
 import type { Field } from '../engine/schema.js';

@@ -11,13 +11,13 @@
  * - interrupts are disabled on a CPU while a task there holds an `_irqsave`/`_irq` lock (non-RT),
  *   and a task holding a spinning lock (non-RT) runs with preemption disabled (atomic context).
  *
- * Example:
+ * Example (`mutex` is the factory exported by kernel/index.ts):
  *   const sys = new System({ preemptRt: false });
  *   const t = sys.task('thread', 0);
- *   const m = sys.mutex('m');
- *   m.lock(t, 'f.lock', 'f.unlock', src('f', 'mutex_lock(&m);'));
- *   m.unlock(t, 'f.unlock', 'idle', src('f', 'mutex_unlock(&m);'));
- *   t.step({ at: 'idle', next: 'f.lock', src: src('f', 'f();'), guard: (s) => ... });
+ *   const m = mutex(sys, 'm');
+ *   m.lock(t, 'f.lock', 'f.unlock', src('f.c', 'f', 'mutex_lock(&m);'));
+ *   m.unlock(t, 'f.unlock', 'idle', src('f.c', 'f', 'mutex_unlock(&m);'));
+ *   t.step({ at: 'idle', next: 'f.lock', src: src('main.c', 'main', 'f();'), guard: (s) => m.holders(s) === 'nobody' });
  *   const model = sys.finish({ name: 'demo' });
  */
 import { Layout, type Field } from '../engine/schema.js';
