@@ -628,8 +628,6 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
 
   const steps: Step[] = [];
   const codes: StepCode[] = [];
-  const guardFns: ((s: Uint8Array) => boolean)[] = [];
-  const applyFns: ((s: Uint8Array) => boolean)[] = [];
   const consts = c.constArrays;
   const kNames = consts.map((_, i) => `K${i}`);
   const hasCommit = c.hasCommit;
@@ -643,7 +641,7 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
       // expand: `break T<step>` skips the transition; the error state is emitted in place
       const errAction = (kind: 0 | 1 | 2, mode: string): string => {
         const count = counts ? `E[${4 * step + kind}]++; ` : '';
-        if (mode === 'error-state') return `{ ${count}ERRST(D); if (!emit(${step})) return; break T${step}; }`;
+        if (mode === 'error-state') return `{ ${count}ERRST(D); if (!emit(${step})) @STOP@; break T${step}; }`;
         return `{ ${count}break T${step}; }`;
       };
       const guardMode = (k: 0 | 1 | 2): string => (k === 2 ? sem.range : k === 0 ? sem.guard : sem.effect);
@@ -678,8 +676,6 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
         `"use strict";\n${errorStateFn(errorField, schema.size)}return function (S) {\n${tempDecl(temps)}${body}};`;
       const guardFn = new Function(...kNames, factory(guardBody, sg.tempCount))(...consts) as (s: Uint8Array) => boolean;
       const applyFn = new Function(...kNames, factory(applyBody, se.tempCount))(...consts) as (s: Uint8Array) => boolean;
-      guardFns.push(guardFn);
-      applyFns.push(applyFn);
 
       const base = `${p.decl.name}: ${t.from.name} -> ${t.to.name}`;
       const nth = (seenIds.get(base) ?? 0) + 1;
@@ -695,7 +691,7 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
     }
   }
 
-  const expandSrc = generateExpand(c, codes, schema.size, schema.words, maxTemps, hasCommit, errorField, !!counts);
+  const expandSrc = generateExpand(c, codes, schema.size, schema.words, maxTemps, hasCommit, errorField);
   const expandFactory = new Function('E', ...kNames, expandSrc) as (...args: unknown[]) => NonNullable<Model['expand']>;
   const expand = expandFactory(counts ?? new Int32Array(0), ...consts);
 
@@ -730,6 +726,9 @@ function errorStateFn(errorField: Field | undefined, size: number): string {
   return `function ERRST(X) { for (let i = 0; i < ${size}; i++) X[i] = 0; X[${errorField.offset}] = 1; }\n`;
 }
 
+/** Above this much generated source per function, processes are split into separate functions (V8 optimises big functions poorly). */
+const CHUNK_SOURCE = 24000;
+
 function generateExpand(
   c: Compiler,
   codes: readonly StepCode[],
@@ -738,30 +737,20 @@ function generateExpand(
   maxTemps: number,
   hasCommit: boolean,
   errorField: Field | undefined,
-  counting: boolean,
 ): string {
-  const out: string[] = [];
-  out.push('"use strict";');
-  void counting;
-  out.push(errorStateFn(errorField, size));
-  out.push('let lastS = null, lastD = null, SW = null, DW = null;');
-  out.push('return function expand(S, D, ctx, emit) {');
-  // 32-bit views over the engine's word buffers (created once; byte copy if not word-aligned)
-  out.push(`if (S !== lastS) { lastS = S; SW = (S.byteOffset & 3) === 0 && S.length === ${size} ? new Int32Array(S.buffer, S.byteOffset, ${words}) : null; }`);
-  out.push(`if (D !== lastD) { lastD = D; DW = (D.byteOffset & 3) === 0 && D.length === ${size} ? new Int32Array(D.buffer, D.byteOffset, ${words}) : null; }`);
-  out.push('const sw = SW, dw = DW;');
-  if (maxTemps > 0) out.push(`let ${Array.from({ length: maxTemps }, (_, i) => `t${i} = 0`).join(', ')};`);
-  if (errorField) out.push(`if (S[${errorField.offset}] !== 0) return;`);
-  if (hasCommit) out.push(`const cm = ${c.committedTest('S')};`);
   let copy: string;
+  const byteCopy = `for (let k = 0; k < ${size}; k++) D[k] = S[k];`;
   if (words <= 16) {
     const w = Array.from({ length: words }, (_, k) => `dw[${k}] = sw[${k}];`).join(' ');
-    copy = `if (sw !== null && dw !== null) { ${w} } else D.set(S);`;
-  } else copy = `if (sw !== null && dw !== null) { for (let k = 0; k < ${words}; k++) dw[k] = sw[k]; } else D.set(S);`;
+    copy = `if (sw !== null && dw !== null) { ${w} } else ${byteCopy}`;
+  } else copy = `if (sw !== null && dw !== null) { for (let k = 0; k < ${words}; k++) dw[k] = sw[k]; } else ${byteCopy}`;
 
+  // one block of code per process; `@STOP@` is how a block leaves when emit returns false
+  const blocks: string[] = [];
   for (const p of c.processes) {
     const mine = codes.filter((x) => x.proc === p);
     if (mine.length === 0) continue;
+    const out: string[] = [];
     const off = p.stateField.offset;
     const byState = new Map<number, StepCode[]>();
     for (const x of mine) {
@@ -772,7 +761,7 @@ function generateExpand(
     out.push(`// process ${p.decl.name}`);
     const single = p.states.size === 1;
     if (!single) out.push(`switch (S[${off}]) {`);
-    for (const [from, list] of [...byState.entries()].sort((a, b) => a[1][0]!.step - b[1][0]!.step)) {
+    for (const [from, list] of byState) {
       if (!single) out.push(`case ${from}: {`);
       const needCm = hasCommit && !p.committed.has(from);
       if (needCm) out.push('if (!cm) {');
@@ -783,13 +772,49 @@ function generateExpand(
         out.push(copy);
         if (x.effect) out.push(x.effect.trimEnd());
         if (x.from !== x.to) out.push(`D[${off}] = ${x.to};`);
-        out.push(`if (!emit(${x.step})) return;`);
+        out.push(`if (!emit(${x.step})) @STOP@;`);
         out.push('}');
       }
       if (needCm) out.push('}');
       if (!single) out.push('break; }');
     }
     if (!single) out.push('}');
+    blocks.push(out.join('\n'));
+  }
+  const temps = maxTemps > 0 ? `let ${Array.from({ length: maxTemps }, (_, i) => `t${i} = 0`).join(', ')};` : '';
+  const chunks: string[][] = [[]];
+  let used = 0;
+  for (const b of blocks) {
+    if (used > 0 && used + b.length > CHUNK_SOURCE) {
+      chunks.push([]);
+      used = 0;
+    }
+    chunks[chunks.length - 1]!.push(b);
+    used += b.length;
+  }
+
+  const out: string[] = [];
+  out.push('"use strict";');
+  out.push(errorStateFn(errorField, size));
+  const split = chunks.length > 1;
+  if (split) {
+    chunks.forEach((ch, k) => {
+      out.push(`function part${k}(S, D, sw, dw, emit, cm) {`, temps, ch.join('\n').replace(/@STOP@/g, 'return false'), 'return true;', '}');
+    });
+  }
+  out.push('let lastS = null, lastD = null, SW = null, DW = null;');
+  out.push('return function expand(S, D, ctx, emit) {');
+  // 32-bit views over the engine's word buffers (created once; byte copy if not word-aligned)
+  out.push(`if (S !== lastS) { lastS = S; SW = (S.byteOffset & 3) === 0 && S.length === ${size} ? new Int32Array(S.buffer, S.byteOffset, ${words}) : null; }`);
+  out.push(`if (D !== lastD) { lastD = D; DW = (D.byteOffset & 3) === 0 && D.length === ${size} ? new Int32Array(D.buffer, D.byteOffset, ${words}) : null; }`);
+  out.push('const sw = SW, dw = DW;');
+  if (errorField) out.push(`if (S[${errorField.offset}] !== 0) return;`);
+  out.push(`const cm = ${hasCommit ? c.committedTest('S') : 'false'};`);
+  if (split) {
+    chunks.forEach((_, k) => out.push(`if (!part${k}(S, D, sw, dw, emit, cm)) return;`));
+  } else {
+    if (temps) out.push(temps);
+    out.push(chunks[0]!.join('\n').replace(/@STOP@/g, 'return'));
   }
   out.push('};');
   return out.join('\n');

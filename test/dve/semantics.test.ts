@@ -263,3 +263,24 @@ system async;
 `);
   assert.equal(m.steps[0]!.source.line, 'a -> b { guard x == 0 ; effect x = 1 ; }');
 });
+
+test('a large model: expand is split into one function per group of processes, same successors', () => {
+  const N = 40;
+  const procs = Array.from({ length: N }, (_, i) => {
+    const pad = Array.from({ length: 8 }, (_, k) => `a -> b { guard tok == ${i} && big[${k}] == ${k + 1} && x > ${k}; effect x = x - 1, big[${k}] = 0; }`);
+    return `process W_${i} { state a, b; init a; trans a -> a { guard tok == ${i}; effect tok = (tok + 1) % ${N}, x = (x + ${i}) % 7; },\n ${pad.join(',\n ')},\n b -> a { effect x = x + 1; }; }`;
+  });
+  const m = dve(`byte tok, x; byte big[8];\n${procs.join('\n')}\nsystem async;\n`);
+  const src = (m as Model & { expandSource: string }).expandSource;
+  assert.match(src, /function part1\(/);
+  assert.equal(m.steps.length, N * 10);
+  const r = explore(m, { deadlock: false });
+  assert.equal(r.stats.transitions, r.stats.states);
+  assert.equal(r.stats.states, 7 * N);
+  // emit returning false stops at once, also from inside a part
+  const s = m.init()[0]!;
+  const d = new Uint8Array(s.length);
+  let calls = 0;
+  m.expand!(s, d, { fail: () => undefined }, () => (++calls, false));
+  assert.equal(calls, 1);
+});
