@@ -7,13 +7,17 @@
  * - `kernel.lock-order`: a cycle in the lock-class order graph built over the whole exploration
  *   (A taken while holding B somewhere, B while holding A elsewhere), even if no interleaving
  *   closes the deadlock. hrtimer_cancel counts as taking the timer (its callback "holds" it).
+ *   A trylock adds no edge (it never waits), as in lockdep; locks taken while holding it do.
  * - `kernel.irq-unsafe-lock`: a lock class taken in hard-irq context and also held for writing
  *   with interrupts enabled in task context (the interrupt can spin on it forever on that CPU).
+ *   A trylock in hard irq does not count (lockdep's mark_usage skips trylocks); on PREEMPT_RT
+ *   only raw spinlocks are checked (the others sleep: taking them in hard irq is sleep-in-atomic).
+ * The graph and the usage are accumulated per exploration and cleared by the model's init().
  * - `kernel.bad-unlock`: unlock of a lock the process does not hold (raised by the unlock step).
  * - `kernel.hrtimer-cancel-self`: hrtimer_cancel of a timer from its own callback.
  * Deadlock itself is the engine's check; `System.describeBlocked` prints the lock chain.
  */
-import type { Property, SourceRef } from '../engine/model.js';
+import type { Property, SourceRef, Step } from '../engine/model.js';
 import type { Lock } from './locks.js';
 import type { Proc, System } from './system.js';
 
@@ -32,12 +36,17 @@ interface Held {
   spinning: (s: Uint8Array, p: Proc) => boolean;
   /** True if holding it for writing / exclusively. */
   exclusive: (s: Uint8Array, p: Proc) => boolean;
+  /** The lock spins on this kernel (a pseudo-lock: false). */
+  spins: boolean;
 }
 
 export class KernelChecks {
   private readonly held: Held[] = [];
   private readonly recursivePoints: { proc: Proc; pc: number; self: (s: Uint8Array) => boolean; lock: string; src?: SourceRef }[] = [];
   private readonly cancelSelf: { proc: Proc; pc: number; timer: string }[] = [];
+  private readonly trylocks = new Set<Step>();
+  /** Clears the state the transition checks accumulate over one exploration. */
+  private resetAccumulated: () => void = () => {};
 
   constructor(private readonly sys: System) {}
 
@@ -51,11 +60,22 @@ export class KernelChecks {
         if (w) return s[w.offset] === p.ownerId;
         return l.held(s, p);
       },
+      spins: l.spins,
     });
   }
 
   registerPseudoLock(cls: string, held: (s: Uint8Array, p: Proc) => boolean): void {
-    this.held.push({ cls, held, spinning: () => false, exclusive: held });
+    this.held.push({ cls, held, spinning: () => false, exclusive: held, spins: false });
+  }
+
+  /** `step` is a trylock: it never waits (no lock-order edge to the lock, no hard-irq usage). */
+  trylockPoint(step: Step): void {
+    this.trylocks.add(step);
+  }
+
+  /** Start a new exploration: forget the lock-order graph and irq usage seen so far. */
+  reset(): void {
+    this.resetAccumulated();
   }
 
   lockPoint(p: Proc, at: string, l: Lock, self: (s: Uint8Array) => boolean): void {
@@ -100,8 +120,16 @@ export class KernelChecks {
     const edges = new Map<string, Map<string, string>>(); // from -> to -> step id that first added it
     const acquiresOf = meta.map((m) => m.acquires);
     const procOf = meta.map((m) => m.proc);
+    const trylockOf = sys.steps.map((st) => this.trylocks.has(st));
     const usedInIrq = new Map<string, string>();
     const writeIrqOn = new Map<string, string>();
+    // on PREEMPT_RT only raw spinlocks still spin; the others sleep (sleep-in-atomic covers them)
+    const spinsOnRt = new Set(this.held.filter((h) => h.spins).map((h) => h.cls));
+    this.resetAccumulated = () => {
+      edges.clear();
+      usedInIrq.clear();
+      writeIrqOn.clear();
+    };
     const findPath = (from: string, to: string): string[] | null => {
       const prev = new Map<string, string>();
       const queue = [from];
@@ -161,7 +189,7 @@ export class KernelChecks {
         description: 'the lock-class order graph over all explored steps has no cycle (no ABBA inversion)',
         check: (before, step) => {
           const acq = acquiresOf[step]!;
-          if (acq.length === 0) return true;
+          if (acq.length === 0 || trylockOf[step]) return true;
           const p = procOf[step]!;
           const held = this.heldBy(before, p);
           for (const b of acq) {
@@ -187,12 +215,13 @@ export class KernelChecks {
         description: 'no lock class is taken in hard-irq context and also held for writing with interrupts enabled in task context',
         check: (before, step, after) => {
           const acq = acquiresOf[step]!;
-          if (acq.length === 0 || sys.preemptRt) return true;
+          if (acq.length === 0) return true;
           const p = procOf[step]!;
           for (const c of acq) {
             if (c.startsWith('hrtimer ')) continue;
+            if (sys.preemptRt && !spinsOnRt.has(c)) continue;
             if (p.context === 'hardirq') {
-              if (!usedInIrq.has(c)) usedInIrq.set(c, sys.steps[step]!.id);
+              if (!trylockOf[step] && !usedInIrq.has(c)) usedInIrq.set(c, sys.steps[step]!.id);
             } else {
               const h = this.held.find((x) => x.cls === c && x.exclusive(after, p));
               if (h && !(p.irqoff && after[p.irqoff.offset]! > 0) && !writeIrqOn.has(c)) writeIrqOn.set(c, sys.steps[step]!.id);

@@ -43,12 +43,14 @@ export abstract class Lock {
   /** Held in a way that disables preemption (a spinning lock on this kernel). */
   abstract spinningHeld(s: Uint8Array, p: Proc): boolean;
   abstract holders(s: Uint8Array): string;
+  /** Spins (never sleeps) on this kernel. */
+  abstract get spins(): boolean;
 
   /** A trylock step: never blocks; `take` when not `busy`, else continue at `fail`. */
   protected trylockStep(p: Proc, at: string, ok: string, fail: string, src: SourceRef, busy: (s: Uint8Array) => boolean, take: (s: Uint8Array) => void, opt?: IrqOpt): void {
     const okL = p.label(ok);
     const failL = p.label(fail);
-    p.step({
+    const step = p.step({
       at,
       src,
       run: (s) => {
@@ -59,13 +61,19 @@ export abstract class Lock {
       },
       acquires: [this.cls],
     });
+    // lockdep: a trylock cannot wait, so it adds no dependency and no irq usage of its own
+    this.sys.checks.trylockPoint(step);
   }
 
+  /** `_irqsave` / `_irq` disable interrupts: on a normal kernel; on PREEMPT_RT only for raw spinlocks. */
+  protected get irqsaveDisables(): boolean {
+    return !this.sys.preemptRt;
+  }
   protected irqDisable(p: Proc, s: Uint8Array, opt?: IrqOpt): void {
-    if (opt?.irqsave && !this.sys.preemptRt && p.irqoff) s[p.irqoff.offset]!++;
+    if (opt?.irqsave && this.irqsaveDisables && p.irqoff) s[p.irqoff.offset]!++;
   }
   protected irqRestore(p: Proc, s: Uint8Array, opt?: IrqOpt): void {
-    if (opt?.irqsave && !this.sys.preemptRt && p.irqoff && s[p.irqoff.offset]! > 0) s[p.irqoff.offset]!--;
+    if (opt?.irqsave && this.irqsaveDisables && p.irqoff && s[p.irqoff.offset]! > 0) s[p.irqoff.offset]!--;
   }
   protected ownerName(v: number): string {
     return v === 0 ? 'nobody' : (this.sys.procs[v - 1]?.name ?? `#${v}`);
@@ -88,6 +96,13 @@ export class ExclusiveLock extends Lock {
 
   get sleeping(): boolean {
     return this.kind === 'mutex' || (this.kind === 'spinlock' && this.sys.preemptRt);
+  }
+  get spins(): boolean {
+    return !this.sleeping;
+  }
+  /** raw_spin_lock_irqsave disables interrupts on PREEMPT_RT too. */
+  protected override get irqsaveDisables(): boolean {
+    return this.kind === 'raw_spinlock' || !this.sys.preemptRt;
   }
 
   held(s: Uint8Array, p: Proc): boolean {
@@ -159,6 +174,10 @@ export class RwLock extends Lock {
     this.writer = sys.layout.int(`${name}.writer`, 0, 15);
     this.readers = sys.layout.int(`${name}.readers`, 0, 255);
     sys.checks.registerLock(this);
+  }
+
+  get spins(): boolean {
+    return !this.sys.preemptRt;
   }
 
   private bit(p: Proc): number {

@@ -210,6 +210,8 @@ export class System {
     const schema = this.layout.finish();
     const procs = this.procs;
     const init = (): Uint8Array[] => {
+      // every exploration starts from init(): the lock-order graph and irq usage start afresh
+      this.checks.reset();
       const s = schema.blank();
       for (const p of procs) s[p.pc.offset] = p.idle;
       for (const p of procs) if (p.cpuField) s[p.cpuField.offset] = p.cpu;
