@@ -5,6 +5,7 @@ import { explainCommand } from './commands/explain.js';
 import { listCommand } from './commands/list.js';
 import { matrixCommand } from './commands/matrix.js';
 import { replayCommand } from './commands/replay.js';
+import { simulateCommand } from './commands/simulate.js';
 import type { Ctx } from './context.js';
 import { EXIT_TABLE } from './exit.js';
 import { toolVersion } from './paths.js';
@@ -32,6 +33,7 @@ export function buildProgram(ctx: Ctx): Command {
     .option('--debug', 'print stack traces of errors')
     .addHelpText('after', `\nExit codes:\n${EXIT_TABLE.map((e) => `  ${e.code}  ${e.meaning}`).join('\n')}\n`);
   program.addCommand(configure(checkCommand(ctx), ctx), { isDefault: true });
+  program.addCommand(configure(simulateCommand(ctx), ctx));
   program.addCommand(configure(matrixCommand(ctx), ctx));
   program.addCommand(configure(listCommand(ctx), ctx));
   program.addCommand(configure(replayCommand(ctx), ctx));

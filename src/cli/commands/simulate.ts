@@ -1,0 +1,159 @@
+/**
+ * `simulate [model]` — seeded random walks for state spaces too big to exhaust; each failing walk
+ * is shrunk (fast-check) to a minimal schedule and reported with a replayable trace. A
+ * simulation never proves a property: without a violation the exit code is 3, never 0.
+ */
+import { randomInt } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Result } from '../../engine/result.js';
+import { simulate } from '../../engine/simulate.js';
+import { colorEnabled, makeStyle } from '../color.js';
+import type { Ctx } from '../context.js';
+import { timingEnabled } from '../context.js';
+import { exitForStatus, usage, type ExitCode } from '../exit.js';
+import { int, plural } from '../format/common.js';
+import { plain, type Style } from '../format/style.js';
+import { loadModel } from '../load.js';
+import { collectParam, parseCount, parseInteger, parseSeconds } from '../options.js';
+import { toolVersion } from '../paths.js';
+import { makeProgress } from '../progress.js';
+import { toReport, type Settings } from '../report.js';
+import { CHECK_FORMATS, formatFor, givenParams, render, type CheckOptions } from './check.js';
+
+export const DEFAULT_RUNS = 1000;
+export const DEFAULT_DEPTH = 1000;
+
+export interface SimulateCliOptions extends CheckOptions {
+  seed?: number;
+  runs?: number;
+  depth?: number;
+  shrink?: boolean;
+}
+
+/** A seed: a whole number 0..2^53-1. */
+export function parseSeed(raw: string): number {
+  const n = parseInteger(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`'${raw}' is not a seed (a whole number from 0 to ${Number.MAX_SAFE_INTEGER}).`);
+  return n;
+}
+
+/** A count of at least 1 (`1000`, `10k`). */
+export function parsePositive(raw: string): number {
+  const n = parseCount(raw);
+  if (n < 1) throw new InvalidArgumentError(`'${raw}' must be at least 1.`);
+  return n;
+}
+
+export function simulateCommand(ctx: Ctx): Command {
+  return new Command('simulate')
+    .summary('random walks for state spaces too big to exhaust; failing walks are shrunk to minimal traces')
+    .description(
+      'Take R seeded random walks of at most D steps each (every step chosen uniformly among the enabled ones) and check the properties along them. ' +
+        'Each failing walk is shrunk (with fast-check) to a minimal schedule: no step of the reported trace can be removed. ' +
+        'Every report names the seed; the same model, seed, runs and depth give the same result, and the JSON report replays with `replay`.\n' +
+        'MODEL is as for `check` (default: xen-timer).\n' +
+        'Exit: 1 violation, 3 no violation found (a simulation proves nothing, so never 0), 2 bad input, 4 internal error.',
+    )
+    .argument('[model]', 'model name, .dve file or JS module (default: xen-timer)')
+    .option('--seed <n>', 'seed of the walks (default: a random one, printed)', parseSeed)
+    .option('--runs <n>', `number of walks (default ${DEFAULT_RUNS})`, parsePositive)
+    .option('--depth <n>', `steps per walk at most (default ${DEFAULT_DEPTH})`, parsePositive)
+    .option('--variant <name>', 'model variant (xen-timer: baseline, fastpath-2022, seed-v2, upstream-v3, ...)')
+    .option('--vcpus <n>', 'number of vCPUs (xen-timer: 1..3)', parseInteger)
+    .option('--ops <k>', 'operations per vCPU script (xen-timer)', parseInteger)
+    .option('--invalidations <m>', 'MMU-notifier cache invalidations (xen-timer)', parseInteger)
+    .option('--preempt-rt', 'host kernel with PREEMPT_RT (xen-timer)')
+    .option('--placement <where>', 'where the hrtimer callback runs: other, same or both (xen-timer)')
+    .option('-p, --param <name=value>', 'any model parameter (repeatable)', collectParam)
+    .option('--time-limit <seconds>', 'stop walking after this long (60, 30s, 5m)', parseSeconds)
+    .option('--all-violations', 'keep walking after a violation; report every violated property')
+    .option('--no-deadlock', 'do not report deadlocks (walks ending where nothing can move)')
+    .option('--no-shrink', 'report the failing walks as they were taken')
+    .addOption(new Option('-f, --format <format>', 'output format (default: text, or from the --output extension)').choices(CHECK_FORMATS))
+    .option('-o, --output <file>', 'write the report (in --format) to FILE; the terminal still gets the text report')
+    .option('--explain', 'add a race diagram to each trace (text format)')
+    .option('-q, --quiet', 'no progress, no traces: violation headlines and the summary only')
+    .option('--no-timing', 'leave time, rate and memory out of reports (also XENTIMER_NO_TIMING=1)')
+    .action(async (model: string | undefined, _opts: unknown, cmd: Command) => {
+      ctx.code = await runSimulate(ctx, model, cmd.optsWithGlobals<SimulateCliOptions>());
+    });
+}
+
+export async function runSimulate(ctx: Ctx, spec: string | undefined, opts: SimulateCliOptions): Promise<ExitCode> {
+  const { io } = ctx;
+  const format = formatFor(opts);
+  const loaded = await loadModel(spec, givenParams(opts), io.cwd);
+  const seed = opts.seed ?? randomInt(0, 0x100000000);
+  const runs = opts.runs ?? DEFAULT_RUNS;
+  const depth = opts.depth ?? DEFAULT_DEPTH;
+  const settings: Settings = {
+    maxStates: null,
+    maxDepth: depth,
+    timeLimit: opts.timeLimit ?? null,
+    memoryLimit: null,
+    allViolations: opts.allViolations === true,
+    deadlock: opts.deadlock !== false,
+  };
+  const factory = loaded.factory;
+  const params = loaded.origin.params;
+  const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined));
+  const result = simulate(loaded.model, {
+    seed,
+    runs,
+    depth,
+    allViolations: settings.allViolations,
+    deadlock: settings.deadlock,
+    timeLimit: opts.timeLimit,
+    shrink: opts.shrink !== false,
+    // a new model copy per walk and per shrink try of a transition property (they keep state)
+    fresh: factory ? () => factory.build(params) : undefined,
+    onProgress: progress.onProgress,
+    progressInterval: progress.interval,
+  });
+  progress.done();
+  const report = toReport({
+    result,
+    origin: loaded.origin,
+    processes: loaded.model.processes,
+    settings,
+    timing: timingEnabled(io.env, opts.timing),
+    toolVersion: toolVersion(),
+  });
+  const style = makeStyle(colorEnabled(io.env, io.stdout, opts.color));
+  const text = (s: Style): string => simulationText(render(report, 'text', s, opts), result, s, opts.shrink !== false);
+  if (opts.output !== undefined) {
+    const path = resolve(io.cwd, opts.output);
+    try {
+      writeFileSync(path, format === 'text' ? text(plain) : render(report, format, plain, opts));
+    } catch (e) {
+      throw usage(`cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check that the folder exists and is writable');
+    }
+    io.stdout.write(text(style));
+    if (!opts.quiet) io.stderr.write(`${format} report written to ${opts.output}\n`);
+  } else {
+    io.stdout.write(format === 'text' ? text(style) : render(report, format, plain, opts));
+  }
+  return exitForStatus(result.status);
+}
+
+/** One line with what was simulated: the seed (to repeat the run), runs, depth, longest walk. */
+export function simulationLine(r: Result, style: Style): string {
+  const info = r.info ?? {};
+  const seed = Number(info['simulation.seed']);
+  const runs = Number(info['simulation.runs']);
+  const walks = Number(info['simulation.walks']);
+  const depth = Number(info['simulation.depth']);
+  const why = walks === runs ? '' : r.incompleteReason === 'time-limit' ? ' (time limit reached)' : ' (stopped at the first violation)';
+  const walked = walks === runs ? plural(runs, 'run') : `${int(walks)} of ${plural(runs, 'run')}${why}`;
+  return `${style.bold('simulation')}: seed ${seed} · ${walked} · depth ≤ ${int(depth)} · longest walk ${plural(r.stats.depth, 'step')}`;
+}
+
+function simulationText(text: string, r: Result, style: Style, shrink: boolean): string {
+  const lines = text.split('\n');
+  lines.splice(1, 0, simulationLine(r, style));
+  // the text formatter speaks of explore's traces; these come from walks
+  const word = shrink ? 'shrunk trace' : 'walk trace';
+  return lines.join('\n').replace(/^((?:\u001b\[[0-9;]*m)?)  shortest trace: /gm, `$1  ${word}: `);
+}
