@@ -187,6 +187,7 @@ export class KernelChecks {
         kind: 'transition',
         id: KERNEL_PROPERTIES.lockOrder,
         description: 'the lock-class order graph over all explored steps has no cycle (no ABBA inversion)',
+        relevant: (step) => acquiresOf[step]!.length > 0,
         check: (before, step) => {
           const acq = acquiresOf[step]!;
           if (acq.length === 0 || trylockOf[step]) return true;
@@ -213,6 +214,7 @@ export class KernelChecks {
         kind: 'transition',
         id: KERNEL_PROPERTIES.irqUnsafe,
         description: 'no lock class is taken in hard-irq context and also held for writing with interrupts enabled in task context',
+        relevant: (step) => acquiresOf[step]!.length > 0,
         check: (before, step, after) => {
           const acq = acquiresOf[step]!;
           if (acq.length === 0) return true;

@@ -91,6 +91,7 @@ export class ExclusiveLock extends Lock {
   ) {
     super(sys, name, cls);
     this.owner = sys.layout.int(`${name}.owner`, 0, 15);
+    sys.fieldHolds(this.owner, 'proc');
     sys.checks.registerLock(this);
   }
 
@@ -173,6 +174,8 @@ export class RwLock extends Lock {
     super(sys, name, cls);
     this.writer = sys.layout.int(`${name}.writer`, 0, 15);
     this.readers = sys.layout.int(`${name}.readers`, 0, 255);
+    sys.fieldHolds(this.writer, 'proc');
+    sys.fieldHolds(this.readers, 'proc-mask');
     sys.checks.registerLock(this);
   }
 

@@ -20,8 +20,9 @@
  *   t.step({ at: 'idle', next: 'f.lock', src: src('main.c', 'main', 'f();'), guard: (s) => m.holders(s) === 'nobody' });
  *   const model = sys.finish({ name: 'demo' });
  */
-import { Layout, type Field } from '../engine/schema.js';
-import type { Model, Property, SourceRef, Step, StepCtx } from '../engine/model.js';
+import { Layout, type Field, type Schema } from '../engine/schema.js';
+import type { Model, Property, SourceRef, Step, StepCtx, Symmetry } from '../engine/model.js';
+import { fieldSymmetry, permutations, renameIn, renameMembers, type FieldImage } from '../engine/symmetry.js';
 import { KernelChecks } from './checks.js';
 
 export type Context = 'task' | 'hardirq';
@@ -73,6 +74,7 @@ export class Proc {
     this.idle = this.pcEnum.add(idleLabel);
     this.irqoff = context === 'task' ? sys.layout.int(`${name}.irqs_off`, 0, 3, name) : null;
     this.cpuField = context === 'hardirq' ? sys.layout.int(`${name}.cpu`, 0, 7, name) : null;
+    if (this.cpuField) sys.fieldHolds(this.cpuField, 'cpu');
   }
 
   /** The numeric value of a label (created on first use). */
@@ -124,7 +126,25 @@ export interface FinishOptions {
   validEnd?: (s: Uint8Array) => boolean;
   properties?: Property[];
   info?: Model['info'];
+  /**
+   * Interchangeable groups of processes (symmetry reduction): members[i] lists the processes of
+   * member i (e.g. a vCPU thread and its timer callback), in the same roles for every member, and
+   * cpus[i] the CPUs that belong to member i, in the same roles. Fields are matched by renaming the
+   * first process name of each member (`vcpu0.x` <-> `vcpu1.x`); fields holding a process, a set
+   * of processes or a CPU (locks, interrupt placement) have their values mapped too. The group is
+   * every permutation of the members. The builder must make the members' code identical up to
+   * this renaming — the explorer's exact unreduced counts (tests) check it.
+   */
+  symmetric?: {
+    readonly members: readonly (readonly Proc[])[];
+    readonly cpus: readonly (readonly number[])[];
+    /** Every property is invariant too (see Symmetry.invariantProperties); the kernel checks are. */
+    readonly invariantProperties?: boolean;
+  };
 }
+
+/** What a field's value denotes, for mapping it under a symmetry. */
+export type FieldMeaning = 'proc' | 'proc-mask' | 'cpu';
 
 interface StepMeta {
   proc: Proc;
@@ -143,10 +163,16 @@ export class System {
   readonly checks: KernelChecks;
   private readonly stepIds = new Set<string>();
   private readonly handlers: Proc[] = [];
+  private readonly meanings = new Map<string, FieldMeaning>();
 
   constructor(opts: SystemOptions) {
     this.preemptRt = opts.preemptRt;
     this.checks = new KernelChecks(this);
+  }
+
+  /** Declare that a field's value is a process id (owner + 1, 0 = none), a bitmask of processes, or a CPU. */
+  fieldHolds(f: Field, meaning: FieldMeaning): void {
+    this.meanings.set(f.name, meaning);
   }
 
   task(name: string, cpu: number, idleLabel = 'idle'): Proc {
@@ -230,8 +256,53 @@ export class System {
       validEnd,
       describeDeadlock: (s) => this.describeBlocked(s),
       info: opts.info,
+      ...(opts.symmetric && opts.symmetric.members.length > 1 ? { symmetry: this.symmetry(schema, opts.symmetric) } : {}),
     };
     return model;
+  }
+
+  private symmetry(schema: Schema, spec: NonNullable<FinishOptions['symmetric']>): Symmetry {
+    const { members, cpus } = spec;
+    const names = members.map((m) => m[0]!.name);
+    const elements = permutations(members.length).map((perm) => {
+      const procMap = this.procs.map((_, i) => i);
+      const cpuMap = new Map<number, number>();
+      members.forEach((m, i) => {
+        m.forEach((p, k) => (procMap[p.index] = members[perm[i]!]![k]!.index));
+        cpus[i]!.forEach((c, k) => cpuMap.set(c, cpus[perm[i]!]![k]!));
+      });
+      return (f: Field): FieldImage => {
+        const to = renameMembers(schema, names, perm, f);
+        const meaning = this.meanings.get(f.name);
+        if (meaning === 'proc') return { to, value: (v) => (v === 0 || v > procMap.length ? v : procMap[v - 1]! + 1) };
+        if (meaning === 'proc-mask') {
+          return {
+            to,
+            value: (v) => {
+              let out = 0;
+              for (let b = 0; b < procMap.length; b++) if (v & (1 << b)) out |= 1 << procMap[b]!;
+              return out;
+            },
+          };
+        }
+        if (meaning === 'cpu') return { to, value: (v) => cpuMap.get(v) ?? v };
+        if (f.kind === 'enum' && f.values && to.values) {
+          // program counters: the same label may have another number in another process, and a
+          // label may name a member (`invalidate vcpu0.vcpu_info_cache`)
+          return {
+            to,
+            value: (v) => {
+              const name = renameIn(f.values![v]!, names, perm);
+              const j = to.values!.indexOf(name);
+              if (j < 0) throw new Error(`symmetry: ${to.name} has no value '${name}' (the image of ${f.name} = '${f.values![v]!}')`);
+              return j;
+            },
+          };
+        }
+        return { to };
+      };
+    });
+    return fieldSymmetry(schema, elements, `permutations of ${names.join(', ')}`, { invariantProperties: spec.invariantProperties });
   }
 
   /** Who is stuck where, waiting for what (for deadlock reports). */
