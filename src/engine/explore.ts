@@ -7,10 +7,11 @@
  */
 import { ModelError, type Model, type Property, type PropertyKind } from './model.js';
 import type { CoverEntry, IncompleteReason, Result, Violation } from './result.js';
-import { FingerprintStore, fingerprintCollisionProbability, StateStore, type VisitedStore } from './store.js';
+import { FingerprintStore, fingerprintCollisionProbability, sharedAlloc, StateStore, type VisitedStore } from './store.js';
 import { Canonicalizer } from './symmetry.js';
 import { buildTrace, RecordingCtx } from './trace.js';
 import type { Progress, ProgressListener } from './events.js';
+import { FLAG, WorkerPool, type BlockResult, type ParallelOptions } from './parallel.js';
 
 export interface ExploreOptions {
   /** Stop (incomplete) when more than this many distinct states would be stored. */
@@ -40,6 +41,8 @@ export interface ExploreOptions {
   fingerprint?: boolean;
   /** Explore only part `index` of `count` (see ShardOptions). */
   shard?: ShardOptions;
+  /** Expand the frontier in worker threads (same result as the sequential search; see parallel.ts). */
+  parallel?: ParallelOptions;
 }
 
 /**
@@ -81,7 +84,11 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   const inits = model.init();
   // the step-id column also holds initial-state indices: widen it when either exceeds 16 bits
   const wide = nsteps > 0xffff || inits.length > 0xffff;
-  const store: VisitedStore = options.fingerprint ? new FingerprintStore(words, wide) : new StateStore(words, wide);
+  const par = options.parallel;
+  if (par && options.fingerprint) throw new ModelError('a parallel search cannot use hash compaction (--fingerprint): the workers read the store of full states');
+  if (par && !(Number.isInteger(par.workers) && par.workers >= 1)) throw new ModelError(`bad worker count ${par.workers}`);
+  if (par && nsteps >= 1 << 24) throw new ModelError('a parallel search handles at most 2^24 steps');
+  const store: VisitedStore = options.fingerprint ? new FingerprintStore(words, wide) : new StateStore(words, wide, 16, par ? sharedAlloc : undefined);
   if (options.symmetry && !model.symmetry) throw new ModelError(`model ${model.name} declares no symmetry (symmetry reduction needs Model.symmetry)`);
   const canon = options.symmetry && model.symmetry ? new Canonicalizer(model.symmetry, words) : null;
   const shard = options.shard;
@@ -189,34 +196,42 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     }
   };
 
+  /** Record the assertions step i raised from state curId (listed in ctx). */
+  const recordFailures = (i: number): void => {
+    for (let k = 0; k < ctx.ids.length; k++) {
+      const pid = ctx.ids[k]!;
+      if (violated.has(pid)) continue;
+      const p = propById.get(pid);
+      record({
+        property: pid,
+        kind: p?.kind ?? 'assert',
+        description: p?.description ?? pid,
+        message: ctx.messages[k] ?? p?.description ?? pid,
+        stateId: curId,
+        extraStep: i,
+        source: p?.source,
+      });
+    }
+    ctx.reset();
+  };
+
+  /** Check a transition property on the edge src --i--> dst. */
+  const checkTransition = (p: Property, i: number): void => {
+    if (p.kind !== 'transition') return;
+    const r = p.check(src, i, dst);
+    if (r !== true) {
+      record({ property: p.id, kind: 'transition', description: p.description, message: typeof r === 'string' ? r : p.description, stateId: curId, extraStep: i, source: p.source });
+    }
+  };
+
   const emit = (i: number): boolean => {
     enabled++;
     transitions++;
     fired[i]++;
-    if (ctx.ids.length > 0) {
-      for (let k = 0; k < ctx.ids.length; k++) {
-        const pid = ctx.ids[k]!;
-        if (violated.has(pid)) continue;
-        const p = propById.get(pid);
-        record({
-          property: pid,
-          kind: p?.kind ?? 'assert',
-          description: p?.description ?? pid,
-          message: ctx.messages[k] ?? p?.description ?? pid,
-          stateId: curId,
-          extraStep: i,
-          source: p?.source,
-        });
-      }
-      ctx.reset();
-    }
+    if (ctx.ids.length > 0) recordFailures(i);
     for (let k = 0; k < nTrans; k++) {
       const p = transitionProps[k]!;
-      if (violated.has(p.id)) continue;
-      const r = p.check(src, i, dst);
-      if (r !== true) {
-        record({ property: p.id, kind: 'transition', description: p.description, message: typeof r === 'string' ? r : p.description, stateId: curId, extraStep: i, source: p.source });
-      }
+      if (!violated.has(p.id)) checkTransition(p, i);
     }
     if (stop) return false;
     const orb = canon !== null ? canon.canonicalize(dstW) : 1;
@@ -298,7 +313,8 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     rssBytes: peakRss,
   });
 
-  for (curId = 0; curId < store.count && !stop; curId++) {
+  /** Level bookkeeping, shard ownership and budgets before expanding state curId. */
+  const enterSource = (): 'expand' | 'skip' | 'stop' => {
     if (curId === levelEnd) {
       depth++;
       levels++;
@@ -307,7 +323,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
       beginLevel(curId, levelEnd);
     }
     if (curId < splitEnd && curId >= splitStart) {
-      if ((curId - splitStart) % shard!.count !== shard!.index) continue;
+      if ((curId - splitStart) % shard!.count !== shard!.index) return 'skip';
       roots++;
     }
     if ((curId & 1023) === 0 && curId > 0) {
@@ -320,11 +336,11 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
         if (rss > peakRss) peakRss = rss;
         if (now - started > timeLimitMs) {
           incomplete = 'time-limit';
-          break;
+          return 'stop';
         }
         if (rss > memoryLimit) {
           incomplete = 'memory-limit';
-          break;
+          return 'stop';
         }
         if (onProgress && now - lastProgress >= progressInterval) {
           lastProgress = now;
@@ -332,27 +348,179 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
         }
       }
     }
+    return 'expand';
+  };
+
+  /** After the edges of state curId (loaded in src): symmetry counts, terminal and deadlock checks. */
+  const leaveSource = (): void => {
+    if (enabled !== 0) return;
+    const nImg = imageChecks ? canon!.size : 1;
+    if (imageChecks) canon!.fill(srcW);
+    for (let g = 0; g < nImg; g++) {
+      const s = imageChecks ? canon!.image(g) : src;
+      for (let k = 0; k < terminal.length; k++) {
+        const p = terminal[k]!;
+        if (!violated.has(p.id) && !p.check(s)) {
+          record({ property: p.id, kind: 'terminal', description: p.description, message: p.description, stateId: curId, extraStep: -1, source: p.source, target: imageChecks ? s.slice() : undefined });
+        }
+      }
+    }
+    if (checkDeadlock && !violated.has(DEADLOCK_ID) && !(validEnd && validEnd(src))) {
+      record({ property: DEADLOCK_ID, kind: 'deadlock', description: 'no step is enabled and the state is not a valid end state', message: model.describeDeadlock ? model.describeDeadlock(src) : deadlockMessage(model, src), stateId: curId, extraStep: -1 });
+    }
+  };
+
+  const expandSequential = (): void => {
     store.load(curId, srcW);
     enabled = 0;
     ctx.reset();
     expand(src, dst, ctx, emit);
     if (canon !== null) unreducedTransitions += orbits[curId]! * enabled;
-    if (stop) break;
-    if (enabled === 0) {
-      const nImg = imageChecks ? canon!.size : 1;
-      if (imageChecks) canon!.fill(srcW);
-      for (let g = 0; g < nImg; g++) {
-        const s = imageChecks ? canon!.image(g) : src;
-        for (let k = 0; k < terminal.length; k++) {
-          const p = terminal[k]!;
-          if (!violated.has(p.id) && !p.check(s)) {
-            record({ property: p.id, kind: 'terminal', description: p.description, message: p.description, stateId: curId, extraStep: -1, source: p.source, target: imageChecks ? s.slice() : undefined });
+    if (!stop) leaveSource();
+  };
+
+  if (!par) {
+    for (curId = 0; curId < store.count && !stop; curId++) {
+      const e = enterSource();
+      if (e === 'stop') break;
+      if (e === 'skip') continue;
+      expandSequential();
+    }
+  } else {
+    runParallel(par);
+  }
+
+  /**
+   * The parallel driver: the same per-source bookkeeping, with the edges of each source replayed
+   * from a worker's stream instead of expanded here (see parallel.ts).
+   */
+  function runParallel(opts: ParallelOptions): void {
+    const pool = WorkerPool.start(opts.workers, opts.spec, { symmetry: canon !== null, checkDomains: options.checkDomains !== false, expect: { words, steps: nsteps } });
+    const buffers = (store as StateStore).buffers.bind(store as StateStore);
+    const transRelevant = transitionProps.map((p) => (p.kind === 'transition' && p.relevant ? p.relevant.bind(p) : null));
+    try {
+      let halted = false;
+      while (curId < store.count && !stop && !halted) {
+        const a = curId;
+        const b = a === levelEnd ? store.count : levelEnd;
+        if (b - a < 256) {
+          // a small level is not worth the round trip
+          for (; curId < b && !stop; curId++) {
+            const e = enterSource();
+            if (e === 'stop') {
+              halted = true;
+              break;
+            }
+            if (e === 'skip') continue;
+            expandSequential();
           }
+          continue;
+        }
+        const buf = buffers();
+        pool.runLevel(
+          {
+            start: a,
+            end: b,
+            vectors: buf.vectors,
+            index: buf.index,
+            skipAlways: always.filter((p) => violated.has(p.id)).map((p) => p.id),
+            skipSome: sometimes.filter((_, i) => someReached[i]! >= 0).map((p) => p.id),
+            blockSize: opts.blockSize,
+          },
+          (_k, r) => {
+            replayBlock(r);
+            return !stop && !halted;
+          },
+        );
+        if (stop || halted) break;
+      }
+
+      function replayBlock(r: BlockResult): void {
+        const ev = r.events;
+        let at = 0;
+        let failAt = 0;
+        const candWords = canon !== null ? words + 1 : words;
+        while (at < ev.length) {
+          const n = ev[at++]!;
+          if (n < 0) {
+            halted = true;
+            return;
+          }
+          const e = enterSource();
+          if (e === 'stop') {
+            halted = true;
+            return;
+          }
+          if (e === 'skip') {
+            // step over this source's edges
+            for (let j = 0; j < n; j++) {
+              const fl = ev[at++]! >>> 24;
+              if (fl & FLAG.fail) failAt++;
+              if (fl & FLAG.rel) at += words;
+              if (fl & FLAG.cand) at += candWords;
+            }
+            curId++;
+            continue;
+          }
+          store.load(curId, srcW);
+          enabled = 0;
+          for (let j = 0; j < n && !stop; j++) {
+            const code = ev[at++]!;
+            const i = code & 0xffffff;
+            const fl = code >>> 24;
+            enabled++;
+            transitions++;
+            fired[i]++;
+            if (fl & FLAG.fail) {
+              const f = r.fails[failAt++]!;
+              for (let k = 0; k < f.ids.length; k++) ctx.fail(f.ids[k]!, f.messages[k]);
+              recordFailures(i);
+            }
+            if (fl & FLAG.rel) {
+              for (let k = 0; k < words; k++) dstW[k] = ev[at++]!;
+              for (let k = 0; k < nTrans; k++) {
+                const p = transitionProps[k]!;
+                if (violated.has(p.id) || (transRelevant[k] && !transRelevant[k]!(i))) continue;
+                checkTransition(p, i);
+              }
+            }
+            if (stop) {
+              if (fl & FLAG.cand) at += candWords;
+              break;
+            }
+            if (fl & FLAG.cand) {
+              const orb = canon !== null ? ev[at++]! : 1;
+              for (let k = 0; k < words; k++) dstW[k] = ev[at++]!;
+              if (probing) {
+                if (store.find(dstW) < 0) boundHit = true;
+                continue;
+              }
+              if (store.count >= maxStates) {
+                if (store.find(dstW) < 0) {
+                  incomplete = 'max-states';
+                  stop = true;
+                }
+                continue;
+              }
+              const id = store.insert(dstW, curId, i);
+              if (id >= 0) {
+                if (canon !== null) noteOrbit(id, orb);
+                if (fl & FLAG.check) {
+                  if (imageChecks) canon!.fill(dstW);
+                  checkNew(id, dst);
+                }
+              }
+            }
+          }
+          if (stop) return;
+          if (canon !== null) unreducedTransitions += orbits[curId]! * enabled;
+          leaveSource();
+          if (stop) return;
+          curId++;
         }
       }
-      if (checkDeadlock && !violated.has(DEADLOCK_ID) && !(validEnd && validEnd(src))) {
-        record({ property: DEADLOCK_ID, kind: 'deadlock', description: 'no step is enabled and the state is not a valid end state', message: model.describeDeadlock ? model.describeDeadlock(src) : deadlockMessage(model, src), stateId: curId, extraStep: -1 });
-      }
+    } finally {
+      pool.close();
     }
   }
   if (!incomplete && boundHit) incomplete = 'max-depth';
@@ -415,6 +583,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
         : {}),
       ...(options.fingerprint ? { fingerprint: { bits: 64 as const, collisionProbability: fingerprintCollisionProbability(store.count) } } : {}),
       ...(shard ? { shard: { index: shard.index, count: shard.count, splitLevel, roots: splitLevel === null ? 0 : roots, levelSize: splitEnd - splitStart } } : {}),
+      ...(par ? { workers: par.workers } : {}),
     },
     violations,
     covers,

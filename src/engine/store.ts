@@ -110,11 +110,14 @@ export class StateStore implements VisitedStore {
   private index: Int32Array;
   private mask: number;
   private readonly alloc: Alloc;
+  /** Index slots are published with Atomics.store (worker threads read the store concurrently). */
+  private readonly atomic: boolean;
   count = 0;
 
   constructor(words: number, wideSteps = false, initialIndexBits = 16, alloc: Alloc = plainAlloc) {
     this.words = words;
     this.alloc = alloc;
+    this.atomic = alloc === sharedAlloc;
     this.links = new Links(wideSteps, alloc);
     this.index = new Int32Array(alloc(4 << initialIndexBits));
     this.mask = this.index.length - 1;
@@ -176,7 +179,9 @@ export class StateStore implements VisitedStore {
     const base = (id & CHUNK_MASK) * w;
     for (let i = 0; i < w; i++) c[base + i] = v[i]!;
     this.links.set(id, parent, step);
-    index[slot] = id + 1;
+    // the vector is written before the slot that publishes it
+    if (this.atomic) Atomics.store(index, slot, id + 1);
+    else index[slot] = id + 1;
     this.count = id + 1;
     if (this.count > this.index.length * MAX_LOAD) this.grow();
     return id;
@@ -210,6 +215,57 @@ export class StateStore implements VisitedStore {
     }
     this.index = index;
     this.mask = mask;
+  }
+}
+
+/**
+ * A read-only view of a shared StateStore from another thread (parallel search). It sees the
+ * chunks and the index it was last given; a slot that names a state in a chunk it does not know
+ * yet, or an index the owner has since replaced, only makes `find` miss — never find wrongly —
+ * so a reader may treat a state as new that is already stored, and the owner sorts that out.
+ */
+export class StoreReader {
+  private vecChunks: Int32Array<ArrayBufferLike>[] = [];
+  private index: Int32Array<ArrayBufferLike> = new Int32Array(1);
+  private mask = 0;
+  constructor(readonly words: number) {}
+
+  update(vectors: readonly (ArrayBuffer | SharedArrayBuffer)[], index: ArrayBuffer | SharedArrayBuffer): void {
+    for (let c = this.vecChunks.length; c < vectors.length; c++) this.vecChunks.push(new Int32Array(vectors[c]!));
+    this.index = new Int32Array(index);
+    this.mask = this.index.length - 1;
+  }
+
+  load(id: number, out: Int32Array): void {
+    const c = this.vecChunks[id >>> CHUNK_SHIFT]!;
+    const w = this.words;
+    const base = (id & CHUNK_MASK) * w;
+    for (let i = 0; i < w; i++) out[i] = c[base + i]!;
+  }
+
+  find(v: Int32Array): number {
+    const w = this.words;
+    const index = this.index;
+    const mask = this.mask;
+    let slot = hashWords(v, 0, w) & mask;
+    for (;;) {
+      const e = Atomics.load(index, slot);
+      if (e === 0) return -1;
+      const id = e - 1;
+      const c = this.vecChunks[id >>> CHUNK_SHIFT];
+      if (c) {
+        const base = (id & CHUNK_MASK) * w;
+        let eq = true;
+        for (let i = 0; i < w; i++) {
+          if (c[base + i] !== v[i]) {
+            eq = false;
+            break;
+          }
+        }
+        if (eq) return id;
+      }
+      slot = (slot + 1) & mask;
+    }
   }
 }
 

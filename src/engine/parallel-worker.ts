@@ -1,0 +1,196 @@
+/**
+ * A worker thread of the parallel search (see parallel.ts). It rebuilds the model from its spec,
+ * then, level by level, takes blocks of the frontier off a shared counter, expands their states
+ * against a read-only view of the shared visited set, and posts per block a compact edge stream:
+ *
+ *   per source:  nEdges            (-1: the level was cancelled before this source)
+ *   per edge:    code = step | flags << 24, then the payload the flags announce:
+ *                REL  the raw successor (a transition property may care about this step)
+ *                CAND [orbit size under symmetry] + the (canonical) successor: not in the visited
+ *                     set as far as this worker could see
+ *   flags:       FAIL the step raised assertions (listed in `fails`, in edge order)
+ *                CHECK a state property may fail or a cover be reached in the candidate
+ *
+ * Everything that decides the result (insertion order, property records, stopping) stays with
+ * the owner of the store, which replays these streams in source order, so the parallel search
+ * reports exactly what the sequential one does.
+ */
+import { workerData, parentPort, type MessagePort } from 'node:worker_threads';
+import type { Model } from './model.js';
+import { StoreReader } from './store.js';
+import { Canonicalizer } from './symmetry.js';
+import { RecordingCtx } from './trace.js';
+import { CTRL, FLAG, buildModelFromSpec, type LevelMessage, type WorkerData } from './parallel.js';
+
+const data = workerData as WorkerData;
+const port: MessagePort = data.port;
+const ctrl = new Int32Array(data.ctrl);
+
+function signal(): void {
+  Atomics.add(ctrl, CTRL.posted, 1);
+  // waking a thread costs a system call: only when the owner sleeps
+  if (Atomics.load(ctrl, CTRL.waiting) !== 0) Atomics.notify(ctrl, CTRL.posted);
+}
+
+let model: Model;
+try {
+  model = await buildModelFromSpec(data.spec);
+} catch (e) {
+  port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  signal();
+  process.exit(0);
+}
+
+run(model);
+
+/** Everything in one function scope: module-level bindings after a top-level await are slow to reach. */
+function run(model: Model): void {
+  const schema = model.schema;
+  const words = schema.words;
+  const steps = model.steps;
+  const nsteps = steps.length;
+  const reader = new StoreReader(words);
+  const canon = data.symmetry && model.symmetry ? new Canonicalizer(model.symmetry, words) : null;
+  const imageChecks = canon !== null && canon.size > 1 && !canon.sym.invariantProperties;
+  const always = model.properties.filter((p) => p.kind === 'always');
+  const sometimes = model.properties.filter((p) => p.kind === 'sometimes');
+  const transitionProps = model.properties.filter((p) => p.kind === 'transition');
+  const relevantStep = new Uint8Array(nsteps);
+  for (let i = 0; i < nsteps; i++) relevantStep[i] = transitionProps.some((p) => !p.relevant || p.relevant(i)) ? 1 : 0;
+  const narrow = data.checkDomains
+    ? schema.fields.filter((f) => !(f.width === 2 ? f.min === -32768 && f.max === 32767 : f.signed ? f.min === -128 && f.max === 127 : f.min === 0 && f.max === 255))
+    : [];
+
+  const srcW = new Int32Array(words);
+  const dstW = new Int32Array(words);
+  const src = new Uint8Array(srcW.buffer);
+  const dst = new Uint8Array(dstW.buffer);
+  const ctx = new RecordingCtx();
+
+  let out = new Int32Array(1 << 16);
+  let len = 0;
+  function push(v: number): void {
+    if (len === out.length) {
+      const bigger = new Int32Array(out.length * 2);
+      bigger.set(out);
+      out = bigger;
+    }
+    out[len++] = v;
+  }
+  let fails: { ids: string[]; messages: (string | undefined)[] }[] = [];
+  let skipAlways = new Set<string>();
+  let skipSome = new Set<string>();
+  let edges = 0;
+
+  function interesting(s: Uint8Array): boolean {
+    for (let i = 0; i < narrow.length; i++) {
+      const f = narrow[i]!;
+      const v = schema.get(s, f);
+      if (v < f.min || v > f.max) return true;
+    }
+    for (let i = 0; i < always.length; i++) {
+      const p = always[i]!;
+      if (p.kind === 'always' && !skipAlways.has(p.id) && !p.check(s)) return true;
+    }
+    for (let i = 0; i < sometimes.length; i++) {
+      const p = sometimes[i]!;
+      if (p.kind === 'sometimes' && !skipSome.has(p.id) && p.check(s)) return true;
+    }
+    return false;
+  }
+
+  const emit = (i: number): boolean => {
+    edges++;
+    let flags = 0;
+    if (ctx.ids.length > 0) {
+      flags |= FLAG.fail;
+      fails.push({ ids: [...ctx.ids], messages: [...ctx.messages] });
+      ctx.reset();
+    }
+    const codeAt = len;
+    push(0);
+    if (relevantStep[i]) {
+      flags |= FLAG.rel;
+      for (let k = 0; k < words; k++) push(dstW[k]!);
+    }
+    const orb = canon !== null ? canon.canonicalize(dstW) : 1;
+    if (reader.find(dstW) < 0) {
+      flags |= FLAG.cand;
+      let check = false;
+      if (imageChecks) {
+        for (let g = 0; g < canon!.size && !check; g++) check = interesting(canon!.image(g));
+      } else check = interesting(dst);
+      if (check) flags |= FLAG.check;
+      if (canon !== null) push(orb);
+      for (let k = 0; k < words; k++) push(dstW[k]!);
+    }
+    out[codeAt] = i | (flags << 24);
+    return true;
+  };
+
+  const expand =
+    model.expand ??
+    ((s: Uint8Array, d: Uint8Array, c: RecordingCtx, em: (i: number) => boolean): void => {
+      for (let i = 0; i < nsteps; i++) {
+        const st = steps[i]!;
+        if (!st.guard(s)) continue;
+        for (let k = 0; k < words; k++) dstW[k] = srcW[k]!;
+        if (st.apply(d, c) === false) {
+          c.reset();
+          continue;
+        }
+        if (!em(i)) return;
+      }
+    });
+
+  function runLevel(m: LevelMessage): void {
+    reader.update(m.vectors, m.index);
+    skipAlways = new Set(m.skipAlways);
+    skipSome = new Set(m.skipSome);
+    const nBlocks = Math.ceil((m.end - m.start) / m.blockSize);
+    for (;;) {
+      if (Atomics.load(ctrl, CTRL.abort) !== 0 || Atomics.load(ctrl, CTRL.gen) !== m.gen) return;
+      const k = Atomics.add(ctrl, CTRL.next, 1);
+      if (k >= nBlocks) return;
+      const a = m.start + k * m.blockSize;
+      const b = Math.min(m.end, a + m.blockSize);
+      len = 0;
+      fails = [];
+      for (let id = a; id < b; id++) {
+        if (Atomics.load(ctrl, CTRL.abort) !== 0) {
+          // cancelled: the owner stops before this point; mark the rest as not expanded
+          for (; id < b; id++) push(-1);
+          break;
+        }
+        reader.load(id, srcW);
+        const headAt = len;
+        push(0);
+        edges = 0;
+        ctx.reset();
+        expand(src, dst, ctx, emit);
+        out[headAt] = edges;
+      }
+      const events = out.slice(0, len);
+      port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails }, [events.buffer]);
+      signal();
+    }
+  }
+
+  parentPort!.on('message', (m: LevelMessage | { type: 'exit' }) => {
+    if (m.type === 'exit') {
+      port.close();
+      parentPort!.close();
+      return;
+    }
+    try {
+      runLevel(m);
+    } catch (e) {
+      port.postMessage({ type: 'error', message: e instanceof Error ? `${e.message}` : String(e) });
+      signal();
+    }
+  });
+
+
+  port.postMessage({ type: 'ready', words, steps: nsteps });
+  signal();
+}

@@ -1,0 +1,195 @@
+/**
+ * Parallel exploration: worker threads expand the frontier, the calling thread owns the store.
+ *
+ * The search stays level-synchronous and its result is the sequential one, bit for bit: the
+ * visited set lives in SharedArrayBuffers (StateStore with sharedAlloc); each BFS level is cut
+ * into blocks that idle workers take off a shared counter; a worker expands its block's states,
+ * filters the successors already in the visited set (a read-only view, see StoreReader), checks
+ * state properties on the rest, and returns a compact edge stream (parallel-worker.ts). The owner
+ * replays the streams block by block *in source order* — inserting candidates, recording
+ * assertion failures, feeding relevant edges to the transition properties, checking terminal
+ * states — exactly as the sequential loop would, so ids, parents, counts, coverage, verdicts and
+ * traces are the same; while it replays one block the workers are already on later ones.
+ *
+ * Workers build their own copy of the model from a ModelSpec: a module URL and the name of an
+ * exported function that returns the model (possibly async) for the given JSON arguments.
+ * Everything here is synchronous for the caller (Atomics.wait + receiveMessageOnPort), so
+ * `explore()` keeps one signature.
+ */
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { Model } from './model.js';
+
+export interface ModelSpec {
+  /** URL (file:) of an ES module. */
+  readonly module: string;
+  /** Name of an exported function `(args) => Model | Promise<Model>`. */
+  readonly export: string;
+  /** JSON-serialisable arguments. */
+  readonly args: unknown;
+}
+
+export interface ParallelOptions {
+  /** Worker threads (>= 1). */
+  readonly workers: number;
+  /** How workers rebuild the model. */
+  readonly spec: ModelSpec;
+  /** States per block (default: chosen per level). */
+  readonly blockSize?: number;
+}
+
+export async function buildModelFromSpec(spec: ModelSpec): Promise<Model> {
+  const mod = (await import(spec.module)) as Record<string, unknown>;
+  const f = mod[spec.export];
+  if (typeof f !== 'function') throw new Error(`${spec.module} exports no function ${spec.export}`);
+  return (await (f as (a: unknown) => Model | Promise<Model>)(spec.args)) as Model;
+}
+
+/** Slots of the shared control array. */
+export const CTRL = { posted: 0, next: 1, abort: 2, gen: 3, waiting: 4 } as const;
+/** Edge flags (code = step | flags << 24). */
+export const FLAG = { rel: 1, cand: 2, fail: 4, check: 8 } as const;
+
+export interface WorkerData {
+  readonly spec: ModelSpec;
+  readonly port: MessagePort;
+  readonly ctrl: SharedArrayBuffer;
+  readonly symmetry: boolean;
+  readonly checkDomains: boolean;
+}
+
+export interface LevelMessage {
+  readonly type: 'level';
+  readonly gen: number;
+  readonly start: number;
+  readonly end: number;
+  readonly blockSize: number;
+  readonly vectors: readonly (ArrayBuffer | SharedArrayBuffer)[];
+  readonly index: ArrayBuffer | SharedArrayBuffer;
+  /** Properties the owner no longer needs to hear about. */
+  readonly skipAlways: readonly string[];
+  readonly skipSome: readonly string[];
+}
+
+export interface BlockResult {
+  readonly events: Int32Array;
+  readonly fails: readonly { ids: string[]; messages: (string | undefined)[] }[];
+}
+
+type Incoming = { type: 'ready' } | { type: 'error'; message: string } | { type: 'block'; gen: number; block: number; events: Int32Array; fails: BlockResult['fails'] };
+
+export class ParallelError extends Error {}
+
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private readonly ctrl: Int32Array;
+  private gen = 0;
+  private readonly stash = new Map<number, BlockResult>();
+
+  private constructor(
+    readonly size: number,
+    ctrlBuf: SharedArrayBuffer,
+  ) {
+    this.ctrl = new Int32Array(ctrlBuf);
+  }
+
+  /** Start `n` workers and wait until each has built the model (throws if one cannot). */
+  static start(n: number, spec: ModelSpec, opts: { symmetry: boolean; checkDomains: boolean; expect: { words: number; steps: number } }): WorkerPool {
+    const ctrlBuf = new SharedArrayBuffer(64);
+    const pool = new WorkerPool(n, ctrlBuf);
+    const url = new URL('./parallel-worker.js', import.meta.url);
+    for (let i = 0; i < n; i++) {
+      const { port1, port2 } = new MessageChannel();
+      const data: WorkerData = { spec, port: port2, ctrl: ctrlBuf, symmetry: opts.symmetry, checkDomains: opts.checkDomains };
+      const w = new Worker(url, { workerData: data, transferList: [port2] });
+      w.unref();
+      pool.workers.push(w);
+      pool.ports.push(port1);
+    }
+    let ready = 0;
+    const deadline = performance.now() + 120_000;
+    while (ready < n) {
+      const seen = Atomics.load(pool.ctrl, CTRL.posted);
+      for (const p of pool.ports) {
+        for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+          const msg = m.message as Incoming & { words?: number; steps?: number };
+          if (msg.type === 'error') {
+            pool.close();
+            throw new ParallelError(`a worker could not build the model: ${msg.message}`);
+          }
+          if (msg.type === 'ready') {
+            if (msg.words !== opts.expect.words || msg.steps !== opts.expect.steps) {
+              pool.close();
+              throw new ParallelError(`a worker built a different model (${msg.words} words, ${msg.steps} steps; expected ${opts.expect.words}, ${opts.expect.steps})`);
+            }
+            ready++;
+          }
+        }
+      }
+      if (ready >= n) break;
+      if (performance.now() > deadline) {
+        pool.close();
+        throw new ParallelError('the workers did not start within 120 s');
+      }
+      Atomics.wait(pool.ctrl, CTRL.posted, seen, 1000);
+    }
+    return pool;
+  }
+
+  /**
+   * Expand states [start, end) in blocks; `onBlock(k, result)` is called for k = 0, 1, ... in
+   * order, and returns false to cancel the rest of the level.
+   */
+  runLevel(
+    m: Omit<LevelMessage, 'type' | 'gen' | 'blockSize'> & { blockSize?: number },
+    onBlock: (k: number, r: BlockResult) => boolean,
+  ): void {
+    const levelSize = m.end - m.start;
+    const blockSize = m.blockSize ?? Math.max(256, Math.min(16384, Math.ceil(levelSize / (this.size * 8))));
+    const nBlocks = Math.ceil(levelSize / blockSize);
+    const gen = ++this.gen;
+    this.stash.clear();
+    Atomics.store(this.ctrl, CTRL.next, 0);
+    Atomics.store(this.ctrl, CTRL.abort, 0);
+    Atomics.store(this.ctrl, CTRL.gen, gen);
+    const msg: LevelMessage = { ...m, type: 'level', gen, blockSize };
+    for (const w of this.workers) w.postMessage(msg);
+    for (let k = 0; k < nBlocks; k++) {
+      const r = this.waitFor(k, gen);
+      if (!onBlock(k, r)) {
+        Atomics.store(this.ctrl, CTRL.abort, 1);
+        return;
+      }
+    }
+  }
+
+  private waitFor(k: number, gen: number): BlockResult {
+    for (;;) {
+      const seen = Atomics.load(this.ctrl, CTRL.posted);
+      for (const p of this.ports) {
+        for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+          const msg = m.message as Incoming;
+          if (msg.type === 'error') throw new ParallelError(`a worker failed: ${msg.message}`);
+          if (msg.type === 'block' && msg.gen === gen) this.stash.set(msg.block, { events: msg.events, fails: msg.fails });
+        }
+      }
+      const r = this.stash.get(k);
+      if (r) {
+        this.stash.delete(k);
+        return r;
+      }
+      Atomics.store(this.ctrl, CTRL.waiting, 1);
+      Atomics.wait(this.ctrl, CTRL.posted, seen, 1000);
+      Atomics.store(this.ctrl, CTRL.waiting, 0);
+    }
+  }
+
+  close(): void {
+    Atomics.store(this.ctrl, CTRL.abort, 1);
+    for (const w of this.workers) {
+      w.postMessage({ type: 'exit' });
+      void w.terminate();
+    }
+    for (const p of this.ports) p.close();
+  }
+}
