@@ -118,6 +118,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     const full = f.width === 2 ? f.min === -32768 && f.max === 32767 : f.signed ? f.min === -128 && f.max === 127 : f.min === 0 && f.max === 255;
     return !full;
   });
+  const outside = schema.domainChecker(narrow);
 
   const srcW = new Int32Array(words);
   const dstW = new Int32Array(words);
@@ -166,13 +167,11 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   };
 
   const checkNew = (id: number, s: Uint8Array): void => {
-    for (let i = 0; i < narrow.length; i++) {
-      const f = narrow[i]!;
-      const v = schema.get(s, f);
-      if (v < f.min || v > f.max) {
-        const st = store.parent(id) >= 0 ? steps[store.step(id)]!.id : 'initial state';
-        throw new ModelError(`model ${model.name}: ${st} set ${f.name} = ${v}, outside its domain ${f.min}..${f.max}`);
-      }
+    const bad = outside(s);
+    if (bad >= 0) {
+      const f = narrow[bad]!;
+      const st = store.parent(id) >= 0 ? steps[store.step(id)]!.id : 'initial state';
+      throw new ModelError(`model ${model.name}: ${st} set ${f.name} = ${schema.get(s, f)}, outside its domain ${f.min}..${f.max}`);
     }
     if (imageChecks) {
       // properties need not be invariant under the group: check every image of the new state
@@ -422,7 +421,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
             start: a,
             end: b,
             vectors: buf.vectors,
-            index: buf.index,
+            table: buf.table,
             skipAlways: always.filter((p) => violated.has(p.id)).map((p) => p.id),
             skipSome: sometimes.filter((_, i) => someReached[i]! >= 0).map((p) => p.id),
             blockSize: opts.blockSize,

@@ -144,7 +144,7 @@ function run(model: Model): void {
     });
 
   function runLevel(m: LevelMessage): void {
-    reader.update(m.vectors, m.index);
+    reader.update(m.vectors, m.table);
     skipAlways = new Set(m.skipAlways);
     skipSome = new Set(m.skipSome);
     const nBlocks = Math.ceil((m.end - m.start) / m.blockSize);

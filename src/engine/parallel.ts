@@ -64,7 +64,7 @@ export interface LevelMessage {
   readonly end: number;
   readonly blockSize: number;
   readonly vectors: readonly (ArrayBuffer | SharedArrayBuffer)[];
-  readonly index: ArrayBuffer | SharedArrayBuffer;
+  readonly table: ArrayBuffer | SharedArrayBuffer;
   /** Properties the owner no longer needs to hear about. */
   readonly skipAlways: readonly string[];
   readonly skipSome: readonly string[];

@@ -180,6 +180,19 @@ export class Schema {
     return into;
   }
 
+  /**
+   * A compiled check of the given fields' domains: returns the index (into `fields`) of the first
+   * field outside its domain, or -1. One generated function with constant offsets, for hot loops.
+   */
+  domainChecker(fields: readonly Field[]): (s: Uint8Array) => number {
+    if (fields.length === 0) return () => -1;
+    const lines = fields.map((f, i) => {
+      const read = f.width === 1 ? (f.signed ? `((s[${f.offset}] << 24) >> 24)` : `s[${f.offset}]`) : `(((s[${f.offset}] | (s[${f.offset + 1}] << 8)) << 16) >> 16)`;
+      return `v = ${read}; if (v < ${f.min} || v > ${f.max}) return ${i};`;
+    });
+    return new Function('s', `let v = 0;\n${lines.join('\n')}\nreturn -1;`) as (s: Uint8Array) => number;
+  }
+
   /** The first field whose value lies outside its domain, or undefined. */
   outOfDomain(s: Uint8Array): { field: Field; value: number } | undefined {
     for (const f of this.fields) {

@@ -101,13 +101,20 @@ class Links {
   }
 }
 
-/** The exact store: every state vector is kept. */
+/**
+ * The exact store: every state vector is kept. The index is one Int32Array of slot pairs
+ * (`id + 1`, full 32-bit hash): a probe compares hashes first and touches a stored vector only on
+ * a hash match, both words of a slot share a cache line, and growing re-places entries by their
+ * stored hash, sweeping the old table in order, without reading any state vector.
+ */
 export class StateStore implements VisitedStore {
   readonly words: number;
   readonly keepsStates = true;
   private vecChunks: Int32Array[] = [];
   private readonly links: Links;
-  private index: Int32Array;
+  /** Slot pairs: [2s] = id + 1 (0: empty), [2s + 1] = hash. */
+  private table: Int32Array;
+  /** Number of slots - 1. */
   private mask: number;
   private readonly alloc: Alloc;
   /** Index slots are published with Atomics.store (worker threads read the store concurrently). */
@@ -119,12 +126,12 @@ export class StateStore implements VisitedStore {
     this.alloc = alloc;
     this.atomic = alloc === sharedAlloc;
     this.links = new Links(wideSteps, alloc);
-    this.index = new Int32Array(alloc(4 << initialIndexBits));
-    this.mask = this.index.length - 1;
+    this.table = new Int32Array(alloc(8 << initialIndexBits));
+    this.mask = (1 << initialIndexBits) - 1;
   }
 
   get bytes(): number {
-    return this.vecChunks.length * CHUNK * (this.words * 4 + this.links.bytesPerState) + this.index.length * 4;
+    return this.vecChunks.length * CHUNK * (this.words * 4 + this.links.bytesPerState) + this.table.length * 4;
   }
 
   /** Copy state `id` into `out` (length >= words). */
@@ -144,29 +151,28 @@ export class StateStore implements VisitedStore {
   }
 
   find(v: Int32Array): number {
-    const w = this.words;
-    const index = this.index;
+    const h = hashWords(v, 0, this.words);
+    const t = this.table;
     const mask = this.mask;
-    let slot = hashWords(v, 0, w) & mask;
+    let slot = h & mask;
     for (;;) {
-      const e = index[slot]!;
+      const e = t[slot << 1]!;
       if (e === 0) return -1;
-      const id = e - 1;
-      if (this.matches(id, v)) return id;
+      if (t[(slot << 1) | 1] === h && this.matches(e - 1, v)) return e - 1;
       slot = (slot + 1) & mask;
     }
   }
 
   insert(v: Int32Array, parent: number, step: number): number {
     const w = this.words;
-    const index = this.index;
+    const h = hashWords(v, 0, w);
+    const t = this.table;
     const mask = this.mask;
-    let slot = hashWords(v, 0, w) & mask;
+    let slot = h & mask;
     for (;;) {
-      const e = index[slot]!;
+      const e = t[slot << 1]!;
       if (e === 0) break;
-      const id = e - 1;
-      if (this.matches(id, v)) return -1 - id;
+      if (t[(slot << 1) | 1] === h && this.matches(e - 1, v)) return -e;
       slot = (slot + 1) & mask;
     }
     const id = this.count;
@@ -179,11 +185,12 @@ export class StateStore implements VisitedStore {
     const base = (id & CHUNK_MASK) * w;
     for (let i = 0; i < w; i++) c[base + i] = v[i]!;
     this.links.set(id, parent, step);
-    // the vector is written before the slot that publishes it
-    if (this.atomic) Atomics.store(index, slot, id + 1);
-    else index[slot] = id + 1;
+    t[(slot << 1) | 1] = h;
+    // the vector and the hash are written before the word that publishes them
+    if (this.atomic) Atomics.store(t, slot << 1, id + 1);
+    else t[slot << 1] = id + 1;
     this.count = id + 1;
-    if (this.count > this.index.length * MAX_LOAD) this.grow();
+    if (this.count > (mask + 1) * MAX_LOAD) this.grow();
     return id;
   }
 
@@ -198,22 +205,33 @@ export class StateStore implements VisitedStore {
   release(_id: number): void {}
 
   /** The raw buffers, for worker threads that read the store while the owner does not write it. */
-  buffers(): { vectors: (ArrayBuffer | SharedArrayBuffer)[]; index: ArrayBuffer | SharedArrayBuffer; parents: (ArrayBuffer | SharedArrayBuffer)[]; steps: (ArrayBuffer | SharedArrayBuffer)[] } {
-    return { vectors: this.vecChunks.map((c) => c.buffer), index: this.index.buffer, ...this.links.buffers() };
+  buffers(): {
+    vectors: (ArrayBuffer | SharedArrayBuffer)[];
+    table: ArrayBuffer | SharedArrayBuffer;
+    parents: (ArrayBuffer | SharedArrayBuffer)[];
+    steps: (ArrayBuffer | SharedArrayBuffer)[];
+  } {
+    return { vectors: this.vecChunks.map((c) => c.buffer), table: this.table.buffer, ...this.links.buffers() };
   }
 
   private grow(): void {
-    const cap = this.index.length * 2;
-    const index = new Int32Array(this.alloc(cap * 4));
-    const mask = cap - 1;
-    const w = this.words;
-    for (let id = 0; id < this.count; id++) {
-      const c = this.vecChunks[id >>> CHUNK_SHIFT]!;
-      let slot = hashWords(c, (id & CHUNK_MASK) * w, w) & mask;
-      while (index[slot] !== 0) slot = (slot + 1) & mask;
-      index[slot] = id + 1;
+    const old = this.table;
+    const oldSlots = this.mask + 1;
+    const slots = oldSlots * 2;
+    const t = new Int32Array(this.alloc(slots * 8));
+    const mask = slots - 1;
+    // re-place every entry by its stored hash; visiting the old slots in order keeps each probe
+    // run's entries in order, and their new slots mostly ascend (sequential writes)
+    for (let s = 0; s < oldSlots; s++) {
+      const e = old[s << 1]!;
+      if (e === 0) continue;
+      const h = old[(s << 1) | 1]!;
+      let slot = h & mask;
+      while (t[slot << 1] !== 0) slot = (slot + 1) & mask;
+      t[(slot << 1) | 1] = h;
+      t[slot << 1] = e;
     }
-    this.index = index;
+    this.table = t;
     this.mask = mask;
   }
 }
@@ -226,14 +244,14 @@ export class StateStore implements VisitedStore {
  */
 export class StoreReader {
   private vecChunks: Int32Array<ArrayBufferLike>[] = [];
-  private index: Int32Array<ArrayBufferLike> = new Int32Array(1);
+  private table: Int32Array<ArrayBufferLike> = new Int32Array(2);
   private mask = 0;
   constructor(readonly words: number) {}
 
-  update(vectors: readonly (ArrayBuffer | SharedArrayBuffer)[], index: ArrayBuffer | SharedArrayBuffer): void {
+  update(vectors: readonly (ArrayBuffer | SharedArrayBuffer)[], table: ArrayBuffer | SharedArrayBuffer): void {
     for (let c = this.vecChunks.length; c < vectors.length; c++) this.vecChunks.push(new Int32Array(vectors[c]!));
-    this.index = new Int32Array(index);
-    this.mask = this.index.length - 1;
+    this.table = new Int32Array(table);
+    this.mask = (this.table.length >> 1) - 1;
   }
 
   load(id: number, out: Int32Array): void {
@@ -245,14 +263,15 @@ export class StoreReader {
 
   find(v: Int32Array): number {
     const w = this.words;
-    const index = this.index;
+    const t = this.table;
     const mask = this.mask;
-    let slot = hashWords(v, 0, w) & mask;
+    const h = hashWords(v, 0, w);
+    let slot = h & mask;
     for (;;) {
-      const e = Atomics.load(index, slot);
+      const e = Atomics.load(t, slot << 1);
       if (e === 0) return -1;
       const id = e - 1;
-      const c = this.vecChunks[id >>> CHUNK_SHIFT];
+      const c = t[(slot << 1) | 1] === h ? this.vecChunks[id >>> CHUNK_SHIFT] : undefined;
       if (c) {
         const base = (id & CHUNK_MASK) * w;
         let eq = true;

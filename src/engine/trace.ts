@@ -15,6 +15,8 @@ export class RecordingCtx implements StepCtx {
     this.messages.push(message);
   }
   reset(): void {
+    // called for every state: writing .length is not free
+    if (this.ids.length === 0) return;
     this.ids.length = 0;
     this.messages.length = 0;
   }
