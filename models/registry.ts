@@ -51,3 +51,10 @@ export function resolveParams(f: ModelFactory, given: Readonly<Record<string, st
 }
 
 export class ParamError extends Error {}
+
+/** Build a registered model by name with resolved parameters (a ModelSpec entry point for worker threads). */
+export function buildRegistered(a: { name: string; params: Readonly<Record<string, number | boolean | string>> }): import('../src/engine/model.js').Model {
+  const f = findModel(a.name);
+  if (!f) throw new ParamError(`no model named ${a.name}`);
+  return f.build(resolveParams(f, a.params));
+}

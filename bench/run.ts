@@ -1,0 +1,92 @@
+/**
+ * The benchmark driver (`npm run bench`): each run in a fresh process (bench/one.ts), results as
+ * JSON on stdout (one array), progress on stderr. Timing never decides a test.
+ *
+ *   npm run bench                      BEEM large instances + Xen model runs, sequential and modes
+ *   npm run bench -- --only peterson   runs whose name contains 'peterson'
+ *   npm run bench -- --reps 3          repeat each run, report every repetition and the best
+ *   npm run bench -- --no-anderson     skip anderson.6 (18 M states, about a minute)
+ *   npm run bench -- --suite engine|modes|xen   one part only
+ *
+ * The BEEM instances come from ../shared/beem/large.csv (published state counts); each result
+ * says whether the count matches. large.csv records no running times, so the comparison with the
+ * BEEM/DiVinE 2007 runs is on counts only.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunSpec } from './one.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const beem = resolve(root, '..', 'shared', 'beem');
+const argv = process.argv.slice(2);
+const flag = (name: string): boolean => argv.includes(name);
+const value = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const only = value('--only');
+const suite = value('--suite');
+const reps = Number(value('--reps') ?? 1);
+
+interface Planned {
+  readonly suite: 'engine' | 'modes' | 'xen';
+  readonly run: RunSpec;
+  readonly expectStates?: number;
+}
+
+const plan: Planned[] = [];
+const large = existsSync(join(beem, 'large.csv'))
+  ? readFileSync(join(beem, 'large.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','))
+      .map(([instance, states]) => ({ instance: instance!, states: Number(states) }))
+  : [];
+for (const { instance, states } of large) {
+  if (instance === 'anderson.6' && flag('--no-anderson')) continue;
+  const path = join(beem, 'models', `${instance}.dve`);
+  if (!existsSync(path)) continue;
+  plan.push({ suite: 'engine', run: { name: instance, model: { dve: path } }, expectStates: states });
+  if (instance !== 'anderson.6') {
+    plan.push({ suite: 'modes', run: { name: instance, model: { dve: path }, options: { workers: 1 } }, expectStates: states });
+    plan.push({ suite: 'modes', run: { name: instance, model: { dve: path }, options: { workers: 2 } }, expectStates: states });
+    plan.push({ suite: 'modes', run: { name: instance, model: { dve: path }, options: { fingerprint: true } }, expectStates: states });
+  }
+}
+const xen = (name: string, params: Record<string, number | boolean | string>, options: RunSpec['options'] = {}): void => {
+  plan.push({ suite: 'xen', run: { name, model: { registry: 'xen-timer', params }, options } });
+};
+xen('xen-timer seed-v2 N=1 K=4', {});
+xen('xen-timer seed-v2 N=1 K=4', {}, { workers: 2 });
+xen('xen-timer proposed-fix N=1 K=6 M=2', { variant: 'proposed-fix', ops: 6, invalidations: 2 });
+xen('xen-timer proposed-fix N=1 K=6 M=2', { variant: 'proposed-fix', ops: 6, invalidations: 2 }, { workers: 2 });
+xen('xen-timer proposed-fix N=1 K=6 M=2', { variant: 'proposed-fix', ops: 6, invalidations: 2 }, { fingerprint: true });
+xen('xen-timer seed-v2 N=2 K=1', { vcpus: 2, ops: 1 });
+xen('xen-timer seed-v2 N=2 K=1', { vcpus: 2, ops: 1 }, { symmetry: true });
+xen('xen-timer seed-v2 N=2 K=1', { vcpus: 2, ops: 1 }, { symmetry: true, workers: 2 });
+xen('xen-timer seed-v2 N=3 K=1', { vcpus: 3, ops: 1 }, { symmetry: true });
+
+const oneJs = join(here, 'one.js');
+const results: unknown[] = [];
+for (const p of plan) {
+  if (only && !p.run.name.includes(only)) continue;
+  if (suite && p.suite !== suite) continue;
+  for (let k = 0; k < reps; k++) {
+    process.stderr.write(`${p.run.name} ${JSON.stringify(p.run.options ?? {})} ...`);
+    const r = spawnSync(process.execPath, [oneJs, JSON.stringify(p.run)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) {
+      process.stderr.write(` failed (exit ${r.status}): ${r.stderr.trim().split('\n').at(-1)}\n`);
+      results.push({ name: p.run.name, suite: p.suite, options: p.run.options ?? {}, error: r.stderr.trim().split('\n').at(-1) ?? `exit ${r.status}` });
+      continue;
+    }
+    const out = JSON.parse(r.stdout) as { states: number; seconds: number; statesPerSecond: number };
+    const row = { suite: p.suite, rep: k + 1, ...out, ...(p.expectStates !== undefined ? { publishedStates: p.expectStates, matchesPublished: out.states === p.expectStates || (p.run.options?.symmetry ?? false) } : {}) };
+    results.push(row);
+    process.stderr.write(` ${out.states} states, ${out.seconds} s, ${out.statesPerSecond} states/s\n`);
+  }
+}
+process.stdout.write(JSON.stringify(results, null, 2) + '\n');
