@@ -15,7 +15,7 @@ const F = 'kvm_xen_set_evtchn_fast';
  * kvm_xen_set_evtchn_fast(&e, kvm) executed by `p`. `rcField` receives the result; `genField`
  * says which timer arm the event is for (ghost). `ret(s)` picks the label after the return.
  */
-export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: Field, genField: Field, ret: (s: Uint8Array) => number): void {
+export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: Field, genField: Field, ret: (s: Uint8Array) => number, opts: { mutantNoBit?: boolean } = {}): void {
   const n = (k: string): string => `${pre}set_evtchn_fast.${k}`;
   const sh = x.shinfo;
   const vi = vc.vcpuInfo;
@@ -54,7 +54,8 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
     at: n('test_and_set_bit'),
     src: xsrc(F, 'if (test_and_set_bit(xe->port, (unsigned long *)shinfo->evtchn_pending)) rc = 0; else ... rc = 1;'),
     run: (s, ctx) => {
-      const was = x.raise(s, ctx, vc, s[gen]!, `${p.name} (${pre}set_evtchn_fast)`);
+      // test mutation: report rc = 1 ("delivered") without touching the port bit
+      const was = opts.mutantNoBit ? false : x.raise(s, ctx, vc, s[gen]!, `${p.name} (${pre}set_evtchn_fast)`);
       if (was) {
         s[rc] = RC.ALREADY;
         return L.unlockOut;

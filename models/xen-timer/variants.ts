@@ -19,6 +19,10 @@ export interface Variant {
   readonly trylockInIrq?: boolean;
   /** kvm_xen_destroy_vcpu: via kvm_xen_stop_timer() or hrtimer_cancel() directly ('none': a test mutation that forgets the timer). */
   readonly destroy: 'stop_timer' | 'hrtimer_cancel' | 'none';
+  /** Test mutation (no variant uses it): the callback's `atomic_inc(&timer_pending)` does nothing (the kick stays). */
+  readonly mutantNoPendingInc?: boolean;
+  /** Test mutation: the callback's kvm_xen_set_evtchn_fast claims delivery (rc = 1) without setting the port bit. */
+  readonly mutantFastPathNoBit?: boolean;
 }
 
 const seed: Variant = {

@@ -32,7 +32,7 @@ export function xenTimerCallback(x: Xen, vc: Vcpu, p: Proc, pre: string, exit: s
   if (v.callback !== 'defer') {
     const incL = p.label(n('atomic_inc'));
     const clearL = v.callback === 'fast-v2' ? p.label(n('clear_expires')) : exitL;
-    setEvtchnFast(x, vc, p, `${pre}callback>`, rcField, genField, (s) => (s[rc] === RC.EWOULDBLOCK ? incL : clearL));
+    setEvtchnFast(x, vc, p, `${pre}callback>`, rcField, genField, (s) => (s[rc] === RC.EWOULDBLOCK ? incL : clearL), { mutantNoBit: v.mutantFastPathNoBit });
     x.coverAt('callback.fast_path_delivered', 'xen_timer_callback delivers through kvm_xen_set_evtchn_fast (rc != -EWOULDBLOCK)', xsrc(F, 'rc = kvm_xen_set_evtchn_fast(&e, vcpu->kvm);'), p, `${pre}callback>set_evtchn_fast.out_unlock`, (s) => s[rc] !== RC.EWOULDBLOCK);
     x.coverAt('callback.fast_path_deferred', 'xen_timer_callback falls back to deferred delivery (-EWOULDBLOCK)', xsrc(F, 'if (rc == -EWOULDBLOCK) {'), p, n('atomic_inc'));
     if (v.callback === 'fast-v2') {
@@ -46,6 +46,7 @@ export function xenTimerCallback(x: Xen, vc: Vcpu, p: Proc, pre: string, exit: s
     next: n('kick'),
     src: xsrc(F, 'atomic_inc(&vcpu->arch.xen.timer_pending);'),
     run: (s) => {
+      if (v.mutantNoPendingInc) return; // test mutation: the increment is lost
       s[pend]!++;
       s[pendGen] = s[gen]!;
     },

@@ -95,6 +95,20 @@ test('no contract property is vacuous: each fires in some variant or mutation', 
   const seed = VARIANTS.find((v) => v.name === 'seed-v2')!;
   assert.ok(fires({ ...seed, name: 'mutant-no-destroy-cancel', destroy: 'none' }, 'xen.quiet-after-teardown'));
   assert.equal(fires('seed-v2', 'xen.quiet-after-teardown'), false);
+  // xen.no-lost-event checks the contract itself, not only deadlocks: a baseline callback whose
+  // atomic_inc(&timer_pending) is lost, and a fast path that claims delivery (rc = 1) without
+  // setting the port bit, both lose the event in states where nothing is stuck (the thread idle,
+  // script spent); without MMU invalidations seed-v2 cannot deadlock, so the second one is not
+  // the recursive-lock consequence either
+  const base = VARIANTS.find((v) => v.name === 'baseline')!;
+  const lostWhereIdle = (variant: Variant, extra: object = {}): boolean => {
+    const r = explore(buildXenTimer({ variant, ops: 3, ...extra }), { allViolations: true });
+    const v = r.violations.find((x) => x.property === 'xen.no-lost-event');
+    return v !== undefined && v.trace!.states.at(-1)!['vcpu0.pc'] === 'idle' && !r.violations.some((x) => x.property === 'deadlock');
+  };
+  assert.ok(lostWhereIdle({ ...base, name: 'mutant-no-pending-inc', mutantNoPendingInc: true }));
+  assert.ok(lostWhereIdle({ ...seed, name: 'mutant-fast-path-no-bit', mutantFastPathNoBit: true }, { invalidations: 0 }));
+  assert.equal(fires('seed-v2', 'xen.no-lost-event', { invalidations: 0 }), false);
 });
 
 test('exploration is deterministic', () => {
