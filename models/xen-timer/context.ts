@@ -9,7 +9,10 @@
  *   returned* (to the guest, or to the VMM for SET_ATTR): an event raised for it is stale;
  * - `raised`: the current arm's event has been raised (the port bit set in shared_info);
  * - `hr_gen`, `cb_gen`, `pend_gen`, `th_gen`: which arm the enqueued hrtimer, the running
- *   callback, the deferred timer_pending, and the vCPU thread's own delivery are for.
+ *   callback, the deferred timer_pending, and the vCPU thread's own delivery are for. A deferred
+ *   delivery serves every arm whose callback found timer_pending already set (or incremented it
+ *   while it was > 0) before the port bit was set: `pend_gen` is the newest of them (arm ids only
+ *   grow), and an event is stale only if every arm it serves is dead.
  */
 import type { Field } from '../../src/engine/schema.js';
 import type { Property, SourceRef, StepCtx } from '../../src/engine/model.js';

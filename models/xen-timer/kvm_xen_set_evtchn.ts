@@ -111,9 +111,15 @@ export function setEvtchn(x: Xen, vc: Vcpu, pre: string, exit: string): void {
   const lockL = p.label(n('mutex_lock'));
   const unlockL = p.label(n('mutex_unlock'));
   const refreshL = p.label(n('refresh'));
-  setEvtchnFast(x, vc, p, `${pre}set_evtchn>`, vc.rc, vc.thGen, (s) => (s[rc] !== RC.EWOULDBLOCK ? exitL : lockL));
+  // only kvm_xen_inject_timer_irqs() calls it, for the deferred delivery waiting in timer_pending:
+  // the event serves every arm that joined that delivery *before the port bit is set*, so the
+  // raise credits pend_gen as it is at test_and_set_bit time (a callback that finds timer_pending
+  // set after inject read it but before the bit is set is served; one that finds it after the bit
+  // was set is not). timer_pending stays > 0 throughout (only this thread zeroes it), so pend_gen
+  // only grows by joins meanwhile
+  setEvtchnFast(x, vc, p, `${pre}set_evtchn>`, vc.rc, vc.pendGen, (s) => (s[rc] !== RC.EWOULDBLOCK ? exitL : lockL));
   x.xenLock.lock(p, n('mutex_lock'), `${pre}set_evtchn>retry>set_evtchn_fast.read_lock`, xsrc(F2, 'mutex_lock(&kvm->arch.xen.xen_lock);'));
-  setEvtchnFast(x, vc, p, `${pre}set_evtchn>retry>`, vc.rc, vc.thGen, (s) => (s[rc] !== RC.EWOULDBLOCK ? unlockL : refreshL));
+  setEvtchnFast(x, vc, p, `${pre}set_evtchn>retry>`, vc.rc, vc.pendGen, (s) => (s[rc] !== RC.EWOULDBLOCK ? unlockL : refreshL));
   x.shinfo.refresh(p, n('refresh'), `${pre}set_evtchn>retry>set_evtchn_fast.read_lock`, xsrc(F2, 'rc = kvm_gpc_refresh(gpc, PAGE_SIZE); } while (!rc);'));
   x.xenLock.unlock(p, n('mutex_unlock'), exit, xsrc(F2, 'mutex_unlock(&kvm->arch.xen.xen_lock);'));
   x.coverAt('set_evtchn.slow_path', 'kvm_xen_set_evtchn falls back to the slow path (takes xen_lock)', xsrc(F2, 'mutex_lock(&kvm->arch.xen.xen_lock);'), p, n('mutex_lock'));
