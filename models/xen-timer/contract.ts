@@ -77,13 +77,19 @@ export function contractProperties(x: Xen): Property[] {
     {
       kind: 'always',
       id: PROP.truthful,
-      description: 'whenever the vCPU thread and the callback are idle, timer_expires != 0 exactly when a timer is enqueued or its delivery is pending',
+      description: 'whenever the vCPU thread and the callback are idle, timer_expires != 0 exactly when the current arm (not stopped or replaced) is enqueued or its delivery is pending',
       source: [xsrc('xen_timer_callback', 'vcpu->arch.xen.timer_expires = 0;'), xsrc('kvm_xen_inject_timer_irqs', 'vcpu->arch.xen.timer_expires = 0;')],
+      // generation-aware: an hrtimer still queued, or a delivery still pending, for an arm that
+      // was stopped or replaced is not "a timer armed" in the sense of timer_expires (the field
+      // holds the current arm's expiry); it is a stale-event setup, checked by xen.no-stale-event
       check: (s) =>
         vcs.every((vc) => {
           if (!vc.thread.isIdle(s) || !vc.cb.isIdle(s)) return true;
-          const armed = s[vc.timer.enqueued.offset] === 1 || s[vc.pending.offset]! > 0;
-          return armed === (s[vc.expires.offset] === 1);
+          const g = s[vc.gen.offset]!;
+          const live = g > s[vc.dead.offset]!;
+          const queued = s[vc.timer.enqueued.offset] === 1 && s[vc.hrGen.offset] === g;
+          const pending = s[vc.pending.offset]! > 0 && s[vc.pendGen.offset] === g;
+          return (live && (queued || pending)) === (s[vc.expires.offset] === 1);
         }),
     },
     {

@@ -76,6 +76,38 @@ test('baseline lost wakeup: a second expiry between inject\'s kvm_xen_set_evtchn
   assert.equal(end['vcpu0.ghost.raised'], false);
 });
 
+test('expires-truthful is generation-aware: a replaced arm\'s hrtimer still queued is a stale-event setup, not an armed timer', () => {
+  const model = buildXenTimer({ variant: 'baseline' });
+  const v0 = (ids: string[]): string[] => ids.map((id) => (id.includes(':') ? id : `vcpu0:${id}`));
+  // arm #1 in the future; re-arm #2 already expired (direct call, defers); inject delivers #2
+  const setup = v0([
+    'hcall.set_timer_op(future)', 'hcall>start_timer.clear_pending', 'hcall>start_timer.set_expires', 'hcall>start_timer.hrtimer_start', 'hcall_arm.return',
+    'hcall.set_timer_op(expired)', 'hcall>start_timer.clear_pending', 'hcall>start_timer.set_expires', 'hcall>start_timer>callback.read_pending',
+    'hcall>start_timer>callback.atomic_inc', 'hcall>start_timer>callback.kick', 'hcall_arm.return',
+    'KVM_RUN', 'run.has_pending_timer', 'run>inject.read_pending', 'run>inject>set_evtchn>set_evtchn_fast.read_lock', 'run>inject>set_evtchn>set_evtchn_fast.check_shinfo',
+    'run>inject>set_evtchn>set_evtchn_fast.test_and_set_bit', 'run>inject>set_evtchn>set_evtchn_fast.unlock_shinfo', 'run>inject>set_evtchn>set_evtchn_fast.lock_vcpu_info',
+    'run>inject>set_evtchn>set_evtchn_fast.check_vcpu_info', 'run>inject>set_evtchn>set_evtchn_fast.out_unlock', 'run>inject.clear_expires', 'run>inject.clear_pending', 'run.return',
+  ]);
+  const a = replay(model, setup);
+  const end = a.trace.states.at(-1)!;
+  assert.equal(end['vcpu0.timer.enqueued'], true, 'timer #1 is still queued');
+  assert.equal(end['vcpu0.ghost.hr_gen'], 1);
+  assert.equal(end['vcpu0.ghost.gen'], 2);
+  assert.equal(end['vcpu0.timer_expires'], false, '#2 is delivered');
+  const truthful = model.properties.find((p) => p.id === 'xen.expires-truthful') as { check(s: Uint8Array): boolean };
+  assert.equal(truthful.check(model.schema.encode(end as Record<string, string | number | boolean>)), true);
+  // what is wrong comes next: the guest handles #2's event, #1 fires and raises a stale event
+  const cont = v0([
+    'guest.ack_event', 'vcpu0.timer.callback:fire@cpu2', 'vcpu0.timer.callback:callback.read_pending', 'vcpu0.timer.callback:callback.atomic_inc',
+    'vcpu0.timer.callback:callback.kick', 'vcpu0.timer.callback:callback.return', 'KVM_RUN(kicked)', 'run.has_pending_timer', 'run>inject.read_pending',
+    'run>inject>set_evtchn>set_evtchn_fast.read_lock', 'run>inject>set_evtchn>set_evtchn_fast.check_shinfo', 'run>inject>set_evtchn>set_evtchn_fast.test_and_set_bit',
+  ]);
+  const b = replay(model, [...setup, ...cont]);
+  assert.equal(b.trace.steps.length, 37);
+  assert.deepEqual(b.failures.at(-1)!.map((f) => f.property), ['xen.no-stale-event']);
+  assert.ok(b.failures.slice(0, -1).every((f) => f.length === 0));
+});
+
 test('without MMU invalidations the shared_info cache stays valid and seed-v2 has no violation', () => {
   const r = explore(buildXenTimer({ variant: 'seed-v2', ops: 3, invalidations: 0 }), { allViolations: true });
   const real = r.violations.filter((v) => v.kind !== 'sometimes');
