@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Model, ModelFactory } from '../engine/model.js';
+import type { ModelSpec } from '../engine/parallel.js';
 import type { Value } from '../engine/schema.js';
 import { DEFAULT_MODEL, findModel, listModels, resolveParams } from '../../models/index.js';
 import { CliError, EXIT, usage } from './exit.js';
@@ -19,9 +20,23 @@ export interface LoadedModel {
   readonly model: Model;
   readonly origin: ModelOrigin;
   readonly factory?: ModelFactory;
+  /** How a worker thread rebuilds the same model (parallel search). */
+  readonly spec: ModelSpec;
 }
 
-const COMMANDS = ['check', 'matrix', 'list', 'replay', 'explain'];
+/** The ModelSpec of a loaded model: registry name + parameters, a .dve path, or a module path + parameters. */
+function specOf(origin: ModelOrigin, abs?: string): ModelSpec {
+  if (origin.origin === 'registry') return { module: new URL('../../models/index.js', import.meta.url).href, export: 'buildRegistered', args: { name: origin.name, params: origin.params } };
+  if (origin.origin === 'dve') return { module: new URL('../dve/index.js', import.meta.url).href, export: 'loadDve', args: abs };
+  return { module: import.meta.url, export: 'buildModuleModel', args: { path: abs, params: origin.params } };
+}
+
+/** Worker-thread entry point: the model of a JS module, built as `check` builds it. */
+export async function buildModuleModel(a: { path: string; params: GivenParams }): Promise<Model> {
+  return (await loadFile(a.path, a.params, process.cwd())).model;
+}
+
+const COMMANDS = ['check', 'simulate', 'matrix', 'merge', 'list', 'replay', 'explain'];
 
 function modelNames(): string {
   return listModels()
@@ -51,11 +66,12 @@ export function normaliseParams(f: ModelFactory, given: GivenParams): Record<str
   return out;
 }
 
-export function buildFromFactory(f: ModelFactory, given: GivenParams, origin: Omit<ModelOrigin, 'params'>): LoadedModel {
+export function buildFromFactory(f: ModelFactory, given: GivenParams, origin: Omit<ModelOrigin, 'params'>, abs?: string): LoadedModel {
   const params = resolveParams(f, normaliseParams(f, given));
   const model = f.build(params);
   if (!isModel(model)) throw new CliError(`model factory ${f.name} did not return a model`, EXIT.usage, 'build(params) must return a Model (schema, init, steps, properties)');
-  return { model, factory: f, origin: { ...origin, params: params as Record<string, Value> } };
+  const full: ModelOrigin = { ...origin, params: params as Record<string, Value> };
+  return { model, factory: f, origin: full, spec: specOf(full, abs) };
 }
 
 export function looksLikePath(spec: string): boolean {
@@ -115,7 +131,8 @@ export async function loadFile(path: string, given: GivenParams, cwd: string): P
     const dve = await loadDveModule();
     const model = dve.loadDve(abs);
     if (!isModel(model)) throw new CliError(`loadDve(${path}) did not return a model`, EXIT.internal, 'a bug in src/dve');
-    return { model, origin: { origin: 'dve', name: model.name, path, params: {} } };
+    const origin: ModelOrigin = { origin: 'dve', name: model.name, path, params: {} };
+    return { model, origin, spec: specOf(origin, abs) };
   }
   let mod: Record<string, unknown>;
   try {
@@ -128,9 +145,10 @@ export async function loadFile(path: string, given: GivenParams, cwd: string): P
   if (found === undefined) {
     throw usage(`${path} exports no model`, 'export a Model or a ModelFactory as the default export, or as `model` / `factory`');
   }
-  if (isFactory(found)) return buildFromFactory(found, given, { origin: 'module', name: found.name, path });
+  if (isFactory(found)) return buildFromFactory(found, given, { origin: 'module', name: found.name, path }, abs);
   if (Object.keys(given).length > 0) throw usage(`the model in ${path} takes no parameters (got ${Object.keys(given).join(', ')})`, 'export a ModelFactory to accept parameters');
-  return { model: found as Model, origin: { origin: 'module', name: (found as Model).name, path, params: {} } };
+  const origin: ModelOrigin = { origin: 'module', name: (found as Model).name, path, params: {} };
+  return { model: found as Model, origin, spec: specOf(origin, abs) };
 }
 
 interface DveModule {

@@ -54,3 +54,21 @@ export function parseList(raw: string): string[] {
 export function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
+
+/** `--workers N`: 1..64 worker threads. */
+export function parseWorkers(raw: string): number {
+  if (!/^\d+$/.test(raw.trim())) throw new InvalidArgumentError(`'${raw}' is not a number of worker threads (1..64).`);
+  const n = Number(raw);
+  if (n < 1 || n > 64) throw new InvalidArgumentError(`'${raw}' must be between 1 and 64.`);
+  return n;
+}
+
+/** `--shard i/n`: part i (0-based) of n. */
+export function parseShard(raw: string): { index: number; count: number } {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  if (!m) throw new InvalidArgumentError(`'${raw}' is not a shard i/n (e.g. 0/4, 3/4).`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || index >= count) throw new InvalidArgumentError(`'${raw}': need 0 <= i < n (shards are numbered from 0).`);
+  return { index, count };
+}

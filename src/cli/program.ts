@@ -4,6 +4,7 @@ import { checkCommand } from './commands/check.js';
 import { explainCommand } from './commands/explain.js';
 import { listCommand } from './commands/list.js';
 import { matrixCommand } from './commands/matrix.js';
+import { mergeCommand } from './commands/merge.js';
 import { replayCommand } from './commands/replay.js';
 import { simulateCommand } from './commands/simulate.js';
 import type { Ctx } from './context.js';
@@ -35,6 +36,7 @@ export function buildProgram(ctx: Ctx): Command {
   program.addCommand(configure(checkCommand(ctx), ctx), { isDefault: true });
   program.addCommand(configure(simulateCommand(ctx), ctx));
   program.addCommand(configure(matrixCommand(ctx), ctx));
+  program.addCommand(configure(mergeCommand(ctx), ctx));
   program.addCommand(configure(listCommand(ctx), ctx));
   program.addCommand(configure(replayCommand(ctx), ctx));
   program.addCommand(configure(explainCommand(ctx), ctx));

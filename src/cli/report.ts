@@ -3,7 +3,7 @@
  * function of a Report, and the JSON format *is* the Report — so a `check --format json` file is
  * also a saved trace that `replay` and `explain` read back (schema/result.schema.json).
  */
-import type { Result } from '../engine/result.js';
+import type { Result, ShardStats, SymmetryStats } from '../engine/result.js';
 import type { PropertyKind, SourceRef } from '../engine/model.js';
 import type { Value } from '../engine/schema.js';
 import { verdictsOf } from '../../models/matrix.js';
@@ -32,6 +32,11 @@ export interface Settings {
   readonly memoryLimit: number | null;
   readonly allViolations: boolean;
   readonly deadlock: boolean;
+  /** Search modes (absent in reports of plain runs). */
+  readonly symmetry?: boolean;
+  readonly fingerprint?: boolean;
+  readonly workers?: number;
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 export interface ReportStep {
@@ -91,7 +96,14 @@ export interface Report {
     readonly stateBytes: number;
     readonly bytesPerState: number;
     readonly storeBytes: number;
+    readonly symmetry?: SymmetryStats;
+    readonly fingerprint?: { readonly bits: 64; readonly collisionProbability: number };
+    readonly shard?: ShardStats;
+    /** A merged report: the shards' state and transition counts were added up (an upper bound: shards overlap). */
+    readonly merged?: { readonly shards: number; readonly exact: boolean };
   };
+  /** Knowledge of accumulating transition properties (lock-order graph...), for merging shard reports. */
+  readonly facts?: Readonly<Record<string, unknown>>;
   /** Omitted with --no-timing / XENTIMER_NO_TIMING=1 (golden tests). */
   readonly timing?: { readonly seconds: number; readonly statesPerSecond: number; readonly peakRssBytes: number };
   readonly properties: readonly ReportProperty[];
@@ -153,7 +165,11 @@ export function toReport(input: ReportInput): Report {
       stateBytes: r.stats.stateBytes,
       bytesPerState: round(r.stats.bytesPerState, 2),
       storeBytes: r.stats.storeBytes,
+      ...(r.stats.symmetry ? { symmetry: { ...r.stats.symmetry, reduction: round(r.stats.symmetry.reduction, 4) } } : {}),
+      ...(r.stats.fingerprint ? { fingerprint: { ...r.stats.fingerprint } } : {}),
+      ...(r.stats.shard ? { shard: { ...r.stats.shard } } : {}),
     },
+    ...(r.facts ? { facts: r.facts } : {}),
     ...(input.timing
       ? { timing: { seconds: round(r.stats.seconds, 3), statesPerSecond: Math.round(r.stats.statesPerSecond), peakRssBytes: r.stats.peakRssBytes } }
       : {}),

@@ -114,10 +114,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   const nTrans = transitionProps.length;
   const nSome = sometimes.length;
   const validEnd = model.validEnd;
-  const narrow = options.checkDomains === false ? [] : schema.fields.filter((f) => {
-    const full = f.width === 2 ? f.min === -32768 && f.max === 32767 : f.signed ? f.min === -128 && f.max === 127 : f.min === 0 && f.max === 255;
-    return !full;
-  });
+  const narrow = options.checkDomains === false ? [] : schema.narrowFields();
   const outside = schema.domainChecker(narrow);
 
   const srcW = new Int32Array(words);
@@ -402,7 +399,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
       while (curId < store.count && !stop && !halted) {
         const a = curId;
         const b = a === levelEnd ? store.count : levelEnd;
-        if (b - a < 256) {
+        if (b - a < (opts.minLevel ?? 256)) {
           // a small level is not worth the round trip
           for (; curId < b && !stop; curId++) {
             const e = enterSource();

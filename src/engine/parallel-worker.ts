@@ -57,9 +57,8 @@ function run(model: Model): void {
   const transitionProps = model.properties.filter((p) => p.kind === 'transition');
   const relevantStep = new Uint8Array(nsteps);
   for (let i = 0; i < nsteps; i++) relevantStep[i] = transitionProps.some((p) => !p.relevant || p.relevant(i)) ? 1 : 0;
-  const narrow = data.checkDomains
-    ? schema.fields.filter((f) => !(f.width === 2 ? f.min === -32768 && f.max === 32767 : f.signed ? f.min === -128 && f.max === 127 : f.min === 0 && f.max === 255))
-    : [];
+  const narrow = data.checkDomains ? schema.narrowFields() : [];
+  const outside = schema.domainChecker(narrow);
 
   const srcW = new Int32Array(words);
   const dstW = new Int32Array(words);
@@ -78,24 +77,16 @@ function run(model: Model): void {
     out[len++] = v;
   }
   let fails: { ids: string[]; messages: (string | undefined)[] }[] = [];
-  let skipAlways = new Set<string>();
-  let skipSome = new Set<string>();
   let edges = 0;
 
+  // the state properties still worth reporting, refreshed per level
+  let liveAlways: ((s: Uint8Array) => boolean)[] = [];
+  let liveSome: ((s: Uint8Array) => boolean)[] = [];
+
   function interesting(s: Uint8Array): boolean {
-    for (let i = 0; i < narrow.length; i++) {
-      const f = narrow[i]!;
-      const v = schema.get(s, f);
-      if (v < f.min || v > f.max) return true;
-    }
-    for (let i = 0; i < always.length; i++) {
-      const p = always[i]!;
-      if (p.kind === 'always' && !skipAlways.has(p.id) && !p.check(s)) return true;
-    }
-    for (let i = 0; i < sometimes.length; i++) {
-      const p = sometimes[i]!;
-      if (p.kind === 'sometimes' && !skipSome.has(p.id) && p.check(s)) return true;
-    }
+    if (outside(s) >= 0) return true;
+    for (let i = 0; i < liveAlways.length; i++) if (!liveAlways[i]!(s)) return true;
+    for (let i = 0; i < liveSome.length; i++) if (liveSome[i]!(s)) return true;
     return false;
   }
 
@@ -145,8 +136,8 @@ function run(model: Model): void {
 
   function runLevel(m: LevelMessage): void {
     reader.update(m.vectors, m.table);
-    skipAlways = new Set(m.skipAlways);
-    skipSome = new Set(m.skipSome);
+    liveAlways = always.filter((p) => !m.skipAlways.includes(p.id)).map((p) => (p.kind === 'always' ? p.check.bind(p) : () => true));
+    liveSome = sometimes.filter((p) => !m.skipSome.includes(p.id)).map((p) => (p.kind === 'sometimes' ? p.check.bind(p) : () => false));
     const nBlocks = Math.ceil((m.end - m.start) / m.blockSize);
     for (;;) {
       if (Atomics.load(ctrl, CTRL.abort) !== 0 || Atomics.load(ctrl, CTRL.gen) !== m.gen) return;

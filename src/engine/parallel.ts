@@ -35,6 +35,8 @@ export interface ParallelOptions {
   readonly spec: ModelSpec;
   /** States per block (default: chosen per level). */
   readonly blockSize?: number;
+  /** Levels with fewer states are expanded by the calling thread (default 256: not worth the round trip). */
+  readonly minLevel?: number;
 }
 
 export async function buildModelFromSpec(spec: ModelSpec): Promise<Model> {

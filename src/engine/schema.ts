@@ -180,6 +180,14 @@ export class Schema {
     return into;
   }
 
+  /** Fields whose domain is narrower than their storage (the only ones a step can push out of range). */
+  narrowFields(): Field[] {
+    return this.fields.filter((f) => {
+      const full = f.width === 2 ? f.min === -32768 && f.max === 32767 : f.signed ? f.min === -128 && f.max === 127 : f.min === 0 && f.max === 255;
+      return !full;
+    });
+  }
+
   /**
    * A compiled check of the given fields' domains: returns the index (into `fields`) of the first
    * field outside its domain, or -1. One generated function with constant offsets, for hot loops.

@@ -68,6 +68,8 @@ export interface SimulateOptions {
   timeLimit?: number;
   /** Shrink failing schedules. Default true. */
   shrink?: boolean;
+  /** Take only the runs r with r mod count == index (the seeds of the runs are unchanged): n shards take disjoint runs. */
+  shard?: { readonly index: number; readonly count: number };
   /** Schedules tried while shrinking one violation, at most (deterministic budget). Default 20000. */
   maxShrinkEvaluations?: number;
   /** A new copy of the model (see the header: stateful transition properties). */
@@ -216,10 +218,7 @@ export function simulate(model: Model, options: SimulateOptions): Result {
   inits.forEach((s, k) => {
     if (s.length !== schema.size) throw new ModelError(`model ${model.name}: initial state ${k} has ${s.length} bytes, expected ${schema.size}`);
   });
-  const narrow = options.checkDomains === false ? [] : schema.fields.filter((f) => {
-    const full = f.width === 2 ? f.min === -32768 && f.max === 32767 : f.signed ? f.min === -128 && f.max === 127 : f.min === 0 && f.max === 255;
-    return !full;
-  });
+  const narrow = options.checkDomains === false ? [] : schema.narrowFields();
   const propIndex = new Map(model.properties.map((p, i) => [p.id, i]));
   const sometimesIds = model.properties.filter((p) => p.kind === 'sometimes').map((p) => p.id);
 
@@ -391,7 +390,9 @@ export function simulate(model: Model, options: SimulateOptions): Result {
     }
   };
 
-  for (let run = 0; run < runs && !stop && !timeUp; run++) {
+  const shardIndex = options.shard?.index ?? 0;
+  const shardCount = options.shard?.count ?? 1;
+  for (let run = shardIndex; run < runs && !stop && !timeUp; run += shardCount) {
     currentRun = run;
     walk(run);
     walks++;

@@ -14,7 +14,7 @@ import { toSarif } from '../format/sarif.js';
 import { plain, type Style } from '../format/style.js';
 import { formatText } from '../format/text.js';
 import { loadModel, type GivenParams } from '../load.js';
-import { collectParam, parseBytes, parseCount, parseInteger, parseSeconds } from '../options.js';
+import { collectParam, parseBytes, parseCount, parseInteger, parseSeconds, parseShard, parseWorkers } from '../options.js';
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Report, type Settings } from '../report.js';
@@ -41,6 +41,10 @@ export interface CheckOptions extends GlobalOptions {
   explain?: boolean;
   quiet?: boolean;
   timing?: boolean;
+  symmetry?: boolean;
+  fingerprint?: boolean;
+  workers?: number;
+  shard?: { index: number; count: number };
 }
 
 export function checkCommand(ctx: Ctx): Command {
@@ -65,6 +69,10 @@ export function checkCommand(ctx: Ctx): Command {
     .option('--memory-limit <size>', 'stop when resident memory exceeds this (512M, 2G)', parseBytes)
     .option('--all-violations', 'keep exploring after a violation; report every violated property')
     .option('--no-deadlock', 'do not report deadlocks (states where nothing can move)')
+    .option('--symmetry', 'symmetry reduction: store one state per orbit of interchangeable processes (models that declare a symmetry)')
+    .option('--fingerprint', 'hash compaction: store 64-bit fingerprints instead of states (less memory; reports the probability a state was missed)')
+    .option('--workers <n>', 'expand states in N worker threads (same result as sequential)', parseWorkers)
+    .option('--shard <i/n>', 'explore part i of n (0-based) of the state space; combine the reports with `merge`', parseShard)
     .addOption(new Option('-f, --format <format>', 'output format (default: text, or from the --output extension)').choices(CHECK_FORMATS))
     .option('-o, --output <file>', 'write the report (in --format) to FILE; the terminal still gets the text report')
     .option('--explain', 'add a race diagram to each trace (text format)')
@@ -123,7 +131,13 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     memoryLimit: opts.memoryLimit ?? null,
     allViolations: opts.allViolations === true,
     deadlock: opts.deadlock !== false,
+    ...(opts.symmetry ? { symmetry: true } : {}),
+    ...(opts.fingerprint ? { fingerprint: true } : {}),
+    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+    ...(opts.shard ? { shard: opts.shard } : {}),
   };
+  if (opts.symmetry && !loaded.model.symmetry) throw usage(`model ${loaded.model.name} declares no symmetry`, 'symmetry reduction needs interchangeable processes declared by the model (xen-timer with --vcpus 2 or 3, philosophers with order=naive, counter)');
+  if (opts.workers !== undefined && opts.fingerprint) throw usage('--workers and --fingerprint cannot be combined', 'the worker threads read the store of full states');
   // progress only when the terminal gets the text report (not with a machine format on stdout)
   const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined));
   const result = explore(loaded.model, {
@@ -135,6 +149,10 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     deadlock: settings.deadlock,
     onProgress: progress.onProgress,
     progressInterval: progress.interval,
+    symmetry: opts.symmetry,
+    fingerprint: opts.fingerprint,
+    shard: opts.shard,
+    ...(opts.workers !== undefined ? { parallel: { workers: opts.workers, spec: loaded.spec } } : {}),
   });
   progress.done();
   const report = toReport({
@@ -145,6 +163,13 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     timing: timingEnabled(io.env, opts.timing),
     toolVersion: toolVersion(),
   });
+  writeReport(ctx, report, format, opts);
+  return exitForStatus(result.status);
+}
+
+/** Print a report: to the terminal in text (or in `format` on stdout), and in `format` to --output. */
+export function writeReport(ctx: Ctx, report: Report, format: CheckFormat, opts: Pick<CheckOptions, 'output' | 'quiet' | 'explain' | 'color'>): void {
+  const { io } = ctx;
   const style = makeStyle(colorEnabled(io.env, io.stdout, opts.color));
   if (opts.output !== undefined) {
     const path = resolve(io.cwd, opts.output);
@@ -158,5 +183,4 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
   } else {
     io.stdout.write(render(report, format, format === 'text' ? style : plain, opts));
   }
-  return exitForStatus(result.status);
 }

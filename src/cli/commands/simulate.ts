@@ -16,7 +16,7 @@ import { exitForStatus, usage, type ExitCode } from '../exit.js';
 import { int, plural } from '../format/common.js';
 import { plain, type Style } from '../format/style.js';
 import { loadModel } from '../load.js';
-import { collectParam, parseCount, parseInteger, parseSeconds } from '../options.js';
+import { collectParam, parseCount, parseInteger, parseSeconds, parseShard } from '../options.js';
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Settings } from '../report.js';
@@ -71,6 +71,7 @@ export function simulateCommand(ctx: Ctx): Command {
     .option('--all-violations', 'keep walking after a violation; report every violated property')
     .option('--no-deadlock', 'do not report deadlocks (walks ending where nothing can move)')
     .option('--no-shrink', 'report the failing walks as they were taken')
+    .option('--shard <i/n>', 'take only runs r with r mod n = i (disjoint runs per CI job); combine the reports with `merge`', parseShard)
     .addOption(new Option('-f, --format <format>', 'output format (default: text, or from the --output extension)').choices(CHECK_FORMATS))
     .option('-o, --output <file>', 'write the report (in --format) to FILE; the terminal still gets the text report')
     .option('--explain', 'add a race diagram to each trace (text format)')
@@ -95,6 +96,7 @@ export async function runSimulate(ctx: Ctx, spec: string | undefined, opts: Simu
     memoryLimit: null,
     allViolations: opts.allViolations === true,
     deadlock: opts.deadlock !== false,
+    ...(opts.shard ? { shard: opts.shard } : {}),
   };
   const factory = loaded.factory;
   const params = loaded.origin.params;
@@ -107,6 +109,7 @@ export async function runSimulate(ctx: Ctx, spec: string | undefined, opts: Simu
     deadlock: settings.deadlock,
     timeLimit: opts.timeLimit,
     shrink: opts.shrink !== false,
+    shard: opts.shard,
     // a new model copy per walk and per shrink try of a transition property (they keep state)
     fresh: factory ? () => factory.build(params) : undefined,
     onProgress: progress.onProgress,

@@ -18,12 +18,12 @@ export interface TextOptions {
 }
 
 const INCOMPLETE: Readonly<Record<string, string>> = {
-  'max-states': 'the --max-states budget was reached',
-  'max-depth': 'the --max-depth bound was reached (states lie deeper)',
-  'time-limit': 'the --time-limit was reached',
-  'memory-limit': 'the --memory-limit was reached',
-  stopped: 'the search was stopped',
-  simulation: 'random simulation is not exhaustive: no violation on the walks taken proves nothing about the rest',
+  'max-states': 'the --max-states budget was reached before the search completed',
+  'max-depth': 'the --max-depth bound was reached before the search completed (states lie deeper)',
+  'time-limit': 'the --time-limit was reached before the search completed',
+  'memory-limit': 'the --memory-limit was reached before the search completed',
+  stopped: 'the search was stopped before it completed',
+  simulation: 'random simulation is not exhaustive, the walks taken prove nothing about the rest',
 };
 
 export function formatText(r: Report, style: Style, options: TextOptions = {}): string {
@@ -45,13 +45,40 @@ export function formatText(r: Report, style: Style, options: TextOptions = {}): 
   out.push('');
   if (r.status === 'incomplete' || (!r.complete && r.status === 'violation' && r.incompleteReason)) {
     const why = INCOMPLETE[r.incompleteReason ?? 'stopped'] ?? r.incompleteReason;
-    out.push(style.yellow(`incomplete: ${why} before the search completed${r.status === 'incomplete' ? '; no violation found so far' : ''}`));
+    out.push(style.yellow(`incomplete: ${why}${r.status === 'incomplete' ? '; no violation found so far' : ''}`));
   }
   if (!options.quiet && r.coverage.neverFired.length > 0 && r.complete) {
     out.push(style.dim(`coverage: ${int(r.coverage.fired)} of ${int(r.coverage.steps)} steps fired; never: ${r.coverage.neverFired.slice(0, 8).join(', ')}${r.coverage.neverFired.length > 8 ? ', ...' : ''}`));
   }
+  out.push(...modeLines(r, style));
   out.push(summary(r, style));
   return out.join('\n') + '\n';
+}
+
+/** One line per search mode that changes how the counts read (symmetry, fingerprints, shards, merge). */
+export function modeLines(r: Report, style: Style): string[] {
+  const out: string[] = [];
+  const st = r.stats;
+  if (st.symmetry) {
+    out.push(style.dim(`symmetry: ${st.symmetry.description} (group of ${int(st.symmetry.group)}); ${int(st.states)} representatives stand for ${int(st.symmetry.unreducedStates)} states and ${int(st.symmetry.unreducedTransitions)} transitions (reduction x${st.symmetry.reduction.toFixed(2)})`));
+  }
+  if (st.fingerprint) {
+    out.push(style.dim(`hash compaction: 64-bit fingerprints; probability that some state was missed <= ${st.fingerprint.collisionProbability.toExponential(1)}${r.status === 'pass' ? ' (a pass with this caveat)' : ''}`));
+  }
+  if (st.shard) {
+    out.push(
+      style.dim(
+        st.shard.splitLevel === null
+          ? `shard ${st.shard.index}/${st.shard.count}: the space was too small to split; this shard searched all of it`
+          : `shard ${st.shard.index}/${st.shard.count}: ${int(st.shard.roots)} of the ${int(st.shard.levelSize)} states of BFS level ${st.shard.splitLevel} and what lies behind them; run \`merge\` on all ${st.shard.count} reports for the verdict`,
+      ),
+    );
+  }
+  if (st.merged) {
+    out.push(style.dim(`merged from ${st.merged.shards} shard reports${st.merged.exact ? '' : '; state and transition counts are sums over the shards (an upper bound: shards overlap)'}`));
+  }
+  if (r.settings.workers) out.push(style.dim(`parallel: ${r.settings.workers} worker thread${r.settings.workers === 1 ? '' : 's'}`));
+  return out;
 }
 
 function violation(v: ReportViolation, r: Report, style: Style, options: TextOptions, width: number): string[] {
