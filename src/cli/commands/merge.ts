@@ -116,7 +116,9 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
     if (v) return { ...p, verdict: 'violated', depth: v.trace ? v.trace.steps.length : 0 };
     return withoutDepth({ ...p, verdict: all.every((q) => q?.verdict === 'holds') ? 'holds' : 'unknown' });
   });
-  const violations: ReportViolation[] = [...best.values()].sort((a, b) => order(first, a.property) - order(first, b.property));
+  // as a search reports them: shallowest first (ties in property order)
+  const depthOf = (v: ReportViolation): number => (v.trace ? v.trace.steps.length : Infinity);
+  const violations: ReportViolation[] = [...best.values()].sort((a, b) => depthOf(a) - depthOf(b) || order(first, a.property) - order(first, b.property));
   for (const p of properties) {
     if (p.kind === 'sometimes' && p.verdict === 'unreachable') {
       violations.push({ property: p.id, kind: 'sometimes', description: p.description, message: `never reached: ${p.description}`, source: p.source, trace: null });
