@@ -3,8 +3,8 @@
  * `peterson`...), a `.dve` file (via src/dve when that part is present), or a JavaScript module
  * whose default export, `model` or `factory` export is a Model or a ModelFactory.
  */
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Model, ModelFactory } from '../engine/model.js';
 import type { ModelSpec } from '../engine/parallel.js';
@@ -129,7 +129,8 @@ export async function loadFile(path: string, given: GivenParams, cwd: string): P
   if (/\.dve$/i.test(path)) {
     if (Object.keys(given).length > 0) throw usage(`a DVE model takes no parameters (got ${Object.keys(given).join(', ')})`, 'parameters such as --variant apply to built-in models');
     const dve = await loadDveModule();
-    const model = dve.loadDve(abs);
+    // errors and step sources name the file as the user gave it
+    const model = dve.parseDve && dve.compileDve ? dve.compileDve(dve.parseDve(readFileSync(abs, 'utf8'), path), basename(path).replace(/\.dve$/i, ''), path) : dve.loadDve(abs);
     if (!isModel(model)) throw new CliError(`loadDve(${path}) did not return a model`, EXIT.internal, 'a bug in src/dve');
     const origin: ModelOrigin = { origin: 'dve', name: model.name, path, params: {} };
     return { model, origin, spec: specOf(origin, abs) };
@@ -153,6 +154,8 @@ export async function loadFile(path: string, given: GivenParams, cwd: string): P
 
 interface DveModule {
   loadDve(path: string): unknown;
+  parseDve?(text: string, file: string): unknown;
+  compileDve?(ast: unknown, name: string, file: string): unknown;
 }
 
 async function loadDveModule(): Promise<DveModule> {
