@@ -8,6 +8,14 @@
  *   (A taken while holding B somewhere, B while holding A elsewhere), even if no interleaving
  *   closes the deadlock. hrtimer_cancel counts as taking the timer (its callback "holds" it).
  *   A trylock adds no edge (it never waits), as in lockdep; locks taken while holding it do.
+ * - `kernel.raw-lock-nesting`: a blocking acquire of a spinlock_t or rwlock_t — locks that sleep
+ *   on PREEMPT_RT — in hard-irq context, on *any* kernel. It is a bug whether or not the lock is
+ *   contended and whether or not this kernel is RT: lockdep's CONFIG_PROVE_RAW_LOCK_NESTING
+ *   reports it on non-RT kernels ("BUG: Invalid wait context": a LD_WAIT_CONFIG lock inside the
+ *   LD_WAIT_SPIN hard-irq context). Trylocks are exempt (lockdep's check_wait_context skips them:
+ *   they never wait). On RT the same step is also `kernel.sleep-in-atomic`. (Lockdep also
+ *   reports spinlock_t taken under a raw_spinlock_t; that task-context nesting is left to
+ *   sleep-in-atomic on RT.)
  * - `kernel.irq-unsafe-lock`: a lock class taken in hard-irq context and also held for writing
  *   with interrupts enabled in task context (the interrupt can spin on it forever on that CPU).
  *   A trylock in hard irq does not count (lockdep's mark_usage skips trylocks); on PREEMPT_RT
@@ -28,6 +36,7 @@ export const KERNEL_PROPERTIES = {
   irqUnsafe: 'kernel.irq-unsafe-lock',
   badUnlock: 'kernel.bad-unlock',
   cancelSelf: 'kernel.hrtimer-cancel-self',
+  rawLockNesting: 'kernel.raw-lock-nesting',
 } as const;
 
 interface Held {
@@ -45,6 +54,7 @@ export class KernelChecks {
   private readonly recursivePoints: { proc: Proc; pc: number; self: (s: Uint8Array) => boolean; lock: string; src?: SourceRef }[] = [];
   private readonly cancelSelf: { proc: Proc; pc: number; timer: string }[] = [];
   private readonly trylocks = new Set<Step>();
+  private readonly rtSleepingAcquires: { proc: Proc; pc: number }[] = [];
   /** Clears the state the transition checks accumulate over one exploration. */
   private resetAccumulated: () => void = () => {};
 
@@ -82,6 +92,14 @@ export class KernelChecks {
     this.recursivePoints.push({ proc: p, pc: p.label(at), self, lock: l.name });
   }
 
+  /**
+   * p takes a spinlock_t / rwlock_t (a sleeping lock on PREEMPT_RT) at `at` with a lock operation
+   * that may wait (not a trylock). Only hard-irq processes matter to `kernel.raw-lock-nesting`.
+   */
+  rtSleepingAcquirePoint(p: Proc, at: string): void {
+    if (p.context === 'hardirq') this.rtSleepingAcquires.push({ proc: p, pc: p.label(at) });
+  }
+
   cancelSelfPoint(p: Proc, at: string, timer: string): void {
     this.cancelSelf.push({ proc: p, pc: p.label(at), timer });
   }
@@ -115,6 +133,7 @@ export class KernelChecks {
     const blockList = [...blockAt.entries()];
     const recursive = this.recursivePoints;
     const cancelSelf = this.cancelSelf;
+    const rtSleeping = this.rtSleepingAcquires;
 
     // lock-order graph over lock classes, accumulated across the exploration
     const edges = new Map<string, Map<string, string>>(); // from -> to -> step id that first added it
@@ -180,6 +199,15 @@ export class KernelChecks {
         description: 'hrtimer_cancel is never called from the timer\'s own callback (it would wait for itself)',
         check: (s) => {
           for (const c of cancelSelf) if (s[c.proc.pc.offset] === c.pc) return false;
+          return true;
+        },
+      },
+      {
+        kind: 'always',
+        id: KERNEL_PROPERTIES.rawLockNesting,
+        description: 'no spinlock_t / rwlock_t (sleeping on PREEMPT_RT) is taken with a blocking lock operation in hard-irq context, on any kernel (lockdep CONFIG_PROVE_RAW_LOCK_NESTING; trylocks exempt)',
+        check: (s) => {
+          for (const r of rtSleeping) if (s[r.proc.pc.offset] === r.pc) return false;
           return true;
         },
       },

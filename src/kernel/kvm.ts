@@ -52,6 +52,7 @@ export class Gpc {
       waitsFor: (s) => `${this.lock.name} held by ${this.lock.holders(s)}`,
       acquires: [this.lock.cls],
     });
+    this.sys.checks.rtSleepingAcquirePoint(p, at); // write_lock_irq on an rwlock_t
     this.lock.writeUnlock(p, unlockAt, next, { file, func: 'gfn_to_pfn_cache_invalidate_start', line: 'write_unlock_irq(&gpc->lock);' }, { irqsave: true });
   }
 

@@ -137,6 +137,7 @@ export class ExclusiveLock extends Lock {
       acquires: [this.cls],
     });
     this.sys.checks.lockPoint(p, at, this, (s) => s[o] === me);
+    if (this.kind === 'spinlock') this.sys.checks.rtSleepingAcquirePoint(p, at);
   }
 
   /** trylock: never blocks; continues at `ok` when taken, `fail` when held by someone. */
@@ -223,6 +224,7 @@ export class RwLock extends Lock {
       acquires: [this.cls],
     });
     this.sys.checks.lockPoint(p, at, this, (s) => s[w] === p.ownerId);
+    this.sys.checks.rtSleepingAcquirePoint(p, at);
   }
 
   /** read_trylock: never blocks; `fail` while a writer holds the lock. */
@@ -274,6 +276,7 @@ export class RwLock extends Lock {
       acquires: [this.cls],
     });
     this.sys.checks.lockPoint(p, at, this, (s) => s[w] === me || (s[r]! & bit) !== 0);
+    this.sys.checks.rtSleepingAcquirePoint(p, at);
   }
 
   writeUnlock(p: Proc, at: string, next: string, src: SourceRef, opt?: IrqOpt): void {

@@ -181,7 +181,11 @@ export class System {
     return p;
   }
 
-  /** An interrupt handler (hard irq), idle until something starts it. */
+  /**
+   * An interrupt handler (hard irq), idle until something starts it. It stays in hard-irq context
+   * on PREEMPT_RT too (an `_HARD` hrtimer callback, an IRQF_NO_THREAD handler), so taking a
+   * spinlock_t / rwlock_t in it is `kernel.raw-lock-nesting` on every kernel.
+   */
   handler(name: string, defaultCpu: number, idleLabel = 'idle'): Proc {
     const p = new Proc(this, name, 'hardirq', defaultCpu, idleLabel);
     this.procs.push(p);

@@ -40,13 +40,14 @@ test('every kernel check is its own property, before the model\'s own; the engin
       ['kernel.sleep-in-atomic', 'always'],
       ['kernel.recursive-lock', 'always'],
       ['kernel.hrtimer-cancel-self', 'always'],
+      ['kernel.raw-lock-nesting', 'always'],
       ['kernel.lock-order', 'transition'],
       ['kernel.irq-unsafe-lock', 'transition'],
       ['kernel.bad-unlock', 'assert'],
       ['demo.own', 'assert'],
     ],
   );
-  assert.deepEqual(Object.values(KERNEL_PROPERTIES).sort(), model.properties.slice(0, 6).map((p) => p.id).sort());
+  assert.deepEqual(Object.values(KERNEL_PROPERTIES).sort(), model.properties.slice(0, 7).map((p) => p.id).sort());
   const r = explore(model);
   // one task with no steps, idle: 1 state, a valid end
   assert.deepEqual(counts(r), [1, 0, 1]);
@@ -187,12 +188,14 @@ test('irq-unsafe-lock: a lock taken in hard irq and, with irqs on, in a task; pe
   // irqs_off (1 at t = 1 with an irqsave that counts on this kernel) is a function of t, and the
   // callback fires on CPU 1 regardless: the same counts for every case.
   const cases: [kind: 'spinlock' | 'raw_spinlock', irqsave: boolean, rt: boolean, expect: string[]][] = [
-    ['spinlock', false, false, ['kernel.irq-unsafe-lock']],
-    ['spinlock', true, false, []],
+    // spinlock_t in a hard irq that stays hard on RT (an _HARD hrtimer) is also an invalid wait
+    // context on every kernel (kernel.raw-lock-nesting, lockdep PROVE_RAW_LOCK_NESTING)
+    ['spinlock', false, false, ['kernel.irq-unsafe-lock', 'kernel.raw-lock-nesting']],
+    ['spinlock', true, false, ['kernel.raw-lock-nesting']],
     ['raw_spinlock', false, false, ['kernel.irq-unsafe-lock']],
     ['raw_spinlock', true, false, []],
     // on RT spinlock_t sleeps: taking it in hard irq is the bug, irq-safety is moot
-    ['spinlock', false, true, ['kernel.sleep-in-atomic']],
+    ['spinlock', false, true, ['kernel.raw-lock-nesting', 'kernel.sleep-in-atomic']],
     // raw_spinlock_t still spins on RT, and raw_spin_lock_irqsave still disables interrupts
     ['raw_spinlock', false, true, ['kernel.irq-unsafe-lock']],
     ['raw_spinlock', true, true, []],
@@ -208,8 +211,86 @@ test('irq-unsafe-lock: a lock taken in hard irq and, with irqs on, in a task; pe
       assert.deepEqual(ids(v), ['tm.callback:fire@cpu1', 'tm.callback:cb.spin_lock'], what);
       assert.equal(v.message, 'inconsistent lock state: l taken in hard irq at tm.callback:cb.spin_lock and held for writing with irqs enabled at t:spin_lock', what);
     }
-    if (expect[0] === 'kernel.sleep-in-atomic') assert.deepEqual(ids(viol(r, 'kernel.sleep-in-atomic')), ['tm.callback:fire@cpu1'], what);
+    if (expect.includes('kernel.sleep-in-atomic')) assert.deepEqual(ids(viol(r, 'kernel.sleep-in-atomic')), ['tm.callback:fire@cpu1'], what);
+    if (expect.includes('kernel.raw-lock-nesting')) assert.deepEqual(ids(viol(r, 'kernel.raw-lock-nesting')), ['tm.callback:fire@cpu1'], what);
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// raw lock nesting (lockdep CONFIG_PROVE_RAW_LOCK_NESTING)
+
+/**
+ * w (CPU 0): write_lock_irqsave(&l); write_unlock_irqrestore(&l). An _HARD hrtimer callback on
+ * CPU 1 (enqueued initially): read_lock_irqsave(&l); read_unlock_irqrestore(&l) — or, the twin,
+ * `if (!read_trylock(&l)) return;` — and returns. l is an rwlock_t (like gpc->lock).
+ */
+function rawNesting(trylock: boolean, preemptRt: boolean): Model {
+  const sys = new System({ preemptRt });
+  const w = sys.task('w', 0, 'write_lock');
+  const l = rwlock(sys, 'l');
+  const tm = new HrTimer(sys, 'tm', { homeCpu: 0, otherCpu: 1, placement: 'other', entry: 'cb.read_lock', fireSrc: FIRE });
+  const irq = { irqsave: true };
+  l.writeLock(w, 'write_lock', 'write_unlock', S('write_lock_irqsave(&l, flags);'), irq);
+  l.writeUnlock(w, 'write_unlock', 'done', S('write_unlock_irqrestore(&l, flags);'), irq);
+  if (trylock) l.readTrylock(tm.cb, 'cb.read_lock', 'cb.read_unlock', 'cb.return', S('if (!read_trylock(&l)) return HRTIMER_NORESTART;'), irq);
+  else l.readLock(tm.cb, 'cb.read_lock', 'cb.read_unlock', S('read_lock_irqsave(&l, flags);'), irq);
+  l.readUnlock(tm.cb, 'cb.read_unlock', 'cb.return', S('read_unlock_irqrestore(&l, flags);'), irq);
+  tm.callbackReturn('cb.return', S('return HRTIMER_NORESTART;'));
+  return finish(sys, trylock ? 'raw-nesting-trylock' : 'raw-nesting', { init: (s) => void (s[tm.enqueued.offset] = 1) });
+}
+
+test('raw-lock-nesting: a blocking rwlock_t acquire in an _HARD hrtimer callback, on a non-RT kernel too, contended or not', () => {
+  // w: 0 lock, 1 holds, 2 done; callback: I1, L (at read_lock), U (reader), R, I0. The callback is
+  // on CPU 1, so w's irqsave changes nothing for it. Pairs 3 x 5 minus (1,U) (writer and reader):
+  // 14 states. Edges: w moves at 0 unless the callback is at U (4) and at 1 always (4): 8; the
+  // callback fires at I1 (3), takes the lock at L only without the writer (2), unlocks at U (2),
+  // returns at R (3): 10; 18 edges. Depth = w steps + callback steps, up to 2 + 4: 7 levels.
+  for (const preemptRt of [false, true]) {
+    const what = preemptRt ? 'RT' : 'non-RT';
+    const r = run(rawNesting(false, preemptRt));
+    assert.deepEqual(counts(r), [14, 18, 7], what);
+    // non-RT: only the nesting report (the lock spins; with w's irqsave no irq-unsafe usage);
+    // RT: the lock sleeps, so it is sleep-in-atomic as well
+    assert.deepEqual(violated(r), preemptRt ? ['kernel.raw-lock-nesting', 'kernel.sleep-in-atomic'] : ['kernel.raw-lock-nesting'], what);
+    // reported when the callback reaches read_lock, at (0,L), whether or not w holds the lock
+    const v = viol(r, 'kernel.raw-lock-nesting');
+    assert.deepEqual(ids(v), ['tm.callback:fire@cpu1'], what);
+    assert.equal(v.trace!.states.at(-1)!['w.pc'], 'write_lock', what);
+    assert.equal(v.trace!.states.at(-1)!['tm.callback.pc'], 'cb.read_lock', what);
+    const p = r.properties.find((x) => x.id === 'kernel.raw-lock-nesting')!;
+    assert.equal(p.kind, 'always');
+  }
+});
+
+test('raw-lock-nesting twin: read_trylock in the hard irq never waits and is not reported, on either kernel', () => {
+  // as above, but L always moves: to U without the writer, to R (trylock failed) under it. States:
+  // (w,I1) 3, (w,L) 3, (w,U) w in {0,2}: 2, (w,R) 3, (w,I0) 3 = 14. Edges: w 4 + 4 = 8 as above;
+  // callback I1 3, L 3, U 2, R 3 = 11; 19 edges. Depths: (2,I0) is 5 away (lock, fire, failed
+  // trylock, return, unlock), nothing is farther: 6 levels.
+  for (const preemptRt of [false, true]) {
+    const what = preemptRt ? 'RT' : 'non-RT';
+    const r = run(rawNesting(true, preemptRt));
+    assert.deepEqual(counts(r), [14, 19, 6], what);
+    assert.deepEqual(violated(r), [], what);
+  }
+  // the failing trylock: the writer holds l, the callback returns without it
+  const out = replay(rawNesting(true, false), ['w:write_lock', 'tm.callback:fire@cpu1', 'tm.callback:cb.read_lock']);
+  assert.equal(out.trace.states[3]!['tm.callback.pc'], 'cb.return');
+});
+
+test('raw-lock-nesting concerns hard irq only: the same rwlock_t and spinlock_t taken by tasks are not reported', () => {
+  const sys = new System({ preemptRt: false });
+  const t = sys.task('t', 0, 'read_lock');
+  const l = rwlock(sys, 'l');
+  const sp = spinlock(sys, 'sp');
+  l.readLock(t, 'read_lock', 'spin_lock', S('read_lock_irqsave(&l, flags);'), { irqsave: true });
+  sp.lock(t, 'spin_lock', 'spin_unlock', S('spin_lock(&sp);'));
+  sp.unlock(t, 'spin_unlock', 'read_unlock', S('spin_unlock(&sp);'));
+  l.readUnlock(t, 'read_unlock', 'done', S('read_unlock_irqrestore(&l, flags);'), { irqsave: true });
+  const r = run(finish(sys, 'task-locks'));
+  // a straight line of 4 steps: 5 states, 4 edges, 5 levels
+  assert.deepEqual(counts(r), [5, 4, 5]);
+  assert.deepEqual(violated(r), []);
 });
 
 // ---------------------------------------------------------------------------------------------
