@@ -252,20 +252,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     return !stop;
   };
 
-  const expand =
-    model.expand ??
-    ((s: Uint8Array, d: Uint8Array, c: RecordingCtx, em: (i: number) => boolean): void => {
-      for (let i = 0; i < nsteps; i++) {
-        const st = steps[i]!;
-        if (!st.guard(s)) continue;
-        for (let k = 0; k < words; k++) dstW[k] = srcW[k]!;
-        if (st.apply(d, c) === false) {
-          c.reset();
-          continue;
-        }
-        if (!em(i)) return;
-      }
-    });
+  const expand = successors(model, srcW, dstW);
 
   // initial states
   for (let k = 0; k < inits.length && !stop; k++) {
@@ -590,6 +577,29 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     ],
     info: model.info,
     ...(factsOf(transitionProps) ?? {}),
+  };
+}
+
+/**
+ * The model's successor generator: its compiled `expand`, or the loop over `steps` that it must
+ * be equivalent to (guard, copy of the source words `srcW` into `dstW`, apply in place, emit).
+ */
+export function successors(model: Model, srcW: Int32Array, dstW: Int32Array): NonNullable<Model['expand']> {
+  if (model.expand) return model.expand;
+  const steps = model.steps;
+  const n = steps.length;
+  const words = srcW.length;
+  return (s, d, c, em) => {
+    for (let i = 0; i < n; i++) {
+      const st = steps[i]!;
+      if (!st.guard(s)) continue;
+      for (let k = 0; k < words; k++) dstW[k] = srcW[k]!;
+      if (st.apply(d, c) === false) {
+        (c as RecordingCtx).reset();
+        continue;
+      }
+      if (!em(i)) return;
+    }
   };
 }
 

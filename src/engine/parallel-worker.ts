@@ -20,6 +20,7 @@ import type { Model } from './model.js';
 import { StoreReader } from './store.js';
 import { Canonicalizer } from './symmetry.js';
 import { RecordingCtx } from './trace.js';
+import { successors } from './explore.js';
 import { CTRL, FLAG, buildModelFromSpec, type LevelMessage, type WorkerData } from './parallel.js';
 
 const data = workerData as WorkerData;
@@ -119,20 +120,7 @@ function run(model: Model): void {
     return true;
   };
 
-  const expand =
-    model.expand ??
-    ((s: Uint8Array, d: Uint8Array, c: RecordingCtx, em: (i: number) => boolean): void => {
-      for (let i = 0; i < nsteps; i++) {
-        const st = steps[i]!;
-        if (!st.guard(s)) continue;
-        for (let k = 0; k < words; k++) dstW[k] = srcW[k]!;
-        if (st.apply(d, c) === false) {
-          c.reset();
-          continue;
-        }
-        if (!em(i)) return;
-      }
-    });
+  const expand = successors(model, srcW, dstW);
 
   function runLevel(m: LevelMessage): void {
     reader.update(m.vectors, m.table);

@@ -48,21 +48,15 @@ export interface CheckOptions extends GlobalOptions {
 }
 
 export function checkCommand(ctx: Ctx): Command {
-  return new Command('check')
+  return withModelParams(new Command('check')
     .summary('explore every reachable state of a model and check its properties (default command)')
     .description(
       'Explore every reachable state of a model breadth-first and check its properties; print each violation with its shortest trace.\n' +
         'MODEL is a registered model name (see `list`), a path to a .dve file, or a path to a JS module whose default export (or `model` / `factory` export) is a Model or ModelFactory. Default: xen-timer.\n' +
         'Exit: 0 all hold and the search completed, 1 violation, 2 bad input, 3 incomplete (budget hit), 4 internal error.',
     )
-    .argument('[model]', 'model name, .dve file or JS module (default: xen-timer)')
-    .option('--variant <name>', 'model variant (xen-timer: baseline, fastpath-2022, seed-v2, upstream-v3, ...)')
-    .option('--vcpus <n>', 'number of vCPUs (xen-timer: 1..3)', parseInteger)
-    .option('--ops <k>', 'operations per vCPU script (xen-timer)', parseInteger)
-    .option('--invalidations <m>', 'MMU-notifier cache invalidations (xen-timer)', parseInteger)
-    .option('--preempt-rt', 'host kernel with PREEMPT_RT (xen-timer)')
-    .option('--placement <where>', 'where the hrtimer callback runs: other, same or both (xen-timer)')
-    .option('-p, --param <name=value>', 'any model parameter (repeatable)', collectParam)
+      .argument('[model]', 'model name, .dve file or JS module (default: xen-timer)'),
+  )
     .option('--max-states <n>', 'stop after storing this many states (e.g. 5M); exit 3 if no violation', parseCount)
     .option('--max-depth <n>', 'do not explore deeper than this many steps', parseCount)
     .option('--time-limit <seconds>', 'stop after this long (60, 30s, 5m)', parseSeconds)
@@ -81,6 +75,18 @@ export function checkCommand(ctx: Ctx): Command {
     .action(async (model: string | undefined, _opts: unknown, cmd: Command) => {
       ctx.code = await runCheck(ctx, model, cmd.optsWithGlobals<CheckOptions>());
     });
+}
+
+/** The model parameter options shared by `check` and `simulate` (read back by givenParams). */
+export function withModelParams(cmd: Command): Command {
+  return cmd
+    .option('--variant <name>', 'model variant (xen-timer: baseline, fastpath-2022, seed-v2, upstream-v3, ...)')
+    .option('--vcpus <n>', 'number of vCPUs (xen-timer: 1..3)', parseInteger)
+    .option('--ops <k>', 'operations per vCPU script (xen-timer)', parseInteger)
+    .option('--invalidations <m>', 'MMU-notifier cache invalidations (xen-timer)', parseInteger)
+    .option('--preempt-rt', 'host kernel with PREEMPT_RT (xen-timer)')
+    .option('--placement <where>', 'where the hrtimer callback runs: other, same or both (xen-timer)')
+    .option('-p, --param <name=value>', 'any model parameter (repeatable)', collectParam);
 }
 
 /** The format asked for, or guessed from the output file name. */

@@ -16,11 +16,11 @@ import { exitForStatus, usage, type ExitCode } from '../exit.js';
 import { int, plural } from '../format/common.js';
 import { plain, type Style } from '../format/style.js';
 import { loadModel } from '../load.js';
-import { collectParam, parseCount, parseInteger, parseSeconds, parseShard } from '../options.js';
+import { parseCount, parseInteger, parseSeconds, parseShard } from '../options.js';
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Settings } from '../report.js';
-import { CHECK_FORMATS, formatFor, givenParams, render, type CheckOptions } from './check.js';
+import { CHECK_FORMATS, formatFor, givenParams, render, withModelParams, type CheckOptions } from './check.js';
 
 export const DEFAULT_RUNS = 1000;
 export const DEFAULT_DEPTH = 1000;
@@ -47,7 +47,7 @@ export function parsePositive(raw: string): number {
 }
 
 export function simulateCommand(ctx: Ctx): Command {
-  return new Command('simulate')
+  const cmd = new Command('simulate')
     .summary('random walks for state spaces too big to exhaust; failing walks are shrunk to minimal traces')
     .description(
       'Take R seeded random walks of at most D steps each (every step chosen uniformly among the enabled ones) and check the properties along them. ' +
@@ -59,14 +59,8 @@ export function simulateCommand(ctx: Ctx): Command {
     .argument('[model]', 'model name, .dve file or JS module (default: xen-timer)')
     .option('--seed <n>', 'seed of the walks (default: a random one, printed)', parseSeed)
     .option('--runs <n>', `number of walks (default ${DEFAULT_RUNS})`, parsePositive)
-    .option('--depth <n>', `steps per walk at most (default ${DEFAULT_DEPTH})`, parsePositive)
-    .option('--variant <name>', 'model variant (xen-timer: baseline, fastpath-2022, seed-v2, upstream-v3, ...)')
-    .option('--vcpus <n>', 'number of vCPUs (xen-timer: 1..3)', parseInteger)
-    .option('--ops <k>', 'operations per vCPU script (xen-timer)', parseInteger)
-    .option('--invalidations <m>', 'MMU-notifier cache invalidations (xen-timer)', parseInteger)
-    .option('--preempt-rt', 'host kernel with PREEMPT_RT (xen-timer)')
-    .option('--placement <where>', 'where the hrtimer callback runs: other, same or both (xen-timer)')
-    .option('-p, --param <name=value>', 'any model parameter (repeatable)', collectParam)
+    .option('--depth <n>', `steps per walk at most (default ${DEFAULT_DEPTH})`, parsePositive);
+  return withModelParams(cmd)
     .option('--time-limit <seconds>', 'stop walking after this long (60, 30s, 5m)', parseSeconds)
     .option('--all-violations', 'keep walking after a violation; report every violated property')
     .option('--no-deadlock', 'do not report deadlocks (walks ending where nothing can move)')
