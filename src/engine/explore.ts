@@ -510,6 +510,9 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   if (!incomplete && stop && found.length === 0) incomplete = 'stopped';
   const complete = !incomplete && !stop;
 
+  // before any trace is rebuilt: rebuilding calls model.init(), which may reset what the
+  // accumulating properties learned
+  const facts = factsOf(transitionProps);
   const end = performance.now();
   const rss = process.memoryUsage.rss();
   if (rss > peakRss) peakRss = rss;
@@ -576,7 +579,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
       ...(checkDeadlock ? [{ id: DEADLOCK_ID, kind: 'deadlock' as PropertyKind, description: 'no reachable state where nothing can move and the state is not a valid end' }] : []),
     ],
     info: model.info,
-    ...(factsOf(transitionProps) ?? {}),
+    ...(facts ?? {}),
   };
 }
 

@@ -216,6 +216,21 @@ export class KernelChecks {
         id: KERNEL_PROPERTIES.lockOrder,
         description: 'the lock-class order graph over all explored steps has no cycle (no ABBA inversion)',
         relevant: (step) => acquiresOf[step]!.length > 0,
+        facts: () => ({ edges: [...edges].flatMap(([a, out]) => [...out].map(([b, at]) => [a, b, at])) }),
+        judge: (all) => {
+          // the union of the shards' graphs: a cycle may close across shards
+          const union = new Map<string, Map<string, string>>();
+          for (const f of all) {
+            for (const [a, b, at] of (f as { edges?: [string, string, string][] }).edges ?? []) {
+              let out = union.get(a);
+              if (!out) union.set(a, (out = new Map()));
+              if (!out.has(b)) out.set(b, at);
+            }
+          }
+          const cycle = findCycle(union);
+          if (!cycle) return true;
+          return `lock order inversion: ${cycle.map((x, i) => (i + 1 < cycle.length ? `${x} -> ${cycle[i + 1]} at ${union.get(x)!.get(cycle[i + 1]!)}` : '')).filter(Boolean).join(', ')}`;
+        },
         check: (before, step) => {
           const acq = acquiresOf[step]!;
           if (acq.length === 0 || trylockOf[step]) return true;
@@ -243,6 +258,18 @@ export class KernelChecks {
         id: KERNEL_PROPERTIES.irqUnsafe,
         description: 'no lock class is taken in hard-irq context and also held for writing with interrupts enabled in task context',
         relevant: (step) => acquiresOf[step]!.length > 0,
+        facts: () => ({ usedInIrq: [...usedInIrq], writeIrqOn: [...writeIrqOn] }),
+        judge: (all) => {
+          const irq = new Map<string, string>();
+          const on = new Map<string, string>();
+          for (const f of all) {
+            const g = f as { usedInIrq?: [string, string][]; writeIrqOn?: [string, string][] };
+            for (const [c, at] of g.usedInIrq ?? []) if (!irq.has(c)) irq.set(c, at);
+            for (const [c, at] of g.writeIrqOn ?? []) if (!on.has(c)) on.set(c, at);
+          }
+          for (const [c, at] of irq) if (on.has(c)) return `inconsistent lock state: ${c} taken in hard irq at ${at} and held for writing with irqs enabled at ${on.get(c)}`;
+          return true;
+        },
         check: (before, step, after) => {
           const acq = acquiresOf[step]!;
           if (acq.length === 0) return true;
@@ -267,4 +294,31 @@ export class KernelChecks {
     ];
     return props;
   }
+}
+
+/** A cycle in a directed graph (as a closed list of nodes, first = last), or null. */
+export function findCycle(g: ReadonlyMap<string, ReadonlyMap<string, string>>): string[] | null {
+  const state = new Map<string, 1 | 2>(); // 1 on the stack, 2 done
+  const stack: string[] = [];
+  const visit = (n: string): string[] | null => {
+    state.set(n, 1);
+    stack.push(n);
+    for (const m of g.get(n)?.keys() ?? []) {
+      const st = state.get(m);
+      if (st === 1) return [...stack.slice(stack.indexOf(m)), m];
+      if (st === undefined) {
+        const c = visit(m);
+        if (c) return c;
+      }
+    }
+    stack.pop();
+    state.set(n, 2);
+    return null;
+  };
+  for (const n of [...g.keys()].sort()) {
+    if (state.has(n)) continue;
+    const c = visit(n);
+    if (c) return c;
+  }
+  return null;
 }
