@@ -8,28 +8,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { explore } from '../../src/engine/explore.js';
 import { replay, ReplayError } from '../../src/engine/trace.js';
-import type { Model, Result, Violation } from '../../src/engine/index.js';
-import type { FinishOptions } from '../../src/kernel/index.js';
+import type { Model } from '../../src/engine/index.js';
+import { counts, FIRE, finish, ids, run, S, viol, violated } from './helpers.js';
 import { HrTimer, rawSpinlock, rwlock, spinlock, src, System } from '../../src/kernel/index.js';
 
-const S = (line: string) => src('demo.c', 'demo', line);
-const FIRE = S('restart = fn(timer); /* __run_hrtimer */');
-const counts = (r: Result): number[] => [r.stats.states, r.stats.transitions, r.stats.levels];
-const violated = (r: Result): string[] => r.violations.map((v) => v.property).sort();
-const viol = (r: Result, id: string): Violation => {
-  const v = r.violations.find((x) => x.property === id);
-  assert.ok(v, `${id} is violated`);
-  return v;
-};
-const ids = (v: Violation): string[] => v.trace!.steps.map((s) => s.step);
-const run = (m: Model): Result => explore(m, { allViolations: true });
 
-function finish(sys: System, name: string, extra: Partial<FinishOptions> = {}): Model {
-  const ends = sys.procs.map((p) =>
-    p.context === 'hardirq' ? new Set([p.idle]) : new Set(p.pc.values!.flatMap((v, i) => (v.startsWith('done') ? [i] : []))),
-  );
-  return sys.finish({ name, validEnd: (s) => sys.procs.every((p, i) => ends[i]!.has(s[p.pc.offset]!)), ...extra });
-}
 
 // ---------------------------------------------------------------------------------------------
 // same CPU: runs whole; other CPU: interleaves
