@@ -44,6 +44,8 @@ export interface Params {
   invalidations: number;
   preemptRt: boolean;
   placement: Placement;
+  /** Another task-context caller of kvm_gpc_refresh(shinfo_cache) under xen_lock (refresher.ts). */
+  refresher: boolean;
 }
 
 export interface Vcpu {
@@ -87,6 +89,7 @@ export class Xen {
   readonly shinfo: Gpc;
   readonly mmu: Proc;
   readonly mmuCount: Field;
+  readonly refresher: Proc | null;
   readonly vcpus: Vcpu[] = [];
   readonly properties: Property[] = [];
   private readonly covers = new Map<string, { description: string; preds: ((s: Uint8Array) => boolean)[]; source: SourceRef[] }>();
@@ -143,6 +146,8 @@ export class Xen {
     }
     this.mmu = sys.task('mmu_notifier', p.vcpus);
     this.mmuCount = L.int('mmu_notifier.invalidations', 0, p.invalidations);
+    // on a CPU of its own, after the vCPUs' other-CPU callbacks
+    this.refresher = p.refresher ? sys.task('refresher', 2 * p.vcpus + 1) : null;
   }
 
   /** kvm_get_running_vcpu() == vcpu for process `proc` in state s. */

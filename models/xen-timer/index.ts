@@ -8,13 +8,14 @@ import type { Placement } from '../../src/kernel/index.js';
 import { Xen, type Params } from './context.js';
 import { contractProperties } from './contract.js';
 import { mmuNotifier } from './mmu_notifier.js';
+import { refresher } from './refresher.js';
 import { DEFAULT_VARIANT, VARIANTS, variantByName, type Variant } from './variants.js';
 import { vcpuThread } from './vcpu_thread.js';
 import { timerCallbackProcess } from './xen_timer_callback.js';
 
 export { VARIANTS, DEFAULT_VARIANT, type Variant } from './variants.js';
 
-export const DEFAULTS = { variant: DEFAULT_VARIANT, vcpus: 1, ops: 4, invalidations: 1, preemptRt: false, placement: 'both' as Placement };
+export const DEFAULTS = { variant: DEFAULT_VARIANT, vcpus: 1, ops: 4, invalidations: 1, preemptRt: false, placement: 'both' as Placement, refresher: true };
 
 /** `variant` is a name from VARIANTS, or a Variant object (tests use that for hand-made mutations). */
 export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { variant: string | Variant }> = {}): Model {
@@ -28,6 +29,7 @@ export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { varian
     invalidations: params.invalidations ?? DEFAULTS.invalidations,
     preemptRt: params.preemptRt ?? DEFAULTS.preemptRt,
     placement: params.placement ?? DEFAULTS.placement,
+    refresher: params.refresher ?? DEFAULTS.refresher,
   };
   const x = new Xen(p);
   for (const vc of x.vcpus) {
@@ -35,6 +37,7 @@ export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { varian
     timerCallbackProcess(x, vc);
   }
   mmuNotifier(x);
+  if (x.refresher) refresher(x);
   const threads = x.vcpus.map((v) => v.thread);
   const done = threads.map((t) => t.label('done'));
   return x.sys.finish({
@@ -48,7 +51,7 @@ export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { varian
     },
     validEnd: (s) => x.sys.procs.every((q) => q.isIdle(s) || threads.some((t, i) => t === q && t.at(s, done[i]!))),
     properties: [...contractProperties(x), ...x.coverProperties()],
-    info: { variant: variant.name, vcpus: p.vcpus, ops: p.ops, invalidations: p.invalidations, preemptRt: p.preemptRt, placement: p.placement },
+    info: { variant: variant.name, vcpus: p.vcpus, ops: p.ops, invalidations: p.invalidations, preemptRt: p.preemptRt, placement: p.placement, refresher: p.refresher },
     // the vCPUs are interchangeable: vCPU i is its thread (CPU i) and its timer callback (CPU i or
     // CPU N+1+i); the MMU notifier (CPU N), xen_lock and shared_info are shared. Every property
     // quantifies over all vCPUs alike, so representatives suffice (the symmetry tests compare
@@ -67,6 +70,7 @@ export const xenTimerFactory: ModelFactory = {
     { name: 'invalidations', description: 'MMU-notifier cache invalidations (M)', type: 'int', default: DEFAULTS.invalidations, min: 0, max: 6 },
     { name: 'preemptRt', description: 'host kernel with PREEMPT_RT (spinlock_t / rwlock_t sleep)', type: 'bool', default: DEFAULTS.preemptRt },
     { name: 'placement', description: 'where the hrtimer callback runs: other CPU, same CPU as the vCPU thread, or both', type: 'enum', default: DEFAULTS.placement, values: ['other', 'same', 'both'] },
+    { name: 'refresher', description: 'another task-context caller of kvm_gpc_refresh(shared_info) under xen_lock (another port\'s slow path, the VMM re-setting shared_info)', type: 'bool', default: DEFAULTS.refresher },
   ],
   build: (p) => buildXenTimer(p as Partial<Params & { variant: string }>),
 };

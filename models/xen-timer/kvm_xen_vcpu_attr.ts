@@ -51,6 +51,8 @@ export function getAttr(x: Xen, vc: Vcpu, exit: string): void {
     }
     injectTimerIrqs(x, vc, 'get_attr>', afterFlush);
     x.coverAt('get_attr.timer_set', 'GET_ATTR(TIMER) finds timer_expires set and flushes the timer', xsrc(G, 'if (vcpu->arch.xen.timer_expires) {'), p, cancel);
+    // the flush's kvm_xen_set_evtchn() returned: the deferred event was delivered by GET_ATTR
+    x.coverAt('get_attr.flush_delivered', 'GET_ATTR(TIMER)\'s flush delivers the deferred event (kvm_xen_inject_timer_irqs -> kvm_xen_set_evtchn returns)', xsrc('kvm_xen_inject_timer_irqs', 'kvm_xen_set_evtchn(&e, vcpu->kvm);'), p, 'get_attr>inject.clear_expires');
   }
   const restartL = p.label(n('restart'));
   const unlockL = p.label(unlock);

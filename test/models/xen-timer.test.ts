@@ -142,6 +142,19 @@ test('raw lock nesting: the fast-path callback takes gpc->lock (an rwlock_t) in 
   }
 });
 
+test('refresher: without another caller of kvm_gpc_refresh, GET_ATTR\'s flush (under xen_lock) can never deliver in seed-v2', () => {
+  const cover = (refresher: boolean): string => {
+    const r = explore(buildXenTimer({ variant: 'seed-v2', ops: 3, refresher }), { allViolations: true });
+    const c = r.covers.find((x) => x.property === 'cover.get_attr.flush_delivered')!;
+    return c.reached ? `reached:${c.depth}` : 'unreachable';
+  };
+  assert.equal(cover(false), 'unreachable');
+  assert.equal(cover(true), 'reached:31');
+  const ids = buildXenTimer({ refresher: true }).steps.filter((s) => s.process === 'refresher').map((s) => s.id);
+  assert.deepEqual(ids, ['refresher:xen_lock', 'refresher:refresh', 'refresher:xen_unlock']);
+  assert.equal(buildXenTimer({ refresher: false }).processes.includes('refresher'), false);
+});
+
 test('callback placement: same-CPU firing waits for interrupts to be enabled and freezes the thread', () => {
   const same = explore(buildXenTimer({ variant: 'seed-v2', ops: 2, placement: 'same' }), { allViolations: true });
   const other = explore(buildXenTimer({ variant: 'seed-v2', ops: 2, placement: 'other' }), { allViolations: true });
