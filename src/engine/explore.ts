@@ -422,7 +422,8 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
         const ev = r.events;
         let at = 0;
         let failAt = 0;
-        const candWords = canon !== null ? words + 1 : words;
+        // [orbit size under symmetry], hash, vector
+        const candWords = canon !== null ? words + 2 : words + 1;
         while (at < ev.length) {
           const n = ev[at++]!;
           if (n < 0) {
@@ -473,6 +474,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
             }
             if (fl & FLAG.cand) {
               const orb = canon !== null ? ev[at++]! : 1;
+              const h = ev[at++]!;
               for (let k = 0; k < words; k++) dstW[k] = ev[at++]!;
               if (probing) {
                 if (store.find(dstW) < 0) boundHit = true;
@@ -485,7 +487,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
                 }
                 continue;
               }
-              const id = store.insert(dstW, curId, i);
+              const id = (store as StateStore).insertHashed(dstW, h, curId, i);
               if (id >= 0) {
                 if (canon !== null) noteOrbit(id, orb);
                 if (fl & FLAG.check) {

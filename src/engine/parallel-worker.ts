@@ -6,8 +6,8 @@
  *   per source:  nEdges            (-1: the level was cancelled before this source)
  *   per edge:    code = step | flags << 24, then the payload the flags announce:
  *                REL  the raw successor (a transition property may care about this step)
- *                CAND [orbit size under symmetry] + the (canonical) successor: not in the visited
- *                     set as far as this worker could see
+ *                CAND [orbit size under symmetry], its hash, the (canonical) successor: not in
+ *                     the visited set as far as this worker could see
  *   flags:       FAIL the step raised assertions (listed in `fails`, in edge order)
  *                CHECK a state property may fail or a cover be reached in the candidate
  *
@@ -114,6 +114,7 @@ function run(model: Model): void {
       } else check = interesting(dst);
       if (check) flags |= FLAG.check;
       if (canon !== null) push(orb);
+      push(reader.lastHash);
       for (let k = 0; k < words; k++) push(dstW[k]!);
     }
     out[codeAt] = i | (flags << 24);

@@ -133,7 +133,7 @@ export class WorkerPool {
         pool.close();
         throw new ParallelError('the workers did not start within 120 s');
       }
-      Atomics.wait(pool.ctrl, CTRL.posted, seen, 1000);
+      pool.sleep(seen);
     }
     return pool;
   }
@@ -180,10 +180,15 @@ export class WorkerPool {
         this.stash.delete(k);
         return r;
       }
-      Atomics.store(this.ctrl, CTRL.waiting, 1);
-      Atomics.wait(this.ctrl, CTRL.posted, seen, 1000);
-      Atomics.store(this.ctrl, CTRL.waiting, 0);
+      this.sleep(seen);
     }
+  }
+
+  /** Sleep until a worker posts something after `seen` (workers wake the owner only when it sleeps). */
+  private sleep(seen: number): void {
+    Atomics.store(this.ctrl, CTRL.waiting, 1);
+    Atomics.wait(this.ctrl, CTRL.posted, seen, 1000);
+    Atomics.store(this.ctrl, CTRL.waiting, 0);
   }
 
   close(): void {

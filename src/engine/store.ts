@@ -164,8 +164,12 @@ export class StateStore implements VisitedStore {
   }
 
   insert(v: Int32Array, parent: number, step: number): number {
+    return this.insertHashed(v, hashWords(v, 0, this.words), parent, step);
+  }
+
+  /** insert() for a vector whose hashWords() value `h` is already known. */
+  insertHashed(v: Int32Array, h: number, parent: number, step: number): number {
     const w = this.words;
-    const h = hashWords(v, 0, w);
     const t = this.table;
     const mask = this.mask;
     let slot = h & mask;
@@ -261,11 +265,15 @@ export class StoreReader {
     for (let i = 0; i < w; i++) out[i] = c[base + i]!;
   }
 
+  /** hashWords() of the vector last passed to find(). */
+  lastHash = 0;
+
   find(v: Int32Array): number {
     const w = this.words;
     const t = this.table;
     const mask = this.mask;
     const h = hashWords(v, 0, w);
+    this.lastHash = h;
     let slot = h & mask;
     for (;;) {
       const e = Atomics.load(t, slot << 1);
