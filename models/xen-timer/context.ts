@@ -34,6 +34,7 @@ export const PROP = {
   stale: 'xen.no-stale-event',
   truthful: 'xen.expires-truthful',
   snapshot: 'xen.snapshot-complete',
+  consistent: 'xen.snapshot-not-lurking',
   teardown: 'xen.quiet-after-teardown',
 } as const;
 

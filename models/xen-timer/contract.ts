@@ -99,6 +99,12 @@ export function contractProperties(x: Xen): Property[] {
       source: [xsrc('kvm_xen_vcpu_get_attr', 'data->u.timer.expires_ns = vcpu->arch.xen.timer_expires;')],
     },
     {
+      kind: 'assert',
+      id: PROP.consistent,
+      description: 'GET_ATTR(TIMER) reads the timer state with nothing lurking in timer_pending for deferred delivery (the seed\'s own comment: "either being pending, or fully delivered")',
+      source: [xsrc('kvm_xen_vcpu_get_attr', 'Ensure a consistent snapshot of state is captures, with a timer either being pending, or fully delivered. Not still lurking in the timer_pending flag for deferred delivery.'), xsrc('kvm_xen_vcpu_get_attr', 'data->u.timer.expires_ns = vcpu->arch.xen.timer_expires;')],
+    },
+    {
       kind: 'always',
       id: PROP.teardown,
       description: 'after kvm_xen_destroy_vcpu returned, the timer is neither enqueued nor running its callback',

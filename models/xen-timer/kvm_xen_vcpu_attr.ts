@@ -64,6 +64,13 @@ export function getAttr(x: Xen, vc: Vcpu, exit: string): void {
       if (!s[exp] && s[vc.gen.offset]! > s[vc.dead.offset]! && !s[vc.raised.offset]) {
         ctx.fail(PROP.snapshot, `GET_ATTR(TIMER) snapshot has expires_ns = 0 while arm #${s[vc.gen.offset]} is owed and not raised`);
       }
+      // the seed's comment: the flush leaves the timer "either being pending, or fully delivered.
+      // Not still lurking in the timer_pending flag". Only timer_pending is required: a callback
+      // may still be running on another CPU (v2's is between timer_expires = 0 and its return),
+      // which is neither pending delivery nor lurking in the flag
+      if (s[vc.pending.offset]! > 0) {
+        ctx.fail(PROP.consistent, `GET_ATTR(TIMER) reads the timer state while timer_pending = ${s[vc.pending.offset]} (a delivery still deferred)`);
+      }
       if (v.getAttr === 'v2') return s[gp] ? restartL : unlockL;
       if (v.getAttr === 'v3') return s[exp] ? restartL : unlockL;
       return unlockL;

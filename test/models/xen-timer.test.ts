@@ -155,6 +155,19 @@ test('refresher: without another caller of kvm_gpc_refresh, GET_ATTR\'s flush (u
   assert.equal(buildXenTimer({ refresher: false }).processes.includes('refresher'), false);
 });
 
+test('snapshot-not-lurking asks only timer_pending == 0: in seed-v2 GET_ATTR may read while the callback is past timer_expires = 0 but not yet returned', () => {
+  const model = buildXenTimer({ variant: 'seed-v2', ops: 3 });
+  const f = (name: string): number => model.schema.fields.find((x) => x.name === name)!.offset;
+  const pc = model.schema.fields.find((x) => x.name === 'vcpu0.pc')!;
+  const cbPc = model.schema.fields.find((x) => x.name === 'vcpu0.timer.callback.pc')!;
+  const read = pc.values!.indexOf('get_attr.read');
+  const ret = cbPc.values!.indexOf('callback.return');
+  const probe = { kind: 'sometimes' as const, id: 'probe.read-while-callback-returns', description: 'GET_ATTR reads while the callback is at its return', check: (s: Uint8Array) => s[pc.offset] === read && s[cbPc.offset] === ret && s[f('vcpu0.timer_pending')] === 0 };
+  const r = explore({ ...model, properties: [...model.properties, probe] }, { allViolations: true });
+  assert.ok(r.covers.find((c) => c.property === probe.id)!.reached, 'reachable: requiring the callback idle as well would be a false alarm');
+  assert.equal(r.violations.some((v) => v.property === 'xen.snapshot-not-lurking'), false);
+});
+
 test('callback placement: same-CPU firing waits for interrupts to be enabled and freezes the thread', () => {
   const same = explore(buildXenTimer({ variant: 'seed-v2', ops: 2, placement: 'same' }), { allViolations: true });
   const other = explore(buildXenTimer({ variant: 'seed-v2', ops: 2, placement: 'other' }), { allViolations: true });
@@ -171,6 +184,8 @@ test('no contract property is vacuous: each fires in some variant or mutation', 
   assert.ok(fires('baseline', 'xen.no-stale-event'));
   assert.ok(fires('fastpath-2022', 'xen.expires-truthful'));
   assert.ok(fires('no-cancel-in-start', 'xen.snapshot-complete'));
+  assert.ok(fires('no-cancel-in-get-attr', 'xen.snapshot-not-lurking'));
+  assert.equal(fires('seed-v2', 'xen.snapshot-not-lurking'), false);
   assert.ok(fires('seed-v2', 'xen.no-lost-event'));
   assert.ok(fires('baseline', 'xen.no-lost-event'));
   assert.ok(fires('seed-v2', 'deadlock'));
