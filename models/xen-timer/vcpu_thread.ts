@@ -5,7 +5,7 @@
  * spent, the vCPU is halted in KVM_RUN and runs one more loop iteration each time it is kicked
  * (KVM_REQ_UNBLOCK), so a deferred event is still delivered.
  */
-import type { StepCtx } from '../../src/engine/model.js';
+import type { SourceRef, StepCtx } from '../../src/engine/model.js';
 import { xsrc, type Vcpu, type Xen } from './context.js';
 import { destroyVcpu } from './kvm_xen_destroy_vcpu.js';
 import { injectEntry, injectTimerIrqs } from './kvm_xen_inject_timer_irqs.js';
@@ -32,9 +32,11 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
   };
   const m = vc.mutex;
   const canSpend = (s: Uint8Array): boolean => s[o.ops]! < K;
-  /** An ioctl / KVM_RUN entry from `idle`: takes vcpu->mutex, loads the vCPU, spends one operation. */
-  const enter = (id: string, next: string, line: string, guard: (s: Uint8Array) => boolean, run: (s: Uint8Array, ctx: StepCtx) => void, spends = true): void => {
-    m.lock(p, 'idle', next, xsrc('kvm_vcpu_ioctl', `mutex_lock(&vcpu->mutex); vcpu_load(vcpu); /* ${line} */`, 'virt/kvm/kvm_main.c'), {
+  const IOCTL = (line: string): SourceRef => xsrc('kvm_vcpu_ioctl', `mutex_lock(&vcpu->mutex); vcpu_load(vcpu); /* ${line} */`, 'virt/kvm/kvm_main.c');
+  const IOCTL_RET = xsrc('kvm_vcpu_ioctl', 'vcpu_put(vcpu); mutex_unlock(&vcpu->mutex);', 'virt/kvm/kvm_main.c');
+  /** An ioctl / KVM_RUN / hypercall entry from `idle`: takes vcpu->mutex, loads the vCPU, spends one operation. */
+  const enter = (id: string, next: string, src: SourceRef, guard: (s: Uint8Array) => boolean, run: (s: Uint8Array, ctx: StepCtx) => void, spends = true): void => {
+    m.lock(p, 'idle', next, src, {
       id: `${p.name}:${id}`,
       guard,
       run: (s, ctx) => {
@@ -44,8 +46,8 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
       },
     });
   };
-  const leave = (at: string, run?: (s: Uint8Array) => void): void => {
-    m.unlock(p, at, 'idle', xsrc('kvm_vcpu_ioctl', 'vcpu_put(vcpu); mutex_unlock(&vcpu->mutex);', 'virt/kvm/kvm_main.c'), {
+  const leave = (at: string, run?: (s: Uint8Array) => void, src: SourceRef = IOCTL_RET): void => {
+    m.unlock(p, at, 'idle', src, {
       run: (s) => {
         s[o.loaded] = 0;
         run?.(s);
@@ -53,31 +55,37 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
     });
   };
 
-  // guest hypercalls: set_timer_op(timeout) / VCPUOP_{set,stop}_singleshot_timer, inside KVM_RUN
+  // guest hypercalls: set_timer_op(timeout) / VCPUOP_{set,stop}_singleshot_timer. They run inside
+  // KVM_RUN (vcpu->mutex held and the vCPU loaded by that ioctl, vcpu_run -> VM exit ->
+  // kvm_emulate_hypercall -> kvm_xen_hypercall); the model takes and drops vcpu->mutex around each
+  // operation of the script instead of across the whole KVM_RUN, which changes no interleaving
+  // with one thread per vCPU (FINDINGS, what the model leaves out)
+  const HCALL = (line: string): SourceRef => xsrc('kvm_xen_hcall_set_timer_op', `if (vcpu->arch.xen.timer_virq == 0) return false; ${line} /* from kvm_xen_hypercall(), inside KVM_RUN */`);
+  const HCALL_RET = xsrc('kvm_xen_hypercall', 'return kvm_xen_hypercall_set_result(vcpu, r); /* back into the guest; the operation ends (vcpu_put, vcpu->mutex dropped in the model) */');
   const arm = (delta: 0 | 1) => (s: Uint8Array): void => {
     s[o.delta] = delta;
     x.newArm(s, vc);
   };
   const hcallOk = (s: Uint8Array): boolean => canSpend(s) && s[o.virq] === 1;
-  enter('hcall.set_timer_op(future)', startTimerEntry(x, 'hcall>'), 'guest HYPERVISOR_set_timer_op(timeout), delta_ns > 0', hcallOk, arm(0));
-  enter('hcall.set_timer_op(expired)', startTimerEntry(x, 'hcall>'), 'guest HYPERVISOR_set_timer_op(timeout), delta_ns <= 0', hcallOk, arm(1));
+  enter('hcall.set_timer_op(future)', startTimerEntry(x, 'hcall>'), HCALL('if (timeout) { delta = timeout - guest_now; kvm_xen_start_timer(vcpu, timeout, delta); } /* delta_ns > 0 */'), hcallOk, arm(0));
+  enter('hcall.set_timer_op(expired)', startTimerEntry(x, 'hcall>'), HCALL('if (timeout) { delta = timeout - guest_now; kvm_xen_start_timer(vcpu, timeout, delta); } /* delta_ns <= 0 */'), hcallOk, arm(1));
   startTimer(x, vc, 'hcall>', 'hcall_arm.return');
   // the re-arm has returned to the guest: every earlier arm is superseded
-  leave('hcall_arm.return', (s) => void (s[o.dead] = s[o.gen]! - 1));
-  enter('hcall.set_timer_op(0)', stopTimerEntry(x, 'hcall>'), 'guest HYPERVISOR_set_timer_op(0): stop', hcallOk, () => {});
+  leave('hcall_arm.return', (s) => void (s[o.dead] = s[o.gen]! - 1), HCALL_RET);
+  enter('hcall.set_timer_op(0)', stopTimerEntry(x, 'hcall>'), HCALL('} else { kvm_xen_stop_timer(vcpu); } /* timeout == 0 */'), hcallOk, () => {});
   stopTimer(x, vc, 'hcall>', 'hcall_stop.return');
-  leave('hcall_stop.return', (s) => void (s[o.dead] = s[o.gen]!));
+  leave('hcall_stop.return', (s) => void (s[o.dead] = s[o.gen]!), HCALL_RET);
 
   // KVM_RUN loop iteration: an operation of the script; once the script is spent, the halted
   // vCPU still runs one iteration each time it is kicked (not counted as an operation)
   const checkRequest = (s: Uint8Array): void => void (s[o.req] = 0); // kvm_check_request(KVM_REQ_UNBLOCK, vcpu)
-  enter('KVM_RUN', 'run.has_pending_timer', 'KVM_RUN: vcpu_run() loop iteration', canSpend, checkRequest);
-  enter('KVM_RUN(kicked)', 'run.has_pending_timer', 'KVM_RUN: halted vCPU woken by KVM_REQ_UNBLOCK', (s) => !canSpend(s) && s[o.req] === 1, checkRequest, false);
+  enter('KVM_RUN', 'run.has_pending_timer', IOCTL('KVM_RUN: a vcpu_run() loop iteration, kvm_clear_request(KVM_REQ_UNBLOCK, vcpu)'), canSpend, checkRequest);
+  enter('KVM_RUN(kicked)', 'run.has_pending_timer', IOCTL('KVM_RUN: halted vCPU woken by KVM_REQ_UNBLOCK, kvm_clear_request(KVM_REQ_UNBLOCK, vcpu)'), (s) => !canSpend(s) && s[o.req] === 1, checkRequest, false);
   const injL = p.label(injectEntry(x, 'run>'));
   const runRetL = p.label('run.return');
   p.step({
     at: 'run.has_pending_timer',
-    src: xsrc('vcpu_enter_guest', 'if (kvm_xen_has_pending_timer(vcpu)) kvm_xen_inject_timer_irqs(vcpu); /* atomic_read(&vcpu->arch.xen.timer_pending) */', KVM_C),
+    src: xsrc('vcpu_run', 'if (kvm_cpu_has_pending_timer(vcpu)) kvm_inject_pending_timer_irqs(vcpu); /* kvm_xen_has_pending_timer(): atomic_read(&vcpu->arch.xen.timer_pending); -> kvm_xen_inject_timer_irqs(vcpu) */', KVM_C),
     run: (s) => (s[vc.pending.offset]! > 0 ? injL : runRetL),
   });
   injectTimerIrqs(x, vc, 'run>', 'run.return');
@@ -97,7 +105,7 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
   });
 
   // VMM: GET_ATTR(TIMER) (migration save)
-  enter('ioctl.GET_ATTR(TIMER)', getAttrEntry(x), 'KVM_XEN_VCPU_GET_ATTR(TIMER)', canSpend, () => {});
+  enter('ioctl.GET_ATTR(TIMER)', getAttrEntry(x), IOCTL('KVM_XEN_VCPU_GET_ATTR(TIMER)'), canSpend, () => {});
   getAttr(x, vc, 'get_attr.return');
   leave('get_attr.return');
 
@@ -109,7 +117,7 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
     ['port, expires in the past', 1, 1, 1],
   ];
   for (const [label, port, exp, delta] of setAttrData) {
-    enter(`ioctl.SET_ATTR(TIMER ${label})`, 'set_attr.xen_lock', `KVM_XEN_VCPU_SET_ATTR(TIMER) ${label}`, canSpend, (s) => {
+    enter(`ioctl.SET_ATTR(TIMER ${label})`, 'set_attr.xen_lock', IOCTL(`KVM_XEN_VCPU_SET_ATTR(TIMER) ${label}`), canSpend, (s) => {
       s[o.saPort] = port;
       s[o.saExp] = exp;
       s[o.delta] = delta;

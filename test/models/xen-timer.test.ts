@@ -208,6 +208,18 @@ test('no contract property is vacuous: each fires in some variant or mutation', 
   assert.equal(fires('seed-v2', 'xen.no-lost-event', { invalidations: 0 }), false);
 });
 
+test('citations: hypercalls cite the hypercall path inside KVM_RUN, the pending-timer check the vcpu_run loop', () => {
+  const model = buildXenTimer({});
+  const src = (id: string) => model.steps.find((s) => s.id === id)!.source;
+  for (const id of ['vcpu0:hcall.set_timer_op(future)', 'vcpu0:hcall.set_timer_op(expired)', 'vcpu0:hcall.set_timer_op(0)']) {
+    assert.equal(src(id).func, 'kvm_xen_hcall_set_timer_op', id);
+    assert.equal(src(id).file, 'arch/x86/kvm/xen.c', id);
+  }
+  assert.equal(src('vcpu0:hcall_arm.return').func, 'kvm_xen_hypercall');
+  assert.deepEqual([src('vcpu0:run.has_pending_timer').file, src('vcpu0:run.has_pending_timer').func], ['arch/x86/kvm/x86.c', 'vcpu_run']);
+  assert.equal(src('vcpu0:ioctl.GET_ATTR(TIMER)').func, 'kvm_vcpu_ioctl');
+});
+
 test('exploration is deterministic', () => {
   const a = explore(buildXenTimer({ variant: 'upstream-v3', ops: 2 }), { allViolations: true });
   const b = explore(buildXenTimer({ variant: 'upstream-v3', ops: 2 }), { allViolations: true });
