@@ -8,7 +8,7 @@
  *   npm run bench -- --no-anderson     skip anderson.6 (18 M states, about a minute)
  *   npm run bench -- --suite engine|modes|xen   one part only
  *
- * The BEEM instances come from ../shared/beem/large.csv (published state counts); each result
+ * The BEEM instances come from test/fixtures/beem/large.csv (published state counts); each result
  * says whether the count matches. large.csv records no running times, so the comparison with the
  * BEEM/DiVinE 2007 runs is on counts only.
  */
@@ -20,7 +20,8 @@ import type { RunSpec } from './one.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
-const beem = resolve(root, '..', 'shared', 'beem');
+// the vendored copy of shared/beem (test/fixtures/beem/README.md)
+const beem = resolve(root, 'test', 'fixtures', 'beem');
 const argv = process.argv.slice(2);
 const flag = (name: string): boolean => argv.includes(name);
 const value = (name: string): string | undefined => {

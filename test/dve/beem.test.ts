@@ -1,5 +1,5 @@
 /**
- * The BEEM models (/work/shared/beem, next to the repository): every published (states,
+ * The BEEM models (test/fixtures/beem, a copy of the workplace's shared/beem): every published (states,
  * transitions, BFS levels) triple of expected.csv reproduced exactly; deadlocks reported; the
  * compiled expand equal to the guard/apply steps; traces that replay; the CLI on a .dve file.
  * The whole folder is skipped (with a message) when the models are not there.
@@ -17,7 +17,8 @@ import { loadDve } from '../../src/dve/index.js';
 
 /** The repository root (dist/test/dve/beem.test.js → ../../..). */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const BEEM = resolve(ROOT, '..', 'shared', 'beem');
+// the vendored copy of shared/beem (test/fixtures/beem/README.md), so a clean clone runs the oracle
+const BEEM = resolve(ROOT, 'test', 'fixtures', 'beem');
 const MODELS = join(BEEM, 'models');
 const present = existsSync(join(BEEM, 'expected.csv')) && existsSync(MODELS);
 const skip = present ? false : `BEEM models not found at ${BEEM}`;

@@ -22,7 +22,7 @@ import { VARIANTS } from '../../models/xen-timer/index.js';
 import { loadDve } from '../../src/dve/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const BEEM = resolve(ROOT, '..', 'shared', 'beem', 'models');
+const BEEM = resolve(ROOT, 'test', 'fixtures', 'beem', 'models');
 const registry = (name: string, params: Record<string, number | boolean | string> = {}): { model: Model; spec: ModelSpec } => ({
   model: buildRegistered({ name, params }),
   spec: { module: new URL('../../models/index.js', import.meta.url).href, export: 'buildRegistered', args: { name, params } },
