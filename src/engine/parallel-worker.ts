@@ -21,7 +21,7 @@ import { StoreReader } from './store.js';
 import { Canonicalizer } from './symmetry.js';
 import { RecordingCtx } from './trace.js';
 import { successors } from './explore.js';
-import { CTRL, FLAG, buildModelFromSpec, type LevelMessage, type WorkerData } from './parallel.js';
+import { CTRL, FLAG, buildModelFromSpec, takeBlock, type LevelMessage, type WorkerData } from './parallel.js';
 
 const data = workerData as WorkerData;
 const port: MessagePort = data.port;
@@ -129,9 +129,9 @@ function run(model: Model): void {
     liveSome = sometimes.filter((p) => !m.skipSome.includes(p.id)).map((p) => (p.kind === 'sometimes' ? p.check.bind(p) : () => false));
     const nBlocks = Math.ceil((m.end - m.start) / m.blockSize);
     for (;;) {
-      if (Atomics.load(ctrl, CTRL.abort) !== 0 || Atomics.load(ctrl, CTRL.gen) !== m.gen) return;
-      const k = Atomics.add(ctrl, CTRL.next, 1);
-      if (k >= nBlocks) return;
+      if (Atomics.load(ctrl, CTRL.abort) !== 0) return;
+      const k = takeBlock(ctrl, m.gen, nBlocks);
+      if (k < 0) return;
       const a = m.start + k * m.blockSize;
       const b = Math.min(m.end, a + m.blockSize);
       len = 0;

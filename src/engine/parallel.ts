@@ -48,6 +48,27 @@ export async function buildModelFromSpec(spec: ModelSpec): Promise<Model> {
 
 /** Slots of the shared control array. */
 export const CTRL = { posted: 0, next: 1, abort: 2, gen: 3, waiting: 4 } as const;
+/** The ticket word: generation (mod 2^12) in the high bits, block index in the low 19. */
+export const TICKET_BITS = 19;
+export const TICKET_MASK = (1 << TICKET_BITS) - 1;
+export function ticket(gen: number, block: number): number {
+  return ((gen & 0xfff) << TICKET_BITS) | block;
+}
+
+/**
+ * Take the next block of generation `gen` off the ticket word, or -1 when the word belongs to
+ * another generation (the owner moved on) or the level has no block left.
+ */
+export function takeBlock(ctrl: Int32Array, gen: number, nBlocks: number): number {
+  for (;;) {
+    const t = Atomics.load(ctrl, CTRL.next);
+    if (t >>> TICKET_BITS !== (gen & 0xfff)) return -1;
+    const k = t & TICKET_MASK;
+    if (k >= nBlocks) return -1;
+    if (Atomics.compareExchange(ctrl, CTRL.next, t, t + 1) === t) return k;
+  }
+}
+
 /** Edge flags (code = step | flags << 24). */
 export const FLAG = { rel: 1, cand: 2, fail: 4, check: 8 } as const;
 
@@ -147,13 +168,16 @@ export class WorkerPool {
     onBlock: (k: number, r: BlockResult) => boolean,
   ): void {
     const levelSize = m.end - m.start;
-    const blockSize = m.blockSize ?? Math.max(256, Math.min(16384, Math.ceil(levelSize / (this.size * 8))));
+    // block indices live in the low TICKET_BITS of the ticket word
+    const blockSize = Math.max(m.blockSize ?? Math.max(256, Math.min(16384, Math.ceil(levelSize / (this.size * 8)))), Math.ceil(levelSize / TICKET_MASK));
     const nBlocks = Math.ceil(levelSize / blockSize);
     const gen = ++this.gen;
     this.stash.clear();
-    Atomics.store(this.ctrl, CTRL.next, 0);
     Atomics.store(this.ctrl, CTRL.abort, 0);
     Atomics.store(this.ctrl, CTRL.gen, gen);
+    // one word holds the level's generation and the next block: a worker still on an older level
+    // can never take a block of this one (it would be lost: its result is discarded)
+    Atomics.store(this.ctrl, CTRL.next, ticket(gen, 0));
     const msg: LevelMessage = { ...m, type: 'level', gen, blockSize };
     for (const w of this.workers) w.postMessage(msg);
     for (let k = 0; k < nBlocks; k++) {
@@ -187,8 +211,10 @@ export class WorkerPool {
   /** Sleep until a worker posts something after `seen` (workers wake the owner only when it sleeps). */
   private sleep(seen: number): void {
     Atomics.store(this.ctrl, CTRL.waiting, 1);
-    Atomics.wait(this.ctrl, CTRL.posted, seen, 1000);
+    const r = Atomics.wait(this.ctrl, CTRL.posted, seen, 1000);
     Atomics.store(this.ctrl, CTRL.waiting, 0);
+    // a thread that died (out of memory, a crash outside the model code) would never answer
+    if (r === 'timed-out' && this.workers.some((w) => w.threadId === -1)) throw new ParallelError('a worker thread exited unexpectedly');
   }
 
   close(): void {
