@@ -7,11 +7,11 @@
  */
 import { ModelError, type Model, type Property, type PropertyKind } from './model.js';
 import type { CoverEntry, IncompleteReason, Result, Violation } from './result.js';
-import { FingerprintStore, fingerprintCollisionProbability, sharedAlloc, StateStore, type VisitedStore } from './store.js';
+import { ClaimArena, FingerprintStore, fingerprintCollisionProbability, sharedAlloc, StateStore, type VisitedStore } from './store.js';
 import { Canonicalizer } from './symmetry.js';
 import { buildTrace, RecordingCtx } from './trace.js';
 import type { Progress, ProgressListener } from './events.js';
-import { FLAG, WorkerPool, type BlockResult, type ParallelOptions } from './parallel.js';
+import { CTRL, EVENT, FLAG, WorkerPool, type BlockResult, type ParallelOptions } from './parallel.js';
 
 export interface ExploreOptions {
   /** Stop (incomplete) when more than this many distinct states would be stored. */
@@ -381,6 +381,18 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     const pool = WorkerPool.start(opts.workers, opts.spec, { symmetry: canon !== null, checkDomains: options.checkDomains !== false, expect: { words, steps: nsteps } });
     const buffers = (store as StateStore).buffers.bind(store as StateStore);
     const transRelevant = transitionProps.map((p) => (p.kind === 'transition' && p.relevant ? p.relevant.bind(p) : null));
+    /** The transition properties that care about `step`, on src (loaded) -> the successor at e[at..]. */
+    const checkRelevant = (e: Int32Array, at: number, step: number): void => {
+      for (let k = 0; k < words; k++) dstW[k] = e[at + k]!;
+      for (let k = 0; k < nTrans; k++) {
+        const p = transitionProps[k]!;
+        if (violated.has(p.id) || (transRelevant[k] && !transRelevant[k]!(step))) continue;
+        checkTransition(p, step);
+      }
+    };
+    let claimArena: ClaimArena | null = null;
+    // new states per state of the level, as last seen (sizes the claim arena)
+    let claimRatio = 4;
     try {
       let halted = false;
       while (curId < store.count && !stop && !halted) {
@@ -397,6 +409,10 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
             if (e === 'skip') continue;
             expandSequential();
           }
+          continue;
+        }
+        if (claimable(a, b)) {
+          runClaimLevel(a, b);
           continue;
         }
         const buf = buffers();
@@ -416,6 +432,220 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
           },
         );
         if (stop || halted) break;
+      }
+
+      /**
+       * Claim mode is used for a level when its discovery keys fit in 31 bits, it is not the
+       * shard split level, and it is not the probing layer at maxDepth (those levels replay).
+       */
+      function claimable(a: number, b: number): boolean {
+        if (opts.claim === false) return false;
+        if ((b - a) * nsteps >= ClaimArena.DEAD) return false;
+        const depthNow = a === levelEnd ? depth + 1 : depth;
+        if (depthNow >= maxDepth) return false;
+        if (shard && (splitLevel === null ? b - a >= minRoots : a < splitEnd && b > splitStart)) return false;
+        return true;
+      }
+
+      /**
+       * One level in claim mode. Phase 1 (workers): expand, and claim an index slot for every
+       * successor new to the store, keeping per candidate its smallest discovery key. Phase 2
+       * (here): insert the candidates in key order — the order the sequential search inserts
+       * them — interleaved, by key, with what else the sequential search does on the way:
+       * assertion failures and relevant edges (transition properties), state checks of new
+       * states, terminal states. A stop there truncates the level exactly where the sequential
+       * search would have stopped; the edge counts up to that point are recounted.
+       */
+      function runClaimLevel(a: number, b: number): void {
+        // level bookkeeping, as enterSource does it for the first state of a level
+        if (curId === levelEnd) {
+          depth++;
+          levels++;
+          levelEnd = store.count;
+          if (depth >= maxDepth) probing = true;
+          beginLevel(curId, levelEnd);
+        }
+        const now = performance.now();
+        const rss = process.memoryUsage.rss();
+        if (rss > peakRss) peakRss = rss;
+        if (now - started > timeLimitMs) {
+          incomplete = 'time-limit';
+          halted = true;
+          return;
+        }
+        if (rss > memoryLimit) {
+          incomplete = 'memory-limit';
+          halted = true;
+          return;
+        }
+        if (onProgress && now - lastProgress >= progressInterval) {
+          lastProgress = now;
+          onProgress(progress(now));
+        }
+        const ss = store as StateStore;
+        let results: BlockResult[];
+        let arena: ClaimArena;
+        let nCand: number;
+        for (let want = Math.ceil((b - a) * claimRatio * 1.25) + 1024; ; want *= 2) {
+          ss.reserve(want);
+          const capacity = ss.room;
+          if (!claimArena || claimArena.capacity < capacity) claimArena = new ClaimArena(words, capacity);
+          arena = claimArena;
+          Atomics.store(pool.ctrl, CTRL.cand, 0);
+          Atomics.store(pool.ctrl, CTRL.overflow, 0);
+          results = [];
+          const buf = buffers();
+          pool.runLevel(
+            {
+              start: a,
+              end: b,
+              vectors: buf.vectors,
+              table: buf.table,
+              skipAlways: always.filter((p) => violated.has(p.id)).map((p) => p.id),
+              skipSome: sometimes.filter((_, i) => someReached[i]! >= 0).map((p) => p.id),
+              blockSize: opts.blockSize,
+              claim: { buffers: arena.buffers(), capacity },
+            },
+            (k, r) => {
+              results[k] = r;
+              return true;
+            },
+          );
+          nCand = Math.min(Atomics.load(pool.ctrl, CTRL.cand), capacity);
+          if (Atomics.load(pool.ctrl, CTRL.overflow) === 0) break;
+          // not enough room: undo every claim (the table is as before the level) and retry bigger
+          for (let c = 0; c < nCand; c++) if (arena.keys[c] !== ClaimArena.DEAD) ss.clearSlot(arena.slots[c]!);
+        }
+        // the candidates in discovery order
+        const order = sortByKey(arena.keys, nCand);
+        claimRatio = Math.max(0.5, order.length / Math.max(1, b - a));
+        // the other events, already in place order within and across blocks (workers emit them in
+        // source and step order): key * 4 + kind (fail 0, rel 1, candidate 2, terminal 3)
+        const blockSizeUsed = results[0]!.enabled!.length;
+        let bk = 0;
+        let pos = 0;
+        let failAt = 0;
+        const nextAt = (): number => {
+          while (bk < results.length && pos >= results[bk]!.events.length) {
+            bk++;
+            pos = 0;
+            failAt = 0;
+          }
+          if (bk >= results.length) return Infinity;
+          const e = results[bk]!.events;
+          const kind = e[pos]!;
+          return kind === EVENT.terminal ? (e[pos + 1]! * nsteps + nsteps - 1) * 4 + 3 : (e[pos + 1]! * nsteps + e[pos + 2]!) * 4 + kind;
+        };
+        const relCheck = (e: Int32Array, at: number, step: number): void => {
+          store.load(curId, srcW);
+          checkRelevant(e, at, step);
+        };
+        let ci = 0;
+        let stopAt = -1;
+        let stoppedSrc = -1;
+        let evAt = nextAt();
+        while ((ci < order.length || evAt !== Infinity) && !stop) {
+          const cAt = ci < order.length ? arena.keys[order[ci]!]! * 4 + 2 : Infinity;
+          if (evAt < cAt) {
+            const r = results[bk]!;
+            const e = r.events;
+            const kind = e[pos]!;
+            const off = e[pos + 1]!;
+            const step = e[pos + 2]!;
+            curId = a + off;
+            if (kind === EVENT.fail) {
+              const f = r.fails[failAt++]!;
+              for (let k = 0; k < f.ids.length; k++) ctx.fail(f.ids[k]!, f.messages[k]);
+              recordFailures(step);
+              pos += 3;
+            } else if (kind === EVENT.rel) {
+              relCheck(e, pos + 3, step);
+              pos += 3 + words;
+            } else {
+              store.load(curId, srcW);
+              enabled = 0;
+              leaveSource();
+              pos += 3;
+            }
+            const at = evAt;
+            evAt = nextAt();
+            if (stop) {
+              stopAt = at;
+              stoppedSrc = off;
+              // the sequential search still checks the transition properties of a failing edge
+              if (kind === EVENT.fail && evAt === at + 1) {
+                relCheck(results[bk]!.events, pos + 3, step);
+                pos += 3 + words;
+              }
+            }
+            continue;
+          }
+          const c = order[ci++]!;
+          const key = arena.keys[c]!;
+          const off = Math.floor(key / nsteps);
+          const step = key - off * nsteps;
+          curId = a + off;
+          if (store.count >= maxStates) {
+            incomplete = 'max-states';
+            stop = true;
+            stopAt = key * 4 + 2;
+            stoppedSrc = off;
+            break;
+          }
+          arena.load(c, dstW);
+          const id = ss.insertClaimed(dstW, arena.hashes[c]!, arena.slots[c]!, curId, step);
+          if (canon !== null) noteOrbit(id, arena.orbits[c]!);
+          if (arena.flags[c]) {
+            if (imageChecks) canon!.fill(dstW);
+            checkNew(id, dst);
+          }
+          if (stop) {
+            stopAt = key * 4 + 2;
+            stoppedSrc = off;
+          }
+        }
+        if (!stop) {
+          // every edge of the level counts
+          for (const [k, r] of results.entries()) {
+            const en = r.enabled!;
+            const base = k * blockSizeUsed;
+            for (let j = 0; j < en.length; j++) {
+              transitions += en[j]!;
+              if (canon !== null) unreducedTransitions += orbits[a + base + j]! * en[j]!;
+            }
+            const fr = r.fired!;
+            for (let i = 0; i < nsteps; i++) fired[i] += fr[i]!;
+          }
+          curId = b;
+          return;
+        }
+        // stopped inside the level: count the edges the sequential search had counted by then —
+        // whole blocks before the stopping source's block, then that block recounted here
+        const stopBlock = Math.floor(stoppedSrc / blockSizeUsed);
+        for (let k = 0; k < stopBlock; k++) {
+          const r = results[k]!;
+          for (let j = 0; j < r.enabled!.length; j++) {
+            transitions += r.enabled![j]!;
+            if (canon !== null) unreducedTransitions += orbits[a + k * blockSizeUsed + j]! * r.enabled![j]!;
+          }
+          for (let i = 0; i < nsteps; i++) fired[i] += r.fired![i]!;
+        }
+        const lastKey = Math.floor(stopAt / 4);
+        for (let off = stopBlock * blockSizeUsed; off <= stoppedSrc; off++) {
+          store.load(a + off, srcW);
+          let n = 0;
+          ctx.reset();
+          expand(src, dst, ctx, (i) => {
+            if (off === stoppedSrc && off * nsteps + i > lastKey) return false;
+            n++;
+            fired[i]++;
+            transitions++;
+            return true;
+          });
+          ctx.reset();
+          if (canon !== null) unreducedTransitions += orbits[a + off]! * n;
+        }
+        curId = a + stoppedSrc;
       }
 
       function replayBlock(r: BlockResult): void {
@@ -461,12 +691,8 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
               recordFailures(i);
             }
             if (fl & FLAG.rel) {
-              for (let k = 0; k < words; k++) dstW[k] = ev[at++]!;
-              for (let k = 0; k < nTrans; k++) {
-                const p = transitionProps[k]!;
-                if (violated.has(p.id) || (transRelevant[k] && !transRelevant[k]!(i))) continue;
-                checkTransition(p, i);
-              }
+              checkRelevant(ev, at, i);
+              at += words;
             }
             if (stop) {
               if (fl & FLAG.cand) at += candWords;
@@ -606,6 +832,24 @@ export function successors(model: Model, srcW: Int32Array, dstW: Int32Array): No
       if (!em(i)) return;
     }
   };
+}
+
+/** The candidates c < n whose key is not DEAD, in increasing key order (LSD radix sort, 2 x 16 bits). */
+function sortByKey(keys: Int32Array, n: number): Int32Array {
+  let live = 0;
+  for (let c = 0; c < n; c++) if (keys[c] !== ClaimArena.DEAD) live++;
+  let a = new Int32Array(live);
+  let b = new Int32Array(live);
+  for (let c = 0, j = 0; c < n; c++) if (keys[c] !== ClaimArena.DEAD) a[j++] = c;
+  const count = new Int32Array(65537);
+  for (const shift of [0, 16]) {
+    count.fill(0);
+    for (let j = 0; j < live; j++) count[((keys[a[j]!]! >>> shift) & 0xffff) + 1]!++;
+    for (let d = 0; d < 65536; d++) count[d + 1]! += count[d]!;
+    for (let j = 0; j < live; j++) b[count[(keys[a[j]!]! >>> shift) & 0xffff]!++] = a[j]!;
+    [a, b] = [b, a];
+  }
+  return a;
 }
 
 function factsOf(props: readonly Property[]): { facts: Record<string, unknown> } | undefined {

@@ -17,11 +17,11 @@
  */
 import { workerData, parentPort, type MessagePort } from 'node:worker_threads';
 import type { Model } from './model.js';
-import { StoreReader } from './store.js';
+import { ClaimArena, CLAIM, hashWords, StoreReader } from './store.js';
 import { Canonicalizer } from './symmetry.js';
 import { RecordingCtx } from './trace.js';
 import { successors } from './explore.js';
-import { CTRL, FLAG, buildModelFromSpec, takeBlock, type LevelMessage, type WorkerData } from './parallel.js';
+import { CTRL, EVENT, FLAG, buildModelFromSpec, takeBlock, type LevelMessage, type WorkerData } from './parallel.js';
 
 const data = workerData as WorkerData;
 const port: MessagePort = data.port;
@@ -123,10 +123,54 @@ function run(model: Model): void {
 
   const expand = successors(model, srcW, dstW);
 
+  // claim mode (see parallel.ts): the level's arena, the source being expanded, per-block counts
+  let arena: ClaimArena | null = null;
+  let srcOffset = 0;
+  let overflow = false;
+  let fired = new Float64Array(nsteps);
+
+  const emitClaim = (i: number): boolean => {
+    edges++;
+    fired[i]++;
+    if (ctx.ids.length > 0) {
+      push(EVENT.fail);
+      push(srcOffset);
+      push(i);
+      fails.push({ ids: [...ctx.ids], messages: [...ctx.messages] });
+      ctx.reset();
+    }
+    if (relevantStep[i]) {
+      push(EVENT.rel);
+      push(srcOffset);
+      push(i);
+      for (let k = 0; k < words; k++) push(dstW[k]!);
+    }
+    if (overflow) return true;
+    const orb = canon !== null ? canon.canonicalize(dstW) : 1;
+    const r = reader.claim(dstW, hashWords(dstW, 0, words), srcOffset * nsteps + i, arena!, ctrl, CTRL.cand);
+    if (r === CLAIM.full) {
+      overflow = true;
+      Atomics.store(ctrl, CTRL.overflow, 1);
+    } else if (r === CLAIM.claimed) {
+      const c = reader.lastCandidate;
+      let check = false;
+      if (imageChecks) {
+        for (let g = 0; g < canon!.size && !check; g++) check = interesting(canon!.image(g));
+      } else check = interesting(dst);
+      arena!.flags[c] = check ? 1 : 0;
+      arena!.orbits[c] = orb;
+    }
+    return true;
+  };
+
   function runLevel(m: LevelMessage): void {
     reader.update(m.vectors, m.table);
     liveAlways = always.filter((p) => !m.skipAlways.includes(p.id)).map((p) => (p.kind === 'always' ? p.check.bind(p) : () => true));
     liveSome = sometimes.filter((p) => !m.skipSome.includes(p.id)).map((p) => (p.kind === 'sometimes' ? p.check.bind(p) : () => false));
+    const claimMode = m.claim !== undefined;
+    // views only: the capacity (the index room left) changes from level to level
+    if (m.claim) arena = new ClaimArena(words, m.claim.capacity, m.claim.buffers);
+    overflow = false;
     const nBlocks = Math.ceil((m.end - m.start) / m.blockSize);
     for (;;) {
       if (Atomics.load(ctrl, CTRL.abort) !== 0) return;
@@ -136,6 +180,28 @@ function run(model: Model): void {
       const b = Math.min(m.end, a + m.blockSize);
       len = 0;
       fails = [];
+      if (claimMode) {
+        fired = new Float64Array(nsteps);
+        const enabled = new Int32Array(b - a);
+        for (let id = a; id < b && !overflow; id++) {
+          if (Atomics.load(ctrl, CTRL.abort) !== 0 || Atomics.load(ctrl, CTRL.overflow) !== 0) break;
+          reader.load(id, srcW);
+          srcOffset = id - m.start;
+          edges = 0;
+          ctx.reset();
+          expand(src, dst, ctx, emitClaim);
+          enabled[id - a] = edges;
+          if (edges === 0) {
+            push(EVENT.terminal);
+            push(srcOffset);
+            push(0);
+          }
+        }
+        const events = out.slice(0, len);
+        port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired }, [events.buffer, enabled.buffer, fired.buffer]);
+        signal();
+        continue;
+      }
       for (let id = a; id < b; id++) {
         if (Atomics.load(ctrl, CTRL.abort) !== 0) {
           // cancelled: the owner stops before this point; mark the rest as not expanded
@@ -155,6 +221,7 @@ function run(model: Model): void {
       signal();
     }
   }
+
 
   parentPort!.on('message', (m: LevelMessage | { type: 'exit' }) => {
     if (m.type === 'exit') {

@@ -1,15 +1,28 @@
 /**
- * Parallel exploration: worker threads expand the frontier, the calling thread owns the store.
+ * Parallel exploration: worker threads expand the frontier; the result is the sequential one,
+ * bit for bit (ids, parents, counts, coverage, verdicts, traces), because everything that decides
+ * it is done by the calling thread (the owner) in the order the sequential search does it.
  *
- * The search stays level-synchronous and its result is the sequential one, bit for bit: the
- * visited set lives in SharedArrayBuffers (StateStore with sharedAlloc); each BFS level is cut
- * into blocks that idle workers take off a shared counter; a worker expands its block's states,
- * filters the successors already in the visited set (a read-only view, see StoreReader), checks
- * state properties on the rest, and returns a compact edge stream (parallel-worker.ts). The owner
- * replays the streams block by block *in source order* — inserting candidates, recording
- * assertion failures, feeding relevant edges to the transition properties, checking terminal
- * states — exactly as the sequential loop would, so ids, parents, counts, coverage, verdicts and
- * traces are the same; while it replays one block the workers are already on later ones.
+ * The search stays level-synchronous. The visited set lives in SharedArrayBuffers (StateStore
+ * with sharedAlloc); each BFS level is cut into blocks that idle workers take off a shared ticket
+ * word. Two ways of sharing the work, per level:
+ *
+ * - claim (default): workers insert new states themselves, lock-free: a successor new to the
+ *   store gets an empty index slot by compare-and-swap, as a candidate of the level with its
+ *   smallest discovery key (source offset x steps + step — the sequential search discovers a
+ *   state on its smallest key). The owner then ranks the candidates by key, gives them their ids
+ *   in that order, and replays, in key order, what else the sequential search does on the way:
+ *   assertion failures, edges a transition property cares about, state checks of new states the
+ *   workers flagged, terminal states. A stop truncates the level where the sequential search
+ *   stops, and the edges counted up to there are recounted.
+ * - replay (fallback: levels whose keys do not fit 31 bits, the probing layer at maxDepth, a
+ *   shard's split level, or `claim: false`): workers filter successors against a read-only view
+ *   of the store and send every edge; the owner replays the streams in source order and inserts.
+ *
+ * Measured on the 2-core machines this project runs on, neither beats the sequential search
+ * (bench/): the hash-table work that dominates a search is shared memory traffic between the two
+ * cores, and the owner's ordered part (ranking, inserting, transition properties) runs while the
+ * workers wait for the next level. See the closing notes of issue 7.
  *
  * Workers build their own copy of the model from a ModelSpec: a module URL and the name of an
  * exported function that returns the model (possibly async) for the given JSON arguments.
@@ -18,6 +31,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Model } from './model.js';
+import type { ClaimBuffers } from './store.js';
 
 export interface ModelSpec {
   /** URL (file:) of an ES module. */
@@ -37,6 +51,8 @@ export interface ParallelOptions {
   readonly blockSize?: number;
   /** Levels with fewer states are expanded by the calling thread (default 256: not worth the round trip). */
   readonly minLevel?: number;
+  /** Let workers claim index slots for new states (default true; false: the owner inserts every candidate). */
+  readonly claim?: boolean;
 }
 
 export async function buildModelFromSpec(spec: ModelSpec): Promise<Model> {
@@ -47,7 +63,9 @@ export async function buildModelFromSpec(spec: ModelSpec): Promise<Model> {
 }
 
 /** Slots of the shared control array. */
-export const CTRL = { posted: 0, next: 1, abort: 2, gen: 3, waiting: 4 } as const;
+export const CTRL = { posted: 0, next: 1, abort: 2, gen: 3, waiting: 4, cand: 5, overflow: 6 } as const;
+/** Event kinds of a claim-mode block: [kind, source offset, step] (+ the successor for rel). */
+export const EVENT = { fail: 0, rel: 1, terminal: 3 } as const;
 /** The ticket word: generation (mod 2^12) in the high bits, block index in the low 19. */
 export const TICKET_BITS = 19;
 export const TICKET_MASK = (1 << TICKET_BITS) - 1;
@@ -91,21 +109,26 @@ export interface LevelMessage {
   /** Properties the owner no longer needs to hear about. */
   readonly skipAlways: readonly string[];
   readonly skipSome: readonly string[];
+  /** Claim mode: workers claim index slots for new states in this arena (see explore.ts). */
+  readonly claim?: { readonly buffers: ClaimBuffers; readonly capacity: number };
 }
 
 export interface BlockResult {
   readonly events: Int32Array;
   readonly fails: readonly { ids: string[]; messages: (string | undefined)[] }[];
+  /** Claim mode: edges per source of the block, and per step. */
+  readonly enabled?: Int32Array;
+  readonly fired?: Float64Array;
 }
 
-type Incoming = { type: 'ready' } | { type: 'error'; message: string } | { type: 'block'; gen: number; block: number; events: Int32Array; fails: BlockResult['fails'] };
+type Incoming = { type: 'ready' } | { type: 'error'; message: string } | ({ type: 'block'; gen: number; block: number } & BlockResult);
 
 export class ParallelError extends Error {}
 
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
-  private readonly ctrl: Int32Array;
+  readonly ctrl: Int32Array;
   private gen = 0;
   private readonly stash = new Map<number, BlockResult>();
 
@@ -169,7 +192,9 @@ export class WorkerPool {
   ): void {
     const levelSize = m.end - m.start;
     // block indices live in the low TICKET_BITS of the ticket word
-    const blockSize = Math.max(m.blockSize ?? Math.max(256, Math.min(16384, Math.ceil(levelSize / (this.size * 8)))), Math.ceil(levelSize / TICKET_MASK));
+    // claim mode waits for the whole level anyway: fewer, bigger blocks (still several per worker)
+    const auto = m.claim ? Math.max(256, Math.ceil(levelSize / (this.size * 4))) : Math.max(256, Math.min(16384, Math.ceil(levelSize / (this.size * 8))));
+    const blockSize = Math.max(m.blockSize ?? auto, Math.ceil(levelSize / TICKET_MASK));
     const nBlocks = Math.ceil(levelSize / blockSize);
     const gen = ++this.gen;
     this.stash.clear();
@@ -196,7 +221,7 @@ export class WorkerPool {
         for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
           const msg = m.message as Incoming;
           if (msg.type === 'error') throw new ParallelError(`a worker failed: ${msg.message}`);
-          if (msg.type === 'block' && msg.gen === gen) this.stash.set(msg.block, { events: msg.events, fails: msg.fails });
+          if (msg.type === 'block' && msg.gen === gen) this.stash.set(msg.block, msg);
         }
       }
       const r = this.stash.get(k);

@@ -206,6 +206,43 @@ export class StateStore implements VisitedStore {
     return true;
   }
 
+  /** How many more states fit before the index must grow. */
+  get room(): number {
+    return Math.floor((this.mask + 1) * MAX_LOAD) - this.count;
+  }
+
+  /** Grow the index until `n` more states fit without growing. */
+  reserve(n: number): void {
+    while (this.room < n) this.grow();
+  }
+
+  /**
+   * Store `v` (hash `h`) as the next state in index slot `slot`, which a worker claimed for it
+   * (parallel search, see parallel.ts): no probing. The caller has reserved room for it.
+   */
+  insertClaimed(v: Int32Array, h: number, slot: number, parent: number, step: number): number {
+    const id = this.count;
+    const ci = id >>> CHUNK_SHIFT;
+    if (ci === this.vecChunks.length) {
+      this.vecChunks.push(new Int32Array(this.alloc(CHUNK * this.words * 4)));
+      this.links.addChunk();
+    }
+    const c = this.vecChunks[ci]!;
+    const w = this.words;
+    const base = (id & CHUNK_MASK) * w;
+    for (let i = 0; i < w; i++) c[base + i] = v[i]!;
+    this.links.set(id, parent, step);
+    this.table[(slot << 1) | 1] = h;
+    Atomics.store(this.table, slot << 1, id + 1);
+    this.count = id + 1;
+    return id;
+  }
+
+  /** Empty index slot `slot` (undoing a claim). */
+  clearSlot(slot: number): void {
+    this.table[slot << 1] = 0;
+  }
+
   release(_id: number): void {}
 
   /** The raw buffers, for worker threads that read the store while the owner does not write it. */
@@ -268,6 +305,70 @@ export class StoreReader {
   /** hashWords() of the vector last passed to find(). */
   lastHash = 0;
 
+  /**
+   * The state `v` (hash `h`) reached by the edge with discovery key `key`: known (stored, or
+   * already a candidate of this level, whose key is lowered to `key` if smaller), or claimed as
+   * candidate `counter[at]++` in an empty slot (its vector, hash, key and slot written before the
+   * compare-and-swap that publishes it), or full (the arena's capacity is exhausted: the owner
+   * makes room and runs the level again). `lastCandidate` is the candidate claimed.
+   */
+  claim(v: Int32Array, h: number, key: number, arena: ClaimArena, counter: Int32Array, at: number): number {
+    const w = this.words;
+    const t = this.table;
+    const mask = this.mask;
+    let slot = h & mask;
+    for (;;) {
+      const e = Atomics.load(t, slot << 1);
+      if (e > 0) {
+        if (t[(slot << 1) | 1] === h) {
+          const id = e - 1;
+          const c = this.vecChunks[id >>> CHUNK_SHIFT];
+          if (c) {
+            const base = (id & CHUNK_MASK) * w;
+            let eq = true;
+            for (let i = 0; i < w; i++) {
+              if (c[base + i] !== v[i]) {
+                eq = false;
+                break;
+              }
+            }
+            if (eq) return CLAIM.known;
+          }
+        }
+        slot = (slot + 1) & mask;
+        continue;
+      }
+      if (e < 0) {
+        const c = -e - 1;
+        if (arena.hashes[c] === h && arena.equals(c, v)) {
+          // the sequential search discovers it on its smallest key
+          for (;;) {
+            const k = Atomics.load(arena.keys, c);
+            if (k <= key || Atomics.compareExchange(arena.keys, c, k, key) === k) break;
+          }
+          return CLAIM.known;
+        }
+        slot = (slot + 1) & mask;
+        continue;
+      }
+      const c = Atomics.add(counter, at, 1);
+      if (c >= arena.capacity) return CLAIM.full;
+      const base = c * w;
+      for (let i = 0; i < w; i++) arena.vectors[base + i] = v[i]!;
+      arena.hashes[c] = h;
+      arena.slots[c] = slot;
+      Atomics.store(arena.keys, c, key);
+      if (Atomics.compareExchange(t, slot << 1, 0, -(c + 1)) === 0) {
+        this.lastCandidate = c;
+        return CLAIM.claimed;
+      }
+      // another worker took the slot first: this candidate is void, look at the slot again
+      Atomics.store(arena.keys, c, ClaimArena.DEAD);
+    }
+  }
+
+  lastCandidate = -1;
+
   find(v: Int32Array): number {
     const w = this.words;
     const t = this.table;
@@ -295,6 +396,81 @@ export class StoreReader {
     }
   }
 }
+
+/**
+ * The candidates of one BFS level in a parallel search with claimed slots (parallel.ts): workers
+ * put a state that is new to the store into an empty index slot by compare-and-swap, writing
+ * `-(c + 1)` for candidate c, whose vector, hash, slot and discovery key (source offset in the
+ * level x steps + step: the sequential search's first discovery is the smallest) live here.
+ */
+export class ClaimArena {
+  /** Candidate vectors, `words` each. */
+  readonly vectors: Int32Array;
+  readonly hashes: Int32Array;
+  /** Discovery key; DEAD for a candidate whose claim lost the race. */
+  readonly keys: Int32Array;
+  readonly slots: Int32Array;
+  /** 1: a state property may fail or a cover be reached in it. */
+  readonly flags: Uint8Array;
+  /** Orbit size under symmetry. */
+  readonly orbits: Uint16Array;
+  static readonly DEAD = 0x7fffffff;
+
+  constructor(
+    readonly words: number,
+    readonly capacity: number,
+    buffers?: ClaimBuffers,
+  ) {
+    const b = buffers ?? ClaimArena.allocate(words, capacity);
+    this.vectors = new Int32Array(b.vectors);
+    this.hashes = new Int32Array(b.hashes);
+    this.keys = new Int32Array(b.keys);
+    this.slots = new Int32Array(b.slots);
+    this.flags = new Uint8Array(b.flags);
+    this.orbits = new Uint16Array(b.orbits);
+  }
+
+  static allocate(words: number, capacity: number): ClaimBuffers {
+    const n = Math.max(1, capacity);
+    return {
+      vectors: new SharedArrayBuffer(n * words * 4),
+      hashes: new SharedArrayBuffer(n * 4),
+      keys: new SharedArrayBuffer(n * 4),
+      slots: new SharedArrayBuffer(n * 4),
+      flags: new SharedArrayBuffer(n),
+      orbits: new SharedArrayBuffer(n * 2),
+    };
+  }
+
+  buffers(): ClaimBuffers {
+    return { vectors: this.vectors.buffer, hashes: this.hashes.buffer, keys: this.keys.buffer, slots: this.slots.buffer, flags: this.flags.buffer, orbits: this.orbits.buffer } as ClaimBuffers;
+  }
+
+  equals(c: number, v: Int32Array): boolean {
+    const w = this.words;
+    const base = c * w;
+    for (let i = 0; i < w; i++) if (this.vectors[base + i] !== v[i]) return false;
+    return true;
+  }
+
+  load(c: number, out: Int32Array): void {
+    const w = this.words;
+    const base = c * w;
+    for (let i = 0; i < w; i++) out[i] = this.vectors[base + i]!;
+  }
+}
+
+export interface ClaimBuffers {
+  readonly vectors: SharedArrayBuffer;
+  readonly hashes: SharedArrayBuffer;
+  readonly keys: SharedArrayBuffer;
+  readonly slots: SharedArrayBuffer;
+  readonly flags: SharedArrayBuffer;
+  readonly orbits: SharedArrayBuffer;
+}
+
+/** Outcome of StoreReader.claim. */
+export const CLAIM = { known: 0, claimed: 1, full: 2 } as const;
 
 /**
  * Hash compaction: a 64-bit fingerprint (two independent 32-bit hashes) per state instead of the

@@ -163,13 +163,14 @@ test('parallel: 1 and 2 workers give exactly the sequential result (counts, cove
   if (existsSync(BEEM)) runs.push({ ...dve('peterson.1.dve'), opts: { deadlock: false } }, { ...dve('phils.1.dve'), opts: {} });
   for (const [k, { model, spec, opts }] of runs.entries()) {
     const seq = explore(model, opts);
-    // starting workers costs about half a second each: one worker only for the first run
-    for (const workers of k === 0 ? [1, 2] : [2]) {
+    // both ways of sharing the work: workers claim index slots (default), or the owner inserts
+    // what the workers send; starting workers costs a few tenths of a second: one worker only once
+    for (const [workers, claim] of (k === 0 ? [[1, true], [2, true], [2, false]] : [[2, true], [2, false]]) as [number, boolean][]) {
       // small blocks and no sequential shortcut, so that even tiny levels go through the workers
       const blockSize = model.name === 'xen-timer' ? 97 : 7;
-      const par = explore(model, { ...opts, parallel: { workers, spec, blockSize, minLevel: 1 } });
+      const par = explore(model, { ...opts, parallel: { workers, spec, blockSize, minLevel: 1, claim } });
       assert.equal(par.stats.workers, workers);
-      assert.deepEqual(comparable(par), comparable(seq), `${model.name} ${JSON.stringify(opts)} with ${workers} workers`);
+      assert.deepEqual(comparable(par), comparable(seq), `${model.name} ${JSON.stringify(opts)} with ${workers} workers, claim ${claim}`);
     }
   }
 });
