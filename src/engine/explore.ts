@@ -390,6 +390,19 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
         checkTransition(p, step);
       }
     };
+    /** What the workers need for level [a, b): the store as it is now, the properties still live. */
+    const levelMessage = (a: number, b: number) => {
+      const buf = buffers();
+      return {
+        start: a,
+        end: b,
+        vectors: buf.vectors,
+        table: buf.table,
+        skipAlways: always.filter((p) => violated.has(p.id)).map((p) => p.id),
+        skipSome: sometimes.filter((_, i) => someReached[i]! >= 0).map((p) => p.id),
+        blockSize: opts.blockSize,
+      };
+    };
     let claimArena: ClaimArena | null = null;
     // new states per state of the level, as last seen (sizes the claim arena)
     let claimRatio = 4;
@@ -415,17 +428,8 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
           runClaimLevel(a, b);
           continue;
         }
-        const buf = buffers();
         pool.runLevel(
-          {
-            start: a,
-            end: b,
-            vectors: buf.vectors,
-            table: buf.table,
-            skipAlways: always.filter((p) => violated.has(p.id)).map((p) => p.id),
-            skipSome: sometimes.filter((_, i) => someReached[i]! >= 0).map((p) => p.id),
-            blockSize: opts.blockSize,
-          },
+          levelMessage(a, b),
           (_k, r) => {
             replayBlock(r);
             return !stop && !halted;
@@ -494,18 +498,8 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
           Atomics.store(pool.ctrl, CTRL.cand, 0);
           Atomics.store(pool.ctrl, CTRL.overflow, 0);
           results = [];
-          const buf = buffers();
           pool.runLevel(
-            {
-              start: a,
-              end: b,
-              vectors: buf.vectors,
-              table: buf.table,
-              skipAlways: always.filter((p) => violated.has(p.id)).map((p) => p.id),
-              skipSome: sometimes.filter((_, i) => someReached[i]! >= 0).map((p) => p.id),
-              blockSize: opts.blockSize,
-              claim: { buffers: arena.buffers(), capacity },
-            },
+            { ...levelMessage(a, b), claim: { buffers: arena.buffers(), capacity } },
             (k, r) => {
               results[k] = r;
               return true;
