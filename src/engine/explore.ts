@@ -296,15 +296,19 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     rssBytes: peakRss,
   });
 
+  /** When curId is the first state of a new BFS level: count it, and see what it is. */
+  const nextLevel = (): void => {
+    if (curId !== levelEnd) return;
+    depth++;
+    levels++;
+    levelEnd = store.count;
+    if (depth >= maxDepth) probing = true;
+    beginLevel(curId, levelEnd);
+  };
+
   /** Level bookkeeping, shard ownership and budgets before expanding state curId. */
   const enterSource = (): 'expand' | 'skip' | 'stop' => {
-    if (curId === levelEnd) {
-      depth++;
-      levels++;
-      levelEnd = store.count;
-      if (depth >= maxDepth) probing = true;
-      beginLevel(curId, levelEnd);
-    }
+    nextLevel();
     if (curId < splitEnd && curId >= splitStart) {
       if ((curId - splitStart) % shard!.count !== shard!.index) return 'skip';
       roots++;
@@ -461,14 +465,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
        * search would have stopped; the edge counts up to that point are recounted.
        */
       function runClaimLevel(a: number, b: number): void {
-        // level bookkeeping, as enterSource does it for the first state of a level
-        if (curId === levelEnd) {
-          depth++;
-          levels++;
-          levelEnd = store.count;
-          if (depth >= maxDepth) probing = true;
-          beginLevel(curId, levelEnd);
-        }
+        nextLevel();
         const now = performance.now();
         const rss = process.memoryUsage.rss();
         if (rss > peakRss) peakRss = rss;
