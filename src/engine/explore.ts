@@ -319,23 +319,29 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
       const now = performance.now();
       if (now - lastCheck > 50) {
         lastCheck = now;
-        const rss = process.memoryUsage.rss();
-        if (rss > peakRss) peakRss = rss;
-        if (now - started > timeLimitMs) {
-          incomplete = 'time-limit';
-          return 'stop';
-        }
-        if (rss > memoryLimit) {
-          incomplete = 'memory-limit';
-          return 'stop';
-        }
-        if (onProgress && now - lastProgress >= progressInterval) {
-          lastProgress = now;
-          onProgress(progress(now));
-        }
+        if (budgetHit(now)) return 'stop';
       }
     }
     return 'expand';
+  };
+
+  /** Peak memory, the time and memory limits (setting `incomplete`), and a due progress event. */
+  const budgetHit = (now: number): boolean => {
+    const rss = process.memoryUsage.rss();
+    if (rss > peakRss) peakRss = rss;
+    if (now - started > timeLimitMs) {
+      incomplete = 'time-limit';
+      return true;
+    }
+    if (rss > memoryLimit) {
+      incomplete = 'memory-limit';
+      return true;
+    }
+    if (onProgress && now - lastProgress >= progressInterval) {
+      lastProgress = now;
+      onProgress(progress(now));
+    }
+    return false;
   };
 
   /** After the edges of state curId (loaded in src): symmetry counts, terminal and deadlock checks. */
@@ -466,22 +472,9 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
        */
       function runClaimLevel(a: number, b: number): void {
         nextLevel();
-        const now = performance.now();
-        const rss = process.memoryUsage.rss();
-        if (rss > peakRss) peakRss = rss;
-        if (now - started > timeLimitMs) {
-          incomplete = 'time-limit';
+        if (budgetHit(performance.now())) {
           halted = true;
           return;
-        }
-        if (rss > memoryLimit) {
-          incomplete = 'memory-limit';
-          halted = true;
-          return;
-        }
-        if (onProgress && now - lastProgress >= progressInterval) {
-          lastProgress = now;
-          onProgress(progress(now));
         }
         const ss = store as StateStore;
         let results: BlockResult[];
