@@ -48,7 +48,7 @@ export interface CheckOptions extends GlobalOptions {
 }
 
 export function checkCommand(ctx: Ctx): Command {
-  return withModelParams(new Command('check')
+  const cmd = withModelParams(new Command('check')
     .summary('explore every reachable state of a model and check its properties (default command)')
     .description(
       'Explore every reachable state of a model breadth-first and check its properties; print each violation with its shortest trace.\n' +
@@ -66,15 +66,20 @@ export function checkCommand(ctx: Ctx): Command {
     .option('--symmetry', 'symmetry reduction: store one state per orbit of interchangeable processes (models that declare a symmetry)')
     .option('--fingerprint', 'hash compaction: store 64-bit fingerprints instead of states (less memory; reports the probability a state was missed)')
     .option('--workers <n>', 'expand states in N worker threads (same result as sequential)', parseWorkers)
-    .option('--shard <i/n>', 'explore part i of n (0-based) of the state space; combine the reports with `merge`', parseShard)
+    .option('--shard <i/n>', 'explore part i of n (0-based) of the state space; combine the reports with `merge`', parseShard);
+  return withReportOptions(cmd).action(async (model: string | undefined, _opts: unknown, cmd: Command) => {
+    ctx.code = await runCheck(ctx, model, cmd.optsWithGlobals<CheckOptions>());
+  });
+}
+
+/** The report options shared by `check`, `simulate` and `merge` (read back by formatFor and writeReport). */
+export function withReportOptions(cmd: Command): Command {
+  return cmd
     .addOption(new Option('-f, --format <format>', 'output format (default: text, or from the --output extension)').choices(CHECK_FORMATS))
     .option('-o, --output <file>', 'write the report (in --format) to FILE; the terminal still gets the text report')
     .option('--explain', 'add a race diagram to each trace (text format)')
     .option('-q, --quiet', 'no progress, no traces: violation headlines and the summary only')
-    .option('--no-timing', 'leave time, rate and memory out of reports (also XENTIMER_NO_TIMING=1)')
-    .action(async (model: string | undefined, _opts: unknown, cmd: Command) => {
-      ctx.code = await runCheck(ctx, model, cmd.optsWithGlobals<CheckOptions>());
-    });
+    .option('--no-timing', 'leave time, rate and memory out of reports (also XENTIMER_NO_TIMING=1)');
 }
 
 /** The model parameter options shared by `check` and `simulate` (read back by givenParams). */
@@ -173,20 +178,30 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
   return exitForStatus(result.status);
 }
 
-/** Print a report: to the terminal in text (or in `format` on stdout), and in `format` to --output. */
-export function writeReport(ctx: Ctx, report: Report, format: CheckFormat, opts: Pick<CheckOptions, 'output' | 'quiet' | 'explain' | 'color'>): void {
+/**
+ * Print a report: to the terminal in text (or in `format` on stdout), and in `format` to --output.
+ * `text` renders the text form in a style (default: formatText); simulate adds its own lines.
+ */
+export function writeReport(
+  ctx: Ctx,
+  report: Report,
+  format: CheckFormat,
+  opts: Pick<CheckOptions, 'output' | 'quiet' | 'explain' | 'color'>,
+  text: (style: Style) => string = (st) => formatText(report, st, { quiet: opts.quiet, explain: opts.explain }),
+): void {
   const { io } = ctx;
   const style = makeStyle(colorEnabled(io.env, io.stdout, opts.color));
+  const as = (f: CheckFormat, st: Style): string => (f === 'text' ? text(st) : render(report, f, plain, opts));
   if (opts.output !== undefined) {
     const path = resolve(io.cwd, opts.output);
     try {
-      writeFileSync(path, render(report, format, plain, opts));
+      writeFileSync(path, as(format, plain));
     } catch (e) {
       throw usage(`cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check that the folder exists and is writable');
     }
-    io.stdout.write(formatText(report, style, { quiet: opts.quiet, explain: opts.explain }));
+    io.stdout.write(text(style));
     if (!opts.quiet) io.stderr.write(`${format} report written to ${opts.output}\n`);
   } else {
-    io.stdout.write(render(report, format, format === 'text' ? style : plain, opts));
+    io.stdout.write(as(format, style));
   }
 }

@@ -11,14 +11,14 @@
  * bound) — except when the space was too small to split and every shard searched all of it.
  */
 import { dirname, resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { Ctx, GlobalOptions } from '../context.js';
 import { timingEnabled } from '../context.js';
 import { exitForStatus, usage, type ExitCode } from '../exit.js';
 import { rebuild } from '../load.js';
 import type { Report, ReportProperty, ReportViolation } from '../report.js';
 import { readReport } from '../saved.js';
-import { CHECK_FORMATS, formatFor, writeReport, type CheckFormat } from './check.js';
+import { formatFor, withReportOptions, writeReport, type CheckFormat } from './check.js';
 
 interface MergeOptions extends GlobalOptions {
   format?: CheckFormat;
@@ -29,7 +29,7 @@ interface MergeOptions extends GlobalOptions {
 }
 
 export function mergeCommand(ctx: Ctx): Command {
-  return new Command('merge')
+  const cmd = new Command('merge')
     .summary('combine the reports of `check --shard i/n` into one verdict')
     .description(
       'Merge the JSON reports of all n shards of one search (`check --shard i/n --output shard-i.json`, i = 0..n-1) into one report: ' +
@@ -37,15 +37,10 @@ export function mergeCommand(ctx: Ctx): Command {
         'lock-order facts are judged on the union of the shards. State and transition counts are sums over the shards (an upper bound: shards overlap).\n' +
         'Exit: 0 pass, 1 violation, 2 bad or inconsistent reports, 3 incomplete (a shard hit a budget).',
     )
-    .argument('<reports...>', 'the shard reports (JSON), one per shard')
-    .addOption(new Option('-f, --format <format>', 'output format (default: text, or from the --output extension)').choices(CHECK_FORMATS))
-    .option('-o, --output <file>', 'write the merged report (in --format) to FILE; the terminal still gets the text report')
-    .option('--explain', 'add a race diagram to each trace (text format)')
-    .option('-q, --quiet', 'violation headlines and the summary only')
-    .option('--no-timing', 'leave time and memory out of the merged report')
-    .action(async (files: string[], _o: unknown, cmd: Command) => {
-      ctx.code = await runMerge(ctx, files, cmd.optsWithGlobals<MergeOptions>());
-    });
+    .argument('<reports...>', 'the shard reports (JSON), one per shard');
+  return withReportOptions(cmd).action(async (files: string[], _o: unknown, c: Command) => {
+    ctx.code = await runMerge(ctx, files, c.optsWithGlobals<MergeOptions>());
+  });
 }
 
 async function runMerge(ctx: Ctx, files: readonly string[], opts: MergeOptions): Promise<ExitCode> {

@@ -4,23 +4,20 @@
  * simulation never proves a property: without a violation the exit code is 3, never 0.
  */
 import { randomInt } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import type { Result } from '../../engine/result.js';
 import { simulate } from '../../engine/simulate.js';
-import { colorEnabled, makeStyle } from '../color.js';
 import type { Ctx } from '../context.js';
 import { timingEnabled } from '../context.js';
-import { exitForStatus, usage, type ExitCode } from '../exit.js';
+import { exitForStatus, type ExitCode } from '../exit.js';
 import { int, plural } from '../format/common.js';
-import { plain, type Style } from '../format/style.js';
+import type { Style } from '../format/style.js';
 import { loadModel } from '../load.js';
 import { parseCount, parseInteger, parseSeconds, parseShard } from '../options.js';
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Settings } from '../report.js';
-import { CHECK_FORMATS, formatFor, givenParams, render, withModelParams, type CheckOptions } from './check.js';
+import { formatFor, givenParams, render, withModelParams, withReportOptions, writeReport, type CheckOptions } from './check.js';
 
 export const DEFAULT_RUNS = 1000;
 export const DEFAULT_DEPTH = 1000;
@@ -60,20 +57,15 @@ export function simulateCommand(ctx: Ctx): Command {
     .option('--seed <n>', 'seed of the walks (default: a random one, printed)', parseSeed)
     .option('--runs <n>', `number of walks (default ${DEFAULT_RUNS})`, parsePositive)
     .option('--depth <n>', `steps per walk at most (default ${DEFAULT_DEPTH})`, parsePositive);
-  return withModelParams(cmd)
+  withModelParams(cmd)
     .option('--time-limit <seconds>', 'stop walking after this long (60, 30s, 5m)', parseSeconds)
     .option('--all-violations', 'keep walking after a violation; report every violated property')
     .option('--no-deadlock', 'do not report deadlocks (walks ending where nothing can move)')
     .option('--no-shrink', 'report the failing walks as they were taken')
-    .option('--shard <i/n>', 'take only runs r with r mod n = i (disjoint runs per CI job); combine the reports with `merge`', parseShard)
-    .addOption(new Option('-f, --format <format>', 'output format (default: text, or from the --output extension)').choices(CHECK_FORMATS))
-    .option('-o, --output <file>', 'write the report (in --format) to FILE; the terminal still gets the text report')
-    .option('--explain', 'add a race diagram to each trace (text format)')
-    .option('-q, --quiet', 'no progress, no traces: violation headlines and the summary only')
-    .option('--no-timing', 'leave time, rate and memory out of reports (also XENTIMER_NO_TIMING=1)')
-    .action(async (model: string | undefined, _opts: unknown, cmd: Command) => {
-      ctx.code = await runSimulate(ctx, model, cmd.optsWithGlobals<SimulateCliOptions>());
-    });
+    .option('--shard <i/n>', 'take only runs r with r mod n = i (disjoint runs per CI job); combine the reports with `merge`', parseShard);
+  return withReportOptions(cmd).action(async (model: string | undefined, _opts: unknown, c: Command) => {
+    ctx.code = await runSimulate(ctx, model, c.optsWithGlobals<SimulateCliOptions>());
+  });
 }
 
 export async function runSimulate(ctx: Ctx, spec: string | undefined, opts: SimulateCliOptions): Promise<ExitCode> {
@@ -118,20 +110,7 @@ export async function runSimulate(ctx: Ctx, spec: string | undefined, opts: Simu
     timing: timingEnabled(io.env, opts.timing),
     toolVersion: toolVersion(),
   });
-  const style = makeStyle(colorEnabled(io.env, io.stdout, opts.color));
-  const text = (s: Style): string => simulationText(render(report, 'text', s, opts), result, s, opts.shrink !== false);
-  if (opts.output !== undefined) {
-    const path = resolve(io.cwd, opts.output);
-    try {
-      writeFileSync(path, format === 'text' ? text(plain) : render(report, format, plain, opts));
-    } catch (e) {
-      throw usage(`cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check that the folder exists and is writable');
-    }
-    io.stdout.write(text(style));
-    if (!opts.quiet) io.stderr.write(`${format} report written to ${opts.output}\n`);
-  } else {
-    io.stdout.write(format === 'text' ? text(style) : render(report, format, plain, opts));
-  }
+  writeReport(ctx, report, format, opts, (st: Style) => simulationText(render(report, 'text', st, opts), result, st, opts.shrink !== false));
   return exitForStatus(result.status);
 }
 
