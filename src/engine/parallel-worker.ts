@@ -91,6 +91,13 @@ function run(model: Model): void {
     return false;
   }
 
+  /** The successor in dst (under symmetry: any image, left in the table by canonicalize) is interesting. */
+  function newStateFlagged(): boolean {
+    if (!imageChecks) return interesting(dst);
+    for (let g = 0; g < canon!.size; g++) if (interesting(canon!.image(g))) return true;
+    return false;
+  }
+
   const emit = (i: number): boolean => {
     edges++;
     let flags = 0;
@@ -108,11 +115,7 @@ function run(model: Model): void {
     const orb = canon !== null ? canon.canonicalize(dstW) : 1;
     if (reader.find(dstW) < 0) {
       flags |= FLAG.cand;
-      let check = false;
-      if (imageChecks) {
-        for (let g = 0; g < canon!.size && !check; g++) check = interesting(canon!.image(g));
-      } else check = interesting(dst);
-      if (check) flags |= FLAG.check;
+      if (newStateFlagged()) flags |= FLAG.check;
       if (canon !== null) push(orb);
       push(reader.lastHash);
       for (let k = 0; k < words; k++) push(dstW[k]!);
@@ -153,11 +156,7 @@ function run(model: Model): void {
       Atomics.store(ctrl, CTRL.overflow, 1);
     } else if (r === CLAIM.claimed) {
       const c = reader.lastCandidate;
-      let check = false;
-      if (imageChecks) {
-        for (let g = 0; g < canon!.size && !check; g++) check = interesting(canon!.image(g));
-      } else check = interesting(dst);
-      arena!.flags[c] = check ? 1 : 0;
+      arena!.flags[c] = newStateFlagged() ? 1 : 0;
       arena!.orbits[c] = orb;
     }
     return true;
