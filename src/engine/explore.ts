@@ -43,6 +43,12 @@ export interface ExploreOptions {
   shard?: ShardOptions;
   /** Expand the frontier in worker threads (same result as the sequential search; see parallel.ts). */
   parallel?: ParallelOptions;
+  /**
+   * A `sometimes` property (branch cover) that a complete search never reached is a violation.
+   * Default false: it is a finding (Result.covers, reached false) that leaves the status alone,
+   * unless the property itself sets failIfUnreached.
+   */
+  failOnUnreachedCover?: boolean;
 }
 
 /**
@@ -752,8 +758,8 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   // a shard cannot tell that a branch is unreachable: another shard may reach it
   if (complete && splitLevel === null) {
     for (const c of covers) {
-      if (!c.reached) {
-        const p = propById.get(c.property)!;
+      const p = propById.get(c.property)!;
+      if (!c.reached && p.kind === 'sometimes' && (options.failOnUnreachedCover || p.failIfUnreached)) {
         violations.push({ property: p.id, kind: 'sometimes', description: p.description, message: `never reached: ${p.description}`, trace: null, source: p.source });
       }
     }

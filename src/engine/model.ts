@@ -80,8 +80,14 @@ export interface TerminalProperty extends PropertyBase {
 }
 export interface SometimesProperty extends PropertyBase {
   readonly kind: 'sometimes';
-  /** Must hold in at least one reachable state; never reached is reported. */
+  /** Must hold in at least one reachable state; never reached is reported (a finding, not a violation). */
   check(s: Uint8Array): boolean;
+  /**
+   * Make a complete search that never reaches this state a violation (exit 1), as
+   * ExploreOptions.failOnUnreachedCover does for every cover. Default: an unreached cover is
+   * reported as a finding and the run passes when every safety property holds.
+   */
+  readonly failIfUnreached?: boolean;
 }
 export interface AssertProperty extends PropertyBase {
   /** Raised from inside a step with ctx.fail(id). */

@@ -45,6 +45,7 @@ export interface CheckOptions extends GlobalOptions {
   fingerprint?: boolean;
   workers?: number;
   shard?: { index: number; count: number };
+  failOnUnreachedCover?: boolean;
 }
 
 export function checkCommand(ctx: Ctx): Command {
@@ -63,6 +64,7 @@ export function checkCommand(ctx: Ctx): Command {
     .option('--memory-limit <size>', 'stop when resident memory exceeds this (512M, 2G)', parseBytes)
     .option('--all-violations', 'keep exploring after a violation; report every violated property')
     .option('--no-deadlock', 'do not report deadlocks (states where nothing can move)')
+    .option('--fail-on-unreached-cover', 'a branch cover that the complete search never reached is a violation (exit 1); default: reported as a finding, exit 0 when every safety property holds')
     .option('--symmetry', 'symmetry reduction: store one state per orbit of interchangeable processes (models that declare a symmetry)')
     .option('--fingerprint', 'hash compaction: store 64-bit fingerprints instead of states (less memory; reports the probability a state was missed)')
     .option('--workers <n>', 'expand states in N worker threads (same result as sequential)', parseWorkers)
@@ -146,6 +148,7 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     ...(opts.fingerprint ? { fingerprint: true } : {}),
     ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
     ...(opts.shard ? { shard: opts.shard } : {}),
+    ...(opts.failOnUnreachedCover ? { failOnUnreachedCover: true } : {}),
   };
   if (opts.symmetry && !loaded.model.symmetry) throw usage(`model ${loaded.model.name} declares no symmetry`, 'symmetry reduction needs interchangeable processes declared by the model (xen-timer with --vcpus 2 or 3, philosophers with order=naive, counter)');
   if (opts.workers !== undefined && opts.fingerprint) throw usage('--workers and --fingerprint cannot be combined', 'the worker threads read the store of full states');
@@ -163,6 +166,7 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     symmetry: opts.symmetry,
     fingerprint: opts.fingerprint,
     shard: opts.shard,
+    failOnUnreachedCover: opts.failOnUnreachedCover === true,
     ...(opts.workers !== undefined ? { parallel: { workers: opts.workers, spec: loaded.spec } } : {}),
   });
   progress.done();

@@ -16,7 +16,7 @@ import type { Ctx, GlobalOptions } from '../context.js';
 import { timingEnabled } from '../context.js';
 import { exitForStatus, usage, type ExitCode } from '../exit.js';
 import { rebuild } from '../load.js';
-import type { Report, ReportProperty, ReportViolation } from '../report.js';
+import { unreachedCovers, type Report, type ReportProperty, type ReportViolation } from '../report.js';
 import { readReport } from '../saved.js';
 import { formatFor, withReportOptions, writeReport, type CheckFormat } from './check.js';
 
@@ -49,7 +49,7 @@ async function runMerge(ctx: Ctx, files: readonly string[], opts: MergeOptions):
   const merged = mergeReports(reports, files);
   // accumulating properties: judge the union of the shards' facts on a rebuilt model
   const model = (await rebuild(merged.model, io.cwd, dirname(resolve(io.cwd, files[0]!)))).model;
-  const judged = judgeFacts(merged, reports, model);
+  const judged = judgeCovers(judgeFacts(merged, reports, model), model);
   const out = timingEnabled(io.env, opts.timing) ? judged : stripTiming(judged);
   writeReport(ctx, out, formatFor(opts), opts);
   return exitForStatus(out.status);
@@ -114,11 +114,6 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
   // as a search reports them: shallowest first (ties in property order)
   const depthOf = (v: ReportViolation): number => (v.trace ? v.trace.steps.length : Infinity);
   const violations: ReportViolation[] = [...best.values()].sort((a, b) => depthOf(a) - depthOf(b) || order(first, a.property) - order(first, b.property));
-  for (const p of properties) {
-    if (p.kind === 'sometimes' && p.verdict === 'unreachable') {
-      violations.push({ property: p.id, kind: 'sometimes', description: p.description, message: `never reached: ${p.description}`, source: p.source, trace: null });
-    }
-  }
   const incompleteReason = ordered.find((r) => r.incompleteReason)?.incompleteReason ?? null;
   const status: Report['status'] = violations.length > 0 ? 'violation' : complete ? 'pass' : 'incomplete';
   const sum = (f: (r: Report) => number): number => ordered.reduce((a, r) => a + f(r), 0);
@@ -157,6 +152,7 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
       : {}),
     properties,
     violations,
+    unreachedCovers: unreachedCovers(properties, violations),
     coverage: { steps: first.coverage.steps, fired: first.coverage.steps - neverFired.length, neverFired },
     ...(ordered.some((r) => r.facts) ? { facts: unionFacts(ordered) } : {}),
   };
@@ -177,6 +173,15 @@ function unionFacts(reports: readonly Report[]): Record<string, unknown> {
   const out: Record<string, unknown[]> = {};
   for (const r of reports) for (const [id, f] of Object.entries(r.facts ?? {})) (out[id] ??= []).push(f);
   return out;
+}
+
+/** Unreached covers that fail the run (--fail-on-unreached-cover, or the property's failIfUnreached) become violations. */
+export function judgeCovers(merged: Report, model: import('../../engine/model.js').Model): Report {
+  const fails = (id: string): boolean => merged.settings.failOnUnreachedCover === true || model.properties.some((p) => p.id === id && p.kind === 'sometimes' && p.failIfUnreached === true);
+  const failing = (merged.unreachedCovers ?? []).filter((c) => fails(c.property));
+  if (failing.length === 0) return merged;
+  const violations = [...merged.violations, ...failing.map((c): ReportViolation => ({ property: c.property, kind: 'sometimes', description: c.description, message: `never reached: ${c.description}`, source: c.source, trace: null }))];
+  return { ...merged, status: 'violation', exitCode: 1, violations, unreachedCovers: unreachedCovers(merged.properties, violations) };
 }
 
 /** Re-judge accumulating transition properties that no single shard found violated. */

@@ -3,7 +3,7 @@
  * the C line as `file:func: line`, the fields it changed), the property verdicts, and a final
  * summary line (states, transitions, depth, time, rate, memory).
  */
-import type { Report, ReportProperty, ReportViolation } from '../report.js';
+import { findings, type Report, type ReportProperty, type ReportViolation } from '../report.js';
 import { bytes, changes, int, params, plural, rate, seconds, sourceLine, wrap } from './common.js';
 import { raceDiagram } from './race.js';
 import type { Style } from './style.js';
@@ -36,6 +36,8 @@ export function formatText(r: Report, style: Style, options: TextOptions = {}): 
     out.push('');
     out.push(...violation(v, r, style, options, width));
   }
+
+  out.push(...unreachedSection(r, style));
 
   if (!options.quiet) {
     out.push('');
@@ -100,6 +102,18 @@ function violation(v: ReportViolation, r: Report, style: Style, options: TextOpt
   return out;
 }
 
+/** The section of unreached branch covers: a finding about the code, not a broken property. */
+function unreachedSection(r: Report, style: Style): string[] {
+  const covers = findings(r);
+  if (covers.length === 0) return [];
+  const out = ['', style.yellow(style.bold(`${plural(covers.length, 'branch cover')} never reached`)) + style.dim(' (a finding, not a violation: no reachable state takes this branch within these bounds; --fail-on-unreached-cover makes it fail the run)')];
+  for (const c of covers) {
+    out.push(`${style.yellow('○')} ${style.bold(c.property)} ${c.description}`);
+    for (const s of c.source) out.push(`  ${style.dim(sourceLine(s))}`);
+  }
+  return out;
+}
+
 /** Step ids often repeat their process (`vcpu0:hcall.set_timer_op`): drop it next to the process column. */
 export function shortStep(step: string, process: string): string {
   return step.startsWith(`${process}:`) && step.length > process.length + 1 ? step.slice(process.length + 1) : step;
@@ -148,9 +162,9 @@ function propertyList(r: Report, style: Style): string[] {
           ? style.red('✗')
           : p.verdict === 'reached'
             ? style.green('●')
-            : style.red('○');
+            : style.yellow('○');
     const v = verdictText(p);
-    const painted = p.verdict === 'violated' || p.verdict === 'unreachable' ? style.red(v) : v;
+    const painted = p.verdict === 'violated' ? style.red(v) : p.verdict === 'unreachable' ? style.yellow(v) : v;
     out.push(`  ${mark} ${p.id.padEnd(idW)}  ${painted}`);
   }
   if (unknown > 0) {
@@ -170,5 +184,7 @@ export function summary(r: Report, style: Style): string {
     `depth ${int(r.stats.depth)}`,
   ];
   if (r.timing) parts.push(seconds(r.timing.seconds), rate(r.timing.statesPerSecond), `${bytes(r.timing.peakRssBytes)} peak RSS`);
-  return `${head}${r.status === 'violation' ? ` ${style.bold(counts)}` : ''}  ${parts.join(' · ')}`;
+  const unreached = findings(r);
+  const finding = unreached.length === 0 ? '' : `, ${style.yellow(`${plural(unreached.length, 'cover')} never reached`)}${unreached.length <= 2 ? ` (${unreached.map((c) => c.property).join(', ')})` : ''}`;
+  return `${head}${r.status === 'violation' ? ` ${style.bold(counts)}` : ''}${finding}  ${parts.join(' · ')}`;
 }
