@@ -33,7 +33,8 @@ function specOf(origin: ModelOrigin, abs?: string): ModelSpec {
 
 /** Worker-thread entry point: the model of a JS module, built as `check` builds it. */
 export async function buildModuleModel(a: { path: string; params: GivenParams }): Promise<Model> {
-  return (await loadFile(a.path, a.params, process.cwd())).model;
+  // a.path is absolute: the working directory (which may have been deleted) is not consulted
+  return (await loadFile(a.path, a.params, '/')).model;
 }
 
 const COMMANDS = ['check', 'simulate', 'matrix', 'merge', 'list', 'replay', 'explain'];

@@ -7,7 +7,21 @@ import type { Ctx, Io } from './context.js';
 import { buildProgram } from './program.js';
 
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: safeCwd() };
+}
+
+/**
+ * The working directory. When it was deleted (process.cwd() throws ENOENT) relative paths are
+ * still read against the shell's $PWD (and are then missing: exit 2), and the process moves to `/`
+ * so that worker threads, which ask for the cwd when they start, can start.
+ */
+export function safeCwd(): string {
+  try {
+    return process.cwd();
+  } catch {
+    process.chdir('/');
+    return process.env['PWD'] || '/';
+  }
 }
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {

@@ -49,6 +49,11 @@ export interface ExploreOptions {
    * unless the property itself sets failIfUnreached.
    */
   failOnUnreachedCover?: boolean;
+  /**
+   * Polled with the budgets (every 1024 states, at most every 50 ms): true stops the search
+   * cleanly, as a budget does, with incompleteReason `interrupted` (SIGINT / SIGTERM).
+   */
+  shouldStop?: () => boolean;
 }
 
 /**
@@ -335,6 +340,10 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   const budgetHit = (now: number): boolean => {
     const rss = process.memoryUsage.rss();
     if (rss > peakRss) peakRss = rss;
+    if (options.shouldStop?.()) {
+      incomplete = 'interrupted';
+      return true;
+    }
     if (now - started > timeLimitMs) {
       incomplete = 'time-limit';
       return true;

@@ -48,7 +48,7 @@ export interface StepCoverage {
   readonly fired: number;
 }
 
-export type IncompleteReason = 'max-states' | 'max-depth' | 'time-limit' | 'memory-limit' | 'stopped' | 'simulation';
+export type IncompleteReason = 'max-states' | 'max-depth' | 'time-limit' | 'memory-limit' | 'stopped' | 'simulation' | 'interrupted';
 
 export interface Stats {
   readonly states: number;

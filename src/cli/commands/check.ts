@@ -1,8 +1,6 @@
 /** `check [model]` — explore every reachable state and check the properties (the default command). */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { explore } from '../../engine/explore.js';
 import { colorEnabled, makeStyle } from '../color.js';
 import type { Ctx, GlobalOptions } from '../context.js';
 import { timingEnabled } from '../context.js';
@@ -14,10 +12,12 @@ import { toSarif } from '../format/sarif.js';
 import { plain, type Style } from '../format/style.js';
 import { formatText } from '../format/text.js';
 import { loadModel, type GivenParams } from '../load.js';
+import { checkOutput, writeAtomic } from '../output-file.js';
 import { collectParam, parseBytes, parseCount, parseInteger, parseSeconds, parseShard, parseWorkers } from '../options.js';
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Report, type Settings } from '../report.js';
+import { exploreInWorker, stopFlag, withInterrupts } from '../search-host.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'itf', 'junit', 'sarif'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -133,10 +133,16 @@ export function givenParams(opts: CheckOptions): GivenParams {
   return given;
 }
 
+/** The files a loaded model was read from (an --output must not overwrite them). */
+export function modelFiles(loaded: { origin: { path?: string } }): string[] {
+  return loaded.origin.path !== undefined ? [loaded.origin.path] : [];
+}
+
 export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOptions): Promise<ExitCode> {
   const { io } = ctx;
   const format = formatFor(opts);
   const loaded = await loadModel(spec, givenParams(opts), io.cwd);
+  if (opts.output !== undefined) checkOutput(opts.output, io.cwd, modelFiles(loaded));
   const settings: Settings = {
     maxStates: opts.maxStates ?? null,
     maxDepth: opts.maxDepth ?? null,
@@ -154,7 +160,8 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
   if (opts.workers !== undefined && opts.fingerprint) throw usage('--workers and --fingerprint cannot be combined', 'the worker threads read the store of full states');
   // progress only when the terminal gets the text report (not with a machine format on stdout)
   const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined));
-  const result = explore(loaded.model, {
+  const flag = stopFlag();
+  const explored = exploreInWorker(loaded.spec, {
     maxStates: opts.maxStates,
     maxDepth: opts.maxDepth,
     timeLimit: opts.timeLimit,
@@ -168,7 +175,8 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     shard: opts.shard,
     failOnUnreachedCover: opts.failOnUnreachedCover === true,
     ...(opts.workers !== undefined ? { parallel: { workers: opts.workers, spec: loaded.spec } } : {}),
-  });
+  }, flag);
+  const result = await withInterrupts(io.stderr, flag, () => explored);
   progress.done();
   const report = toReport({
     result,
@@ -185,6 +193,8 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
 /**
  * Print a report: to the terminal in text (or in `format` on stdout), and in `format` to --output.
  * `text` renders the text form in a style (default: formatText); simulate adds its own lines.
+ * The terminal gets the report first, so a file that cannot be written (said on stderr) loses
+ * nothing; the caller's exit code (the verdict) stands.
  */
 export function writeReport(
   ctx: Ctx,
@@ -196,16 +206,16 @@ export function writeReport(
   const { io } = ctx;
   const style = makeStyle(colorEnabled(io.env, io.stdout, opts.color));
   const as = (f: CheckFormat, st: Style): string => (f === 'text' ? text(st) : render(report, f, plain, opts));
-  if (opts.output !== undefined) {
-    const path = resolve(io.cwd, opts.output);
-    try {
-      writeFileSync(path, as(format, plain));
-    } catch (e) {
-      throw usage(`cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check that the folder exists and is writable');
-    }
-    io.stdout.write(text(style));
-    if (!opts.quiet) io.stderr.write(`${format} report written to ${opts.output}\n`);
-  } else {
+  if (opts.output === undefined) {
     io.stdout.write(as(format, style));
+    return;
   }
+  io.stdout.write(text(style));
+  try {
+    writeAtomic(resolve(io.cwd, opts.output), as(format, plain));
+  } catch (e) {
+    io.stderr.write(`xentimer-check: error: cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the report above was not saved (the exit code is the verdict's)\n`);
+    return;
+  }
+  if (!opts.quiet) io.stderr.write(`${format} report written to ${opts.output}\n`);
 }

@@ -16,6 +16,7 @@ import type { Ctx, GlobalOptions } from '../context.js';
 import { timingEnabled } from '../context.js';
 import { exitForStatus, usage, type ExitCode } from '../exit.js';
 import { rebuild } from '../load.js';
+import { checkOutput } from '../output-file.js';
 import { unreachedCovers, type Report, type ReportProperty, type ReportViolation } from '../report.js';
 import { readReport } from '../saved.js';
 import { formatFor, withReportOptions, writeReport, type CheckFormat } from './check.js';
@@ -45,6 +46,7 @@ export function mergeCommand(ctx: Ctx): Command {
 
 async function runMerge(ctx: Ctx, files: readonly string[], opts: MergeOptions): Promise<ExitCode> {
   const { io } = ctx;
+  if (opts.output !== undefined) checkOutput(opts.output, io.cwd, files);
   const reports = files.map((f) => readReport(f, io.cwd));
   const merged = mergeReports(reports, files);
   // accumulating properties: judge the union of the shards' facts on a rebuilt model

@@ -23,6 +23,7 @@ const INCOMPLETE: Readonly<Record<string, string>> = {
   'time-limit': 'the --time-limit was reached before the search completed',
   'memory-limit': 'the --memory-limit was reached before the search completed',
   stopped: 'the search was stopped before it completed',
+  interrupted: 'the search was interrupted (SIGINT / SIGTERM) before it completed',
   simulation: 'random simulation is not exhaustive, the walks taken prove nothing about the rest',
 };
 
@@ -175,7 +176,12 @@ function propertyList(r: Report, style: Style): string[] {
 }
 
 export function summary(r: Report, style: Style): string {
-  const head = r.status === 'pass' ? style.green(style.bold('PASS')) : r.status === 'violation' ? style.red(style.bold('VIOLATION')) : style.yellow(style.bold('INCOMPLETE'));
+  const head =
+    r.status === 'pass'
+      ? style.green(style.bold('PASS'))
+      : r.status === 'violation'
+        ? style.red(style.bold(r.incompleteReason === 'interrupted' ? 'INTERRUPTED, VIOLATION' : 'VIOLATION'))
+        : style.yellow(style.bold(r.incompleteReason === 'interrupted' ? 'INTERRUPTED' : 'INCOMPLETE'));
   const ids = r.violations.map((v) => v.property);
   const counts = ids.length <= 3 ? ids.join(', ') : `${ids.length} properties`;
   const parts = [
