@@ -34,7 +34,7 @@ const cases: [string, string[], RegExp][] = [
   ['missing dve file', ['check', 'missing.dve'], /cannot read missing\.dve: no such file/],
   ['module without a model', ['check', join(FIXTURES, 'no-model.mjs')], /exports no model \(hint: export a Model or a ModelFactory/],
   ['module that does not parse', ['check', join(FIXTURES, 'syntax-error.mjs')], /cannot load model module/],
-  ['unwritable output', ['check', 'peterson', '--output', join(dir, 'no', 'such', 'dir', 'r.json')], /cannot write .*r\.json: ENOENT/],
+  ['unwritable output', ['check', 'peterson', '--output', join(dir, 'no', 'such', 'dir', 'r.json')], /cannot write .*r\.json: the folder .* does not exist/],
   ['replay: missing argument', ['replay'], /missing required argument 'trace'/],
   ['replay: missing file', ['replay', join(dir, 'nope.json')], /cannot read .*nope\.json: no such file/],
   ['replay: a folder', ['replay', join(dir, 'folder.json')], /cannot read .*folder\.json: is a directory/],
