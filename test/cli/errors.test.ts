@@ -23,7 +23,7 @@ const cases: [string, string[], RegExp][] = [
   ['parameter for another model', ['check', 'peterson', '--vcpus', '2'], /model peterson has no parameter 'vcpus'/],
   ['bad number', ['check', 'peterson', '--max-states', 'lots'], /'--max-states <n>' argument 'lots' is invalid/],
   ['bad integer', ['check', '--vcpus', '1.5'], /'--vcpus <n>' argument '1\.5' is invalid/],
-  ['out of range', ['check', '--vcpus', '7'], /parameter vcpus must be in 1\.\.3, got 7/],
+  ['out of range', ['check', '--vcpus', '7'], /parameter vcpus must be in 1\.\.3, got '7'/],
   ['bad bool', ['check', 'test/cli/fixtures/tiny.mjs', '-p', 'safe=maybe'], /parameter safe must be true or false/],
   ['bad time', ['check', 'peterson', '--time-limit', 'soon'], /'--time-limit <seconds>' argument 'soon' is invalid/],
   ['bad memory', ['check', 'peterson', '--memory-limit', '2X'], /'--memory-limit <size>' argument '2X' is invalid/],

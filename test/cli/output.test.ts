@@ -10,7 +10,7 @@ import { ANSI, cli, cliAsync, findAll, parseXml, readJson, ROOT, tempDir, valida
 
 const schema = readJson(join(ROOT, 'schema', 'result.schema.json')) as Record<string, unknown>;
 
-test('colour: none when stdout is not a terminal, none with NO_COLOR (any value) or --no-color; --color / FORCE_COLOR force it', async () => {
+test('colour: none when stdout is not a terminal, none with NO_COLOR (any value) or --no-color; --color (even with NO_COLOR) / FORCE_COLOR force it', async () => {
   const args = ['check', 'counter'];
   const [pipe, noColor, noColorEmpty, flag, forced, forceEnv, both] = await Promise.all([
     cliAsync(args),
@@ -21,13 +21,14 @@ test('colour: none when stdout is not a terminal, none with NO_COLOR (any value)
     cliAsync(args, { env: { FORCE_COLOR: '1' } }),
     cliAsync([...args, '--color'], { env: { NO_COLOR: '1' } }),
   ]);
-  for (const r of [pipe, noColor, noColorEmpty, flag, both]) {
+  for (const r of [pipe, noColor, noColorEmpty, flag]) {
     assert.equal(r.code, 1);
     assert.doesNotMatch(r.stdout + r.stderr, ANSI);
   }
   // the positive control: colour does exist when asked for
   assert.match(forced.stdout, ANSI);
   assert.match(forceEnv.stdout, ANSI);
+  assert.match(both.stdout, ANSI, '--color wins over NO_COLOR (issue 13)');
   // and only the paint differs
   const strip = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
   assert.equal(strip(forced.stdout).replace(/ · [^·]* s · .*\n$/, ''), pipe.stdout.replace(/ · [^·]* s · .*\n$/, ''));

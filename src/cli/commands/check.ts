@@ -13,7 +13,7 @@ import { plain, type Style } from '../format/style.js';
 import { formatText } from '../format/text.js';
 import { loadModel, type GivenParams } from '../load.js';
 import { checkOutput, writeAtomic } from '../output-file.js';
-import { collectParam, parseBytes, parseCount, parseInteger, parseSeconds, parseShard, parseWorkers } from '../options.js';
+import { camel, collectParam, parseBytes, parseCount, parseInteger, parseSeconds, parseShard, parseWorkers } from '../options.js';
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Report, type Settings } from '../report.js';
@@ -122,14 +122,30 @@ export function render(report: Report, format: CheckFormat, style: Style, opts: 
   }
 }
 
+/**
+ * The model parameters given, from -p and the named options. One parameter given twice (`--vcpus 2
+ * -p vcpus=1`, `-p preempt-rt=1 -p preemptRt=0`) is exit 2, not a silent choice.
+ */
 export function givenParams(opts: CheckOptions): GivenParams {
-  const given: Record<string, string | number | boolean> = { ...(opts.param ?? {}) };
-  if (opts.variant !== undefined) given['variant'] = opts.variant;
-  if (opts.vcpus !== undefined) given['vcpus'] = opts.vcpus;
-  if (opts.ops !== undefined) given['ops'] = opts.ops;
-  if (opts.invalidations !== undefined) given['invalidations'] = opts.invalidations;
-  if (opts.preemptRt) given['preemptRt'] = true;
-  if (opts.placement !== undefined) given['placement'] = opts.placement;
+  const given: Record<string, string | number | boolean> = {};
+  const spelled = new Map<string, string>();
+  const put = (name: string, value: string | number | boolean, as: string): void => {
+    const key = camel(name);
+    const prev = spelled.get(key);
+    if (prev !== undefined) throw usage(`parameter ${key} is given twice (${prev} and ${as})`, 'give each model parameter once');
+    spelled.set(key, as);
+    given[name] = value;
+  };
+  for (const [k, v] of Object.entries(opts.param ?? {})) put(k, v, `-p ${k}=${v}`);
+  const named: [string, string | number | boolean | undefined, string][] = [
+    ['variant', opts.variant, '--variant'],
+    ['vcpus', opts.vcpus, '--vcpus'],
+    ['ops', opts.ops, '--ops'],
+    ['invalidations', opts.invalidations, '--invalidations'],
+    ['preemptRt', opts.preemptRt ? true : undefined, '--preempt-rt'],
+    ['placement', opts.placement, '--placement'],
+  ];
+  for (const [name, v, flag] of named) if (v !== undefined) put(name, v, flag);
   return given;
 }
 
@@ -159,7 +175,7 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
   if (opts.symmetry && !loaded.model.symmetry) throw usage(`model ${loaded.model.name} declares no symmetry`, 'symmetry reduction needs interchangeable processes declared by the model (xen-timer with --vcpus 2 or 3, philosophers with order=naive, counter)');
   if (opts.workers !== undefined && opts.fingerprint) throw usage('--workers and --fingerprint cannot be combined', 'the worker threads read the store of full states');
   // progress only when the terminal gets the text report (not with a machine format on stdout)
-  const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined));
+  const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined), io.env);
   const flag = stopFlag();
   const explored = exploreInWorker(loaded.spec, {
     maxStates: opts.maxStates,

@@ -88,7 +88,7 @@ export async function runSimulate(ctx: Ctx, spec: string | undefined, opts: Simu
   };
   const factory = loaded.factory;
   const params = loaded.origin.params;
-  const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined));
+  const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined), io.env);
   const result = simulate(loaded.model, {
     seed,
     runs,

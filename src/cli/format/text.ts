@@ -6,6 +6,7 @@
 import { findings, type Report, type ReportProperty, type ReportViolation } from '../report.js';
 import { bytes, changes, int, params, plural, rate, seconds, sourceLine, wrap } from './common.js';
 import { raceDiagram } from './race.js';
+import { safeData } from './safe.js';
 import type { Style } from './style.js';
 
 export interface TextOptions {
@@ -27,7 +28,8 @@ const INCOMPLETE: Readonly<Record<string, string>> = {
   simulation: 'random simulation is not exhaustive, the walks taken prove nothing about the rest',
 };
 
-export function formatText(r: Report, style: Style, options: TextOptions = {}): string {
+export function formatText(report: Report, style: Style, options: TextOptions = {}): string {
+  const r = safeData(report);
   const out: string[] = [];
   const width = options.width ?? 100;
   const p = params(r.model.params);
