@@ -54,7 +54,9 @@ export interface StepSpec {
   /**
    * The step returns from an entry — an ioctl, a hypercall, an hrtimer callback, a refresh — named
    * here (e.g. `kvm_vcpu_ioctl`): after it the process must hold no lock and, for a task, have
-   * interrupts enabled again (`kernel.lock-held-on-return`, checked on this step only).
+   * interrupts enabled again (`kernel.lock-held-on-return`, checked on this step only). Every
+   * lock the process holds counts, so mark returns to code that holds none (user space, the
+   * interrupted context): the entries a process starts from its idle label.
    */
   returns?: string;
 }
