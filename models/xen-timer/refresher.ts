@@ -25,5 +25,5 @@ export function refresher(x: Xen): void {
     guard: (s) => !sh.valid(s),
   });
   sh.refresh(p, 'refresh', 'xen_unlock', xsrc(F, 'rc = kvm_gpc_refresh(gpc, PAGE_SIZE); /* shinfo_cache, another caller */'));
-  x.xenLock.unlock(p, 'xen_unlock', 'idle', xsrc(F, 'mutex_unlock(&kvm->arch.xen.xen_lock); /* another caller */'));
+  x.xenLock.unlock(p, 'xen_unlock', 'idle', xsrc(F, 'mutex_unlock(&kvm->arch.xen.xen_lock); /* another caller */'), { returns: F });
 }
