@@ -25,23 +25,23 @@ const KERNELS = [
   { variant: 'proposed-fix', label: 'our `proposed-fix`' },
 ];
 
-/** The findings (FINDINGS.md) as the properties that detect them. */
-const FINDINGS = [
-  { id: 'kernel.recursive-lock', label: 'F1 recursive `xen_lock`' },
-  { id: 'deadlock', label: 'deadlock' },
-  { id: 'kernel.raw-lock-nesting', label: 'F2 rwlock in hard irq' },
-  { id: 'xen.no-lost-event', label: 'lost event' },
-  { id: 'xen.no-stale-event', label: 'F3 stale event' },
-  { id: 'xen.expires-truthful', label: '`timer_expires` untruthful' },
-  { id: 'xen.snapshot-complete', label: 'snapshot loses a timer' },
-  { id: 'xen.snapshot-not-lurking', label: 'F6 snapshot lurking' },
-  { id: 'xen.warn-running-vcpu', label: 'F7 WARN' },
-];
+/** The findings (FINDINGS.md), keyed by the property that detects them, in column order. */
+const FINDINGS: Readonly<Record<string, string>> = {
+  'kernel.recursive-lock': 'F1 recursive `xen_lock`',
+  deadlock: 'deadlock',
+  'kernel.raw-lock-nesting': 'F2 rwlock in hard irq',
+  'xen.no-lost-event': 'lost event',
+  'xen.no-stale-event': 'F3 stale event',
+  'xen.expires-truthful': '`timer_expires` untruthful',
+  'xen.snapshot-complete': 'snapshot loses a timer',
+  'xen.snapshot-not-lurking': 'F6 snapshot lurking',
+  'xen.warn-running-vcpu': 'F7 WARN',
+};
 
 export function affectedTable(m: ExpectedMatrix): string {
   const p = m.params;
   const bounds = `${String(p['vcpus'])} vCPU, K = ${String(p['ops'])} operations, M = ${String(p['invalidations'])} invalidation, ${p['preemptRt'] ? 'PREEMPT_RT' : 'non-RT'} host`;
-  const table = markdownMatrix(m, { rows: KERNELS, columns: FINDINGS, corner: 'kernel' });
+  const table = markdownMatrix(m, { rows: KERNELS, columns: Object.entries(FINDINGS).map(([id, label]) => ({ id, label })), corner: 'kernel' });
   return `${table}\n✗ N: affected, shortest trace N steps; –: not found. Bounds: ${bounds} (the matrix).\n`;
 }
 
