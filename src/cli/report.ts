@@ -157,6 +157,9 @@ export function toReport(input: ReportInput): Report {
     };
   });
   const violations = r.violations.map(reportViolation);
+  // one shard is a part of a search: never complete, never a pass (merge gives the verdict)
+  const part = input.settings.shard !== undefined;
+  const status: Result['status'] = part && r.status === 'pass' ? 'incomplete' : r.status;
   return {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
@@ -170,10 +173,10 @@ export function toReport(input: ReportInput): Report {
       ...(r.info ? { info: { ...r.info } } : {}),
     },
     settings: input.settings,
-    status: r.status,
-    complete: r.complete,
-    incompleteReason: r.incompleteReason ?? null,
-    exitCode: exitForStatus(r.status) as 0 | 1 | 3,
+    status,
+    complete: part ? false : r.complete,
+    incompleteReason: part && r.complete ? 'shard' : (r.incompleteReason ?? null),
+    exitCode: exitForStatus(status) as 0 | 1 | 3,
     stats: {
       states: r.stats.states,
       transitions: r.stats.transitions,
@@ -184,7 +187,7 @@ export function toReport(input: ReportInput): Report {
       storeBytes: r.stats.storeBytes,
       ...(r.stats.symmetry ? { symmetry: { ...r.stats.symmetry, reduction: round(r.stats.symmetry.reduction, 4) } } : {}),
       ...(r.stats.fingerprint ? { fingerprint: { ...r.stats.fingerprint } } : {}),
-      ...(r.stats.shard ? { shard: { ...r.stats.shard } } : {}),
+      ...(r.stats.shard ? { shard: { ...r.stats.shard, complete: r.complete } } : {}),
     },
     ...(r.facts ? { facts: r.facts } : {}),
     ...(input.timing

@@ -94,6 +94,12 @@ export interface ShardStats {
   /** States of the split level this shard expanded, and the size of that level. */
   readonly roots: number;
   readonly levelSize: number;
+  /** States before the split level (the shared prefix, searched by every shard). */
+  readonly prefixStates: number;
+  /** Fingerprint of the shared prefix (see ShardSplit.prefix); absent when the space was too small to split. */
+  readonly prefix?: string;
+  /** In a report: the shard searched all of its part (the report itself is never complete). */
+  readonly complete?: boolean;
 }
 
 export interface Result {

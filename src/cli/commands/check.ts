@@ -203,7 +203,7 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     toolVersion: toolVersion(),
   });
   writeReport(ctx, report, format, opts);
-  return exitForStatus(result.status);
+  return exitForStatus(report.status);
 }
 
 /**

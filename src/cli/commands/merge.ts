@@ -84,11 +84,13 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
     if (seen.has(i)) throw usage(`${names[k]} and ${seen.get(i)} are both shard ${i}/${count}`, 'give each shard once');
     seen.set(i, names[k]!);
   });
+  belongTogether(reports, names);
   const missing = Array.from({ length: count! }, (_, i) => i).filter((i) => !seen.has(i));
   if (missing.length > 0) throw usage(`shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count} missing`, 'merge needs all n shard reports of the search');
   const ordered = [...reports].sort((a, b) => a.settings.shard!.index - b.settings.shard!.index);
 
-  const complete = ordered.every((r) => r.complete);
+  // a shard report says `shard` when it searched all of its part
+  const complete = ordered.every((r) => r.incompleteReason === 'shard');
   const exact = ordered.every((r) => r.stats.shard?.splitLevel === null);
 
   // violations: per property the shortest trace (ties: the lowest shard)
@@ -116,7 +118,7 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
   // as a search reports them: shallowest first (ties in property order)
   const depthOf = (v: ReportViolation): number => (v.trace ? v.trace.steps.length : Infinity);
   const violations: ReportViolation[] = [...best.values()].sort((a, b) => depthOf(a) - depthOf(b) || order(first, a.property) - order(first, b.property));
-  const incompleteReason = ordered.find((r) => r.incompleteReason)?.incompleteReason ?? null;
+  const incompleteReason = complete ? null : (ordered.find((r) => r.incompleteReason !== 'shard')?.incompleteReason ?? null);
   const status: Report['status'] = violations.length > 0 ? 'violation' : complete ? 'pass' : 'incomplete';
   const sum = (f: (r: Report) => number): number => ordered.reduce((a, r) => a + f(r), 0);
   const neverFired = first.coverage.neverFired.filter((s) => ordered.every((r) => r.coverage.neverFired.includes(s)));
@@ -158,6 +160,30 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
     coverage: { steps: first.coverage.steps, fired: first.coverage.steps - neverFired.length, neverFired },
     ...(ordered.some((r) => r.facts) ? { facts: unionFacts(ordered) } : {}),
   };
+}
+
+/**
+ * Shards of one search: made by the same tool version, each an honest part (never complete by
+ * itself), its shard statistics naming the same part as its settings, and all with the same split
+ * (level, sizes) and the same fingerprint of the shared prefix. Anything else is exit 2.
+ */
+function belongTogether(reports: readonly Report[], names: readonly string[]): void {
+  const HINT = 'merge the reports of all shards of one `check --shard i/n` search, as written';
+  const first = reports[0]!;
+  const split = (r: Report): unknown => {
+    const s = r.stats.shard;
+    return s ? { splitLevel: s.splitLevel, levelSize: s.levelSize, prefixStates: s.prefixStates, prefix: s.prefix } : null;
+  };
+  reports.forEach((r, k) => {
+    const name = names[k];
+    if (r.tool.version !== first.tool.version) throw usage(`${name} was written by xentimer-check ${r.tool.version}, ${names[0]} by ${first.tool.version}`, HINT);
+    if (r.complete || r.status === 'pass') throw usage(`${name} claims to be complete: a shard report never is (edited, or from an older version)`, HINT);
+    const s = r.stats.shard;
+    if (!s) return; // simulate --shard: disjoint runs, no split
+    if (s.index !== r.settings.shard!.index || s.count !== r.settings.shard!.count) throw usage(`${name}: its statistics are of shard ${s.index}/${s.count}, its settings of ${r.settings.shard!.index}/${r.settings.shard!.count}`, HINT);
+    if (s.splitLevel !== null && s.prefix === undefined) throw usage(`${name} has no fingerprint of the shared prefix (written by an older version?)`, 'run the shards again with this version');
+    if (!sameJson(split(r), split(first))) throw usage(`${name} split the search differently from ${names[0]} (split level, sizes or the fingerprint of the shared prefix differ)`, HINT);
+  });
 }
 
 function withoutDepth(p: ReportProperty): ReportProperty {

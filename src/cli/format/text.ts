@@ -25,6 +25,7 @@ const INCOMPLETE: Readonly<Record<string, string>> = {
   'memory-limit': 'the --memory-limit was reached before the search completed',
   stopped: 'the search was stopped before it completed',
   interrupted: 'the search was interrupted (SIGINT / SIGTERM) before it completed',
+  shard: 'this is one shard of a split search: run `merge` on the reports of all shards for the verdict',
   simulation: 'random simulation is not exhaustive, the walks taken prove nothing about the rest',
 };
 
