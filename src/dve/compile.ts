@@ -229,9 +229,13 @@ class Compiler {
     const values: number[] = [];
     if (size !== undefined) {
       const list = d.initList ?? [];
+      // fewer values than elements: the rest are 0, as in C (test/dve/fixtures/features.dve relies on it)
       if (list.length > size) {
-        // BEEM's anderson models declare `byte Slot[N] = {1, 0, ..., 0}` with N+1 values: accepted, extra ignored
-        this.warnings.push(`${this.file}:${list[size]!.pos.line}:${list[size]!.pos.col}: array ${d.name}[${size}] has ${list.length} initial values; the extra ones are ignored`);
+        // BEEM's anderson models declare `byte Slot[N] = {1, 0, ..., 0}` with N+1 values: extra zeros
+        // change nothing and are accepted (with a warning); any other extra value would be lost
+        const lost = list.slice(size).find((e) => cst(e, `the initial value of ${d.name}`) !== 0);
+        if (lost) this.err(startOf(lost), `array ${d.name}[${size}] has ${list.length} initial values; the extra non-zero value would be lost`);
+        this.warnings.push(`${this.file}:${list[size]!.pos.line}:${list[size]!.pos.col}: array ${d.name}[${size}] has ${list.length} initial values; the extra zeros are ignored`);
       }
       for (let i = 0; i < size; i++) values.push(i < list.length ? cst(list[i]!, `the initial value of ${d.name}[${i}]`) : 0);
       for (let i = size; i < list.length; i++) cst(list[i]!, `the initial value of ${d.name}[${i}]`);
@@ -403,7 +407,7 @@ class ExprGen {
   private index(e: Expr, size: number): { pre: string; at: number | string } {
     const x = this.expr(e);
     if (x.c !== undefined) {
-      if (x.c < 0 || x.c >= size) return { pre: x.pre + this.fail(), at: 0 };
+      if (x.c < 0 || x.c >= size) this.c.err(startOf(e), `index ${x.c} is out of bounds for an array of ${size} (a constant index: always an error)`);
       return { pre: x.pre, at: x.c };
     }
     const t = this.temp();
