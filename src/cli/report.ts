@@ -122,6 +122,11 @@ export interface Report {
   readonly timing?: { readonly seconds: number; readonly statesPerSecond: number; readonly peakRssBytes: number };
   readonly properties: readonly ReportProperty[];
   readonly violations: readonly ReportViolation[];
+  /**
+   * Transitions the model's evaluation rules disabled or dropped (DVE: index / division errors,
+   * out-of-range assignments), with how often; absent when none. The verdict depends on those rules.
+   */
+  readonly droppedTransitions?: readonly { readonly step: string; readonly source: SourceRef; readonly kind: 'guard' | 'effect' | 'range'; readonly count: number }[];
   /** Branch covers never reached by a complete search (absent in reports of older versions). */
   readonly unreachedCovers?: readonly ReportCover[];
   readonly coverage: { readonly steps: number; readonly fired: number; readonly neverFired: readonly string[] };
@@ -195,6 +200,7 @@ export function toReport(input: ReportInput): Report {
       : {}),
     properties,
     violations,
+    ...(r.dropped ? { droppedTransitions: r.dropped.map((d) => ({ step: d.step, source: src(d.source), kind: d.kind, count: d.count })) } : {}),
     // a shard cannot tell that a branch is unreachable: another shard may reach it
     unreachedCovers: input.settings.shard ? [] : unreachedCovers(properties, violations),
     coverage: {

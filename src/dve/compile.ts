@@ -48,7 +48,7 @@
  *     leader_filters.1 770 / 1980). (The hanoi models' comment "we have no lazy evaluation",
  *     hence the 100 sentinels at the bottom of each tower, shows the authors did not rely on it.)
  */
-import type { Model, Step, StepCtx } from '../engine/model.js';
+import type { DroppedTransitions, Model, Step, StepCtx } from '../engine/model.js';
 import { Layout, type Field } from '../engine/schema.js';
 import type { Assign, DveModel, Expr, Pos, ProcessDecl, Transition, VarDecl } from './ast.js';
 import { DveError } from './errors.js';
@@ -628,7 +628,6 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
   // the error state (experiments only): a hidden flag field, every other byte zero
   const errorField = usesErrorState ? c.extraBool('$error') : undefined;
   const schema = c.layoutDone();
-  const counts = options.errorCounts;
 
   const steps: Step[] = [];
   const codes: StepCode[] = [];
@@ -644,7 +643,8 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
       const step = steps.length;
       // expand: `break T<step>` skips the transition; the error state is emitted in place
       const errAction = (kind: 0 | 1 | 2, mode: string): string => {
-        const count = counts ? `E[${4 * step + kind}]++; ` : '';
+        // evaluation errors are always counted (on the error path only): reports list dropped transitions
+        const count = `E[${4 * step + kind}]++; `;
         if (mode === 'error-state') return `{ ${count}ERRST(D); if (!emit(${step})) @STOP@; break T${step}; }`;
         return `{ ${count}break T${step}; }`;
       };
@@ -697,7 +697,8 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
 
   const expandSrc = generateExpand(c, codes, schema.size, schema.words, maxTemps, hasCommit, errorField);
   const expandFactory = new Function('E', ...kNames, expandSrc) as (...args: unknown[]) => NonNullable<Model['expand']>;
-  const expand = expandFactory(counts ?? new Int32Array(0), ...consts);
+  const errorCounts = options.errorCounts ?? new Int32Array(4 * steps.length);
+  const expand = expandFactory(errorCounts, ...consts);
 
   const initial = schema.blank();
   for (const { field, value } of c.initValues) schema.set(initial, field, value);
@@ -718,6 +719,7 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
     init: () => [initial.slice()],
     steps,
     properties: [],
+    droppedTransitions: () => droppedTransitions(steps, errorCounts),
     expand,
     info,
     expandSource: expandSrc,
@@ -822,4 +824,18 @@ function generateExpand(
   }
   out.push('};');
   return out.join('\n');
+}
+
+const ERROR_KINDS = ['guard', 'effect', 'range'] as const;
+
+/** The non-zero error counts of expand (index 4 * step + kind), by step. */
+function droppedTransitions(steps: readonly Step[], counts: Int32Array): DroppedTransitions[] {
+  const out: DroppedTransitions[] = [];
+  steps.forEach((st, i) => {
+    ERROR_KINDS.forEach((kind, k) => {
+      const count = counts[4 * i + k] ?? 0;
+      if (count > 0) out.push({ step: st.id, source: st.source, kind, count });
+    });
+  });
+  return out;
 }

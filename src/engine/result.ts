@@ -116,6 +116,8 @@ export interface Result {
   /** Ids of every property checked (for per-property reports like JUnit). */
   readonly properties: readonly { id: string; kind: PropertyKind; description: string; source?: readonly SourceRef[] }[];
   readonly info?: Readonly<Record<string, Value>>;
+  /** Transitions the model's evaluation rules disabled or dropped (Model.droppedTransitions), when any. */
+  readonly dropped?: readonly import('./model.js').DroppedTransitions[];
   /** Knowledge of accumulating transition properties (see TransitionProperty.facts), by property id. */
   readonly facts?: Readonly<Record<string, unknown>>;
 }

@@ -42,6 +42,7 @@ export function formatText(report: Report, style: Style, options: TextOptions = 
   }
 
   out.push(...unreachedSection(r, style));
+  out.push(...droppedSection(r, style));
 
   if (!options.quiet) {
     out.push('');
@@ -114,6 +115,25 @@ function unreachedSection(r: Report, style: Style): string[] {
   for (const c of covers) {
     out.push(`${style.yellow('○')} ${style.bold(c.property)} ${c.description}`);
     for (const s of c.source) out.push(`  ${style.dim(sourceLine(s))}`);
+  }
+  return out;
+}
+
+const DROPPED: Readonly<Record<string, string>> = {
+  guard: 'guard error (index out of bounds or division by zero): transition disabled',
+  effect: 'effect error (index out of bounds or division by zero): transition dropped',
+  range: 'assignment out of the variable\'s range: transition dropped',
+};
+
+/** Transitions the model's evaluation rules took away: the verdict depends on that rule. */
+function droppedSection(r: Report, style: Style): string[] {
+  const d = r.droppedTransitions ?? [];
+  if (d.length === 0) return [];
+  const total = d.reduce((n, x) => n + x.count, 0);
+  const out = ['', style.yellow(style.bold(`evaluation errors took away transitions ${int(total)} time${total === 1 ? '' : 's'}`)) + style.dim(' (the result depends on this rule: an error in a guard disables the transition, in an effect drops it)')];
+  for (const x of d) {
+    out.push(`${style.yellow('!')} ${style.bold(x.step)}  ${int(x.count)}× ${DROPPED[x.kind] ?? x.kind}`);
+    out.push(`  ${style.dim(sourceLine(x.source))}`);
   }
   return out;
 }

@@ -57,9 +57,16 @@ export function searchResult(s: Search, extras: ResultExtras): Result {
     },
     violations,
     covers,
+    ...droppedOf(s.model),
     coverage: s.steps.map((st, i) => ({ step: st.id, process: st.process, fired: s.fired[i]! })),
     properties: obs.checked(),
     info: s.model.info,
     ...(facts ?? {}),
   };
+}
+
+/** The model's dropped transitions, when there are any (worker threads of a parallel search count their own: not included). */
+function droppedOf(model: Search['model']): { dropped?: ReturnType<NonNullable<Search['model']['droppedTransitions']>> } {
+  const d = model.droppedTransitions?.() ?? [];
+  return d.length > 0 ? { dropped: d } : {};
 }
