@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cliAsync, FIXTURES, readJson, ROOT, tempDir, validate } from './helpers.js';
+import { cliAsync, FIXTURES, readJson, ROOT, tempDir, validate, validateSarif } from './helpers.js';
 
 const MODEL = join(FIXTURES, 'cover.mjs');
 
@@ -42,6 +42,7 @@ test('every machine format names the unreached cover; JSON validates and exits 0
   assert.deepEqual(json.unreachedCovers, [{ property: 'x-is-3', description: 'x reaches 3', source: [{ file: 'cover.c', func: 'inc', line: 'if (x == 3) return;' }], fails: false }]);
   assert.deepEqual(validate(readJson(join(ROOT, 'schema', 'result.schema.json')) as never, json), []);
   const sarif = readJson(files.sarif) as { runs: { results: { ruleId: string; level: string }[]; properties: { unreachedCovers: string[] } }[] };
+  assert.deepEqual(validateSarif(sarif), []);
   assert.deepEqual(sarif.runs[0]!.results.map((x) => [x.ruleId, x.level]), [['x-is-3', 'warning']]);
   assert.deepEqual(sarif.runs[0]!.properties.unreachedCovers, ['x-is-3']);
   const { readFileSync } = await import('node:fs');

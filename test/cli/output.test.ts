@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ANSI, cli, cliAsync, findAll, parseXml, readJson, ROOT, tempDir, validate } from './helpers.js';
+import { ANSI, cli, cliAsync, findAll, parseXml, readJson, ROOT, tempDir, validate, validateSarif } from './helpers.js';
 
 const schema = readJson(join(ROOT, 'schema', 'result.schema.json')) as Record<string, unknown>;
 
@@ -186,6 +186,7 @@ test('SARIF 2.1.0: one result per violation, ruleId = property, located at the v
   const r = cli(['check', 'xen-timer', '--variant', 'baseline', '--all-violations', '--format', 'sarif', '--no-timing']);
   const sarif = JSON.parse(r.stdout) as any;
   assert.equal(sarif.version, '2.1.0');
+  assert.deepEqual(validateSarif(sarif), [], 'valid against the official SARIF 2.1.0 schema');
   assert.match(sarif.$schema, /sarif-2\.1\.0/);
   assert.equal(sarif.runs.length, 1);
   const run = sarif.runs[0];
