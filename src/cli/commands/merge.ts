@@ -18,7 +18,7 @@ import { exitForStatus, usage, type ExitCode } from '../exit.js';
 import { rebuild } from '../load.js';
 import { checkOutput } from '../output-file.js';
 import { unreachedCovers, type Report, type ReportProperty, type ReportViolation } from '../report.js';
-import { readReport } from '../saved.js';
+import { readMergeable } from '../saved.js';
 import { formatFor, withReportOptions, writeReport, type CheckFormat } from './check.js';
 
 interface MergeOptions extends GlobalOptions {
@@ -47,7 +47,7 @@ export function mergeCommand(ctx: Ctx): Command {
 async function runMerge(ctx: Ctx, files: readonly string[], opts: MergeOptions): Promise<ExitCode> {
   const { io } = ctx;
   if (opts.output !== undefined) checkOutput(opts.output, io.cwd, files);
-  const reports = files.map((f) => readReport(f, io.cwd));
+  const reports = files.map((f) => readMergeable(f, io.cwd));
   const merged = mergeReports(reports, files);
   // accumulating properties: judge the union of the shards' facts on a rebuilt model
   const model = (await rebuild(merged.model, io.cwd, dirname(resolve(io.cwd, files[0]!)))).model;
