@@ -55,7 +55,8 @@ pre.cline { white-space: pre-wrap; word-break: break-word; background: var(--lan
 ul.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 12.5px; margin: 6px 0; }
 ul.legend li { display: flex; align-items: center; gap: 4px; }
 .summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 10px 24px; }
-.props { width: 100%; }
+.summary > div { min-width: 0; } .summary > .wide { grid-column: 1 / -1; } .summary code, .summary td { overflow-wrap: anywhere; }
+.props { width: 100%; } .props td:nth-child(3), .props td:nth-child(4) { white-space: nowrap; }
 .error { border: 2px solid var(--bad); padding: 8px 12px; margin: 10px 0; }
 .error::before { content: '✗ '; font-weight: 700; color: var(--bad); }
 .findings { border: 2px solid var(--bad); padding: 6px 10px; margin: 8px 0; white-space: pre-wrap; overflow-wrap: anywhere; font-family: ui-monospace, monospace; font-size: 12.5px; }

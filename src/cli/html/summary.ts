@@ -11,7 +11,7 @@ export function summaryHtml(r: Report): string {
   return [
     `<p class="status"><b class="${r.status === 'pass' ? 'verdict-holds' : 'bad'}">${r.status.toUpperCase()}</b> ${esc(statusLine(r))}</p>`,
     '<div class="summary">',
-    `<div><h2>Properties</h2>${propertyTable(r)}</div>`,
+    `<div class="wide"><h2>Properties</h2>${propertyTable(r)}</div>`,
     `<div><h2>Run</h2>${keyValues(runRows(r))}</div>`,
     `<div><h2>Coverage</h2>${coverage(r)}</div>`,
     '</div>',
