@@ -28,7 +28,7 @@ tr.changed { background: var(--changed); font-weight: 700; }
 td.mark { width: 1.2em; }
 .was { font-weight: normal; color: var(--muted); }
 pre.cline { white-space: pre-wrap; word-break: break-word; background: var(--lane); padding: 4px 6px; margin: 4px 0; }
-.step-detail p { margin: 2px 0; }
+.step-detail p { margin: 2px 0; overflow-wrap: anywhere; }
 .race { display: block; }
 .race .lane-bg { fill: var(--bg); } .race .lane-bg.odd { fill: var(--lane); }
 .race .lane-name { font-size: 11.5px; font-weight: 700; }
