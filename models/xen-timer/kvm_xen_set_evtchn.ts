@@ -13,14 +13,15 @@ const F = 'kvm_xen_set_evtchn_fast';
 
 /**
  * kvm_xen_set_evtchn_fast(&e, kvm) executed by `p`. `rcField` receives the result; `genField`
- * says which timer arm the event is for (ghost). `ret(s)` picks the label after the return.
+ * says which timer arm the event is for (ghost), `null` for inject's deferred delivery (Xen.raise).
+ * `ret(s)` picks the label after the return.
  */
-export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: Field, genField: Field, ret: (s: Uint8Array) => number, opts: { mutantNoBit?: boolean } = {}): void {
+export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: Field, genField: Field | null, ret: (s: Uint8Array) => number, opts: { mutantNoBit?: boolean } = {}): void {
   const n = (k: string): string => `${pre}set_evtchn_fast.${k}`;
   const sh = x.shinfo;
   const vi = vc.vcpuInfo;
   const rc = rcField.offset;
-  const gen = genField.offset;
+  const gen = genField?.offset;
   const irqsave = { irqsave: true };
   const L = {
     check: p.label(n('check_shinfo')),
@@ -55,7 +56,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
     src: xsrc(F, 'if (test_and_set_bit(xe->port, (unsigned long *)shinfo->evtchn_pending)) rc = 0; else ... rc = 1;'),
     run: (s, ctx) => {
       // test mutation: report rc = 1 ("delivered") without touching the port bit
-      const was = opts.mutantNoBit ? false : x.raise(s, ctx, vc, s[gen]!, `${p.name} (${pre}set_evtchn_fast)`);
+      const was = opts.mutantNoBit ? false : x.raise(s, ctx, vc, gen === undefined ? 'deferred' : s[gen]!, `${p.name} (${pre}set_evtchn_fast)`);
       if (was) {
         s[rc] = RC.ALREADY;
         return L.unlockOut;
@@ -111,15 +112,11 @@ export function setEvtchn(x: Xen, vc: Vcpu, pre: string, exit: string): void {
   const lockL = p.label(n('mutex_lock'));
   const unlockL = p.label(n('mutex_unlock'));
   const refreshL = p.label(n('refresh'));
-  // only kvm_xen_inject_timer_irqs() calls it, for the deferred delivery waiting in timer_pending:
-  // the event serves every arm that joined that delivery *before the port bit is set*, so the
-  // raise credits pend_gen as it is at test_and_set_bit time (a callback that finds timer_pending
-  // set after inject read it but before the bit is set is served; one that finds it after the bit
-  // was set is not). timer_pending stays > 0 throughout (only this thread zeroes it), so pend_gen
-  // only grows by joins meanwhile
-  setEvtchnFast(x, vc, p, `${pre}set_evtchn>`, vc.rc, vc.pendGen, (s) => (s[rc] !== RC.EWOULDBLOCK ? exitL : lockL));
+  // only kvm_xen_inject_timer_irqs() calls it, for the deferred delivery waiting in timer_pending
+  // (no arm id: Xen.raise judges it by the current arm)
+  setEvtchnFast(x, vc, p, `${pre}set_evtchn>`, vc.rc, null, (s) => (s[rc] !== RC.EWOULDBLOCK ? exitL : lockL));
   x.xenLock.lock(p, n('mutex_lock'), `${pre}set_evtchn>retry>set_evtchn_fast.read_lock`, xsrc(F2, 'mutex_lock(&kvm->arch.xen.xen_lock);'));
-  setEvtchnFast(x, vc, p, `${pre}set_evtchn>retry>`, vc.rc, vc.pendGen, (s) => (s[rc] !== RC.EWOULDBLOCK ? unlockL : refreshL));
+  setEvtchnFast(x, vc, p, `${pre}set_evtchn>retry>`, vc.rc, null, (s) => (s[rc] !== RC.EWOULDBLOCK ? unlockL : refreshL));
   x.shinfo.refresh(p, n('refresh'), `${pre}set_evtchn>retry>set_evtchn_fast.read_lock`, xsrc(F2, 'rc = kvm_gpc_refresh(gpc, PAGE_SIZE); } while (!rc);'));
   x.xenLock.unlock(p, n('mutex_unlock'), exit, xsrc(F2, 'mutex_unlock(&kvm->arch.xen.xen_lock);'));
   x.coverAt('set_evtchn.slow_path', 'kvm_xen_set_evtchn falls back to the slow path (takes xen_lock)', xsrc(F2, 'mutex_lock(&kvm->arch.xen.xen_lock);'), p, n('mutex_lock'));

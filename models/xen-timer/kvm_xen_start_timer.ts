@@ -33,7 +33,6 @@ export function startTimer(x: Xen, vc: Vcpu, pre: string, exit: string): void {
   p.step({ at: n('clear_pending'), next: n('set_expires'), src: xsrc(F, 'atomic_set(&vcpu->arch.xen.timer_pending, 0);'), run: (s) => void (s[vc.pending.offset] = 0) });
   const directL = p.label(`${pre}start_timer>callback.read_pending`);
   const hrL = p.label(n('hrtimer_start'));
-  const thGen = vc.thGen.offset;
   const gen = vc.gen.offset;
   p.step({
     at: n('set_expires'),
@@ -41,14 +40,16 @@ export function startTimer(x: Xen, vc: Vcpu, pre: string, exit: string): void {
     run: (s) => {
       s[vc.expires.offset] = 1;
       if (s[vc.delta.offset]) {
-        s[thGen] = s[gen]!;
+        // the deadline is already past: the arm expires as the callback is called directly
+        x.expire(s, vc);
         return directL;
       }
       return hrL;
     },
   });
   // delta_ns <= 0: xen_timer_callback(&vcpu->arch.xen.timer) called directly, in task context
-  xenTimerCallback(x, vc, p, `${pre}start_timer>`, exit, vc.rc, vc.thGen);
+  // the direct call is for the current arm (only this thread starts arms)
+  xenTimerCallback(x, vc, p, `${pre}start_timer>`, exit, vc.rc, vc.gen);
   x.coverAt('start_timer.direct_callback', 'kvm_xen_start_timer calls xen_timer_callback directly (delta_ns <= 0)', xsrc(F, 'xen_timer_callback(&vcpu->arch.xen.timer);'), p, `${pre}start_timer>callback.read_pending`);
   const hrGen = vc.hrGen.offset;
   vc.timer.start(p, n('hrtimer_start'), exit, xsrc(F, 'hrtimer_start(&vcpu->arch.xen.timer, ktime_add_ns(ktime_now, delta_ns), HRTIMER_MODE_ABS_HARD);'), (s) => {
