@@ -112,7 +112,8 @@ describe('html: the report files', () => {
     const r = cli(['explain', json, '--format', 'html', '--property', 'below']);
     assert.equal(r.code, 0, r.stderr);
     assertSelfContained(r.stdout);
-    assert.match(r.stdout, /<section class="violation" data-v="0"/);
+    assert.match(r.stdout, /<section class="violation" id="trace-0" data-v="0"/);
+    assert.match(r.stdout, /<a href="#trace-0"><code>below<\/code><\/a>/, 'the summary links the property to its trace');
     const stripped = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
     delete stripped['stats'];
     writeFileSync(json, JSON.stringify(stripped));

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { cli } from './helpers.js';
 import { serve, type Served } from './serve-helpers.js';
 
 describe('serve: HTTP', () => {
@@ -66,8 +67,18 @@ describe('serve: HTTP', () => {
     assert.equal(alive.status, 200, 'still serving after all that');
   });
 
+  test('a port in use or out of range is bad input (exit 2)', () => {
+    const taken = cli(['serve', '--port', new URL(s.url).port]);
+    assert.equal(taken.code, 2);
+    assert.match(taken.stderr, /cannot listen on 127\.0\.0\.1:\d+: the port is in use/);
+    const bad = cli(['serve', '--port', '70000']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /'70000' is not a TCP port/);
+  });
+
   test('the search runs once, reports progress, and returns shortest traces as step ids', async () => {
-    assert.equal(((await (await get('/api/search')).json()) as { status: string }).status, 'idle');
+    const before = (await (await get('/api/search')).json()) as { status: string };
+    assert.equal(before.status, 'idle', JSON.stringify(before));
     const started = await get('/api/search', { method: 'POST' });
     assert.equal(started.status, 202);
     let st: { status: string; violations?: { property: string; path: string[] }[] };
@@ -75,10 +86,10 @@ describe('serve: HTTP', () => {
       await new Promise((r) => setTimeout(r, 200));
       st = (await (await get('/api/search')).json()) as typeof st;
     } while (st.status === 'running');
-    assert.equal(st.status, 'done');
+    assert.equal(st.status, 'done', JSON.stringify(st));
     const deadlock = st.violations?.find((v) => v.property === 'deadlock');
     // FINDINGS.md F1: the deadlock's shortest trace has 24 steps in seed-v2
-    assert.equal(deadlock?.path.length, 24);
+    assert.equal(deadlock?.path.length, 24, JSON.stringify(st.violations?.map((v) => [v.property, v.path.length])));
     const at = (await (await get(`/api/state?path=${deadlock!.path.map(encodeURIComponent).join(',')}`)).json()) as { here: { property: string }[]; enabled: unknown[] };
     assert.deepEqual(at.enabled, []);
     assert.ok(at.here.some((h) => h.property === 'deadlock'));

@@ -19,7 +19,7 @@ export function formatHtml(r: Report): string {
   const body = [
     `<header><h1>${esc(r.model.name)} — ${esc(r.status)}</h1><p class="muted">${esc(p)}</p></header>`,
     '<main>',
-    summaryHtml(r),
+    summaryHtml(r, new Map(traced.map((v, i) => [v.property, `trace-${i}`]))),
     ...r.violations.filter((v) => v.trace === null).map(untraced),
     ...traced.map((v, i) => violationSection(v, i, r.model.processes)),
     '</main>',
@@ -37,7 +37,7 @@ function violationSection(v: ReportViolation, i: number, processes: readonly str
   const input = { lanes, processes, steps: t.steps, states: t.states, failure: { property: v.property, message: v.message } };
   const n = t.steps.length;
   return [
-    `<section class="violation" data-v="${i}" tabindex="0" aria-label="${esc(`violation of ${v.property}, ${n} steps`)}">`,
+    `<section class="violation" id="trace-${i}" data-v="${i}" tabindex="0" aria-label="${esc(`violation of ${v.property}, ${n} steps`)}">`,
     `<h2>✗ ${esc(v.property)} <span class="muted">(${esc(v.kind)}) · ${n === 0 ? 'in the initial state' : `${n} step${n === 1 ? '' : 's'}`}${t.initial ? ` from initial state ${t.initial}` : ''}</span></h2>`,
     `<p class="desc">${esc(v.description)}</p>`,
     `<p class="message">${esc(v.message)}</p>`,

@@ -7,11 +7,12 @@ import { esc } from './escape.js';
 
 const MARK: Readonly<Record<ReportProperty['verdict'], string>> = { holds: '✓', violated: '✗', reached: '●', unreachable: '○', unknown: '?' };
 
-export function summaryHtml(r: Report): string {
+/** `anchors`: property id -> id of the section that shows its trace (linked from the table). */
+export function summaryHtml(r: Report, anchors: ReadonlyMap<string, string> = new Map()): string {
   return [
     `<p class="status"><b class="${r.status === 'pass' ? 'verdict-holds' : 'bad'}">${r.status.toUpperCase()}</b> ${esc(statusLine(r))}</p>`,
     '<div class="summary">',
-    `<div class="wide"><h2>Properties</h2>${propertyTable(r)}</div>`,
+    `<div class="wide"><h2>Properties</h2>${propertyTable(r, anchors)}</div>`,
     `<div><h2>Run</h2>${keyValues(runRows(r))}</div>`,
     `<div><h2>Coverage</h2>${coverage(r)}</div>`,
     '</div>',
@@ -25,10 +26,12 @@ function statusLine(r: Report): string {
   return `${r.violations.length > 0 ? `${plural(r.violations.length, 'violation')} · ` : ''}${parts.join(' · ')}${why}`;
 }
 
-function propertyTable(r: Report): string {
+function propertyTable(r: Report, anchors: ReadonlyMap<string, string>): string {
   const rows = r.properties.map((p) => {
     const verdict = p.verdict === 'unknown' ? 'undecided' : verdictText(p);
-    return `<tr><td aria-hidden="true">${MARK[p.verdict]}</td><td><code>${esc(p.id)}</code><div class="desc">${esc(p.description)}</div></td><td>${esc(p.kind)}</td><td class="verdict-${p.verdict}">${esc(verdict)}</td></tr>`;
+    const anchor = anchors.get(p.id);
+    const id = anchor ? `<a href="#${esc(anchor)}"><code>${esc(p.id)}</code></a>` : `<code>${esc(p.id)}</code>`;
+    return `<tr><td aria-hidden="true">${MARK[p.verdict]}</td><td>${id}<div class="desc">${esc(p.description)}</div></td><td>${esc(p.kind)}</td><td class="verdict-${p.verdict}">${esc(verdict)}</td></tr>`;
   });
   return `<table class="props"><thead><tr><th></th><th scope="col">property</th><th scope="col">kind</th><th scope="col">verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -49,6 +49,7 @@ export function initExplorer(): void {
     const row = t.closest('g.row');
     if (row && current) {
       const k = Number(row.getAttribute('data-k'));
+      if (k >= current.path.length) return;
       redo = [...current.path.slice(k), ...redo];
       return go(current.init, current.path.slice(0, k));
     }
