@@ -95,7 +95,7 @@ export function setAttr(x: Xen, vc: Vcpu, exit: string): void {
   const unlockL = p.label(n('xen_unlock'));
   p.step({
     at: n('set_virq'),
-    src: xsrc(S, 'vcpu->arch.xen.timer_virq = data->u.timer.port; if (data->u.timer.port && data->u.timer.expires_ns) kvm_xen_start_timer(...);'),
+    src: xsrc(S, `vcpu->arch.xen.timer_virq = data->u.timer.port; if (data->u.timer.port && data->u.timer.expires_ns) kvm_xen_start_timer(${x.v.startTimerApi === 'linux_wa' ? 'vcpu, data->u.timer.expires_ns, false' : 'vcpu, data->u.timer.expires_ns, data->u.timer.expires_ns - get_kvmclock_ns(vcpu->kvm)'});`),
     run: (s) => {
       s[vc.virq.offset] = s[vc.saPort.offset]!;
       if (s[vc.saPort.offset] && s[vc.saExp.offset]) {

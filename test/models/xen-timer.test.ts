@@ -271,3 +271,27 @@ test('exploration is deterministic', () => {
   assert.equal(a.stats.transitions, b.stats.transitions);
   assert.deepEqual(a.violations.map((v) => v.trace?.steps.map((s) => s.step)), b.violations.map((v) => v.trace?.steps.map((s) => s.step)));
 });
+
+test('today\'s kernels: 6.9 drops xen_lock from kvm_xen_set_evtchn (and the refresher with it), mainline reads the pvclock through vcpu_info, the trylock branch never waits for gpc->lock', () => {
+  const ids = (variant: string): string[] => buildXenTimer({ variant }).steps.map((s) => s.id);
+  for (const variant of ['upstream-v6.9', 'mainline', 'trylock-branch']) {
+    const all = ids(variant);
+    assert.equal(all.some((id) => id.includes('set_evtchn.mutex_lock')), false, `${variant}: 7a36d680658b`);
+    assert.ok(all.includes('vcpu0:run>inject>set_evtchn>retry>set_evtchn_fast.read_lock'), variant);
+    assert.deepEqual(all.filter((id) => id.startsWith('refresher:')), ['refresher:gpc_check_failed', 'refresher:refresh'], variant);
+  }
+  assert.ok(ids('upstream-v3').includes('vcpu0:run>inject>set_evtchn.mutex_lock'));
+  assert.deepEqual(ids('upstream-v3').filter((id) => id.startsWith('refresher:')), ['refresher:xen_lock', 'refresher:refresh', 'refresher:xen_unlock']);
+  // mainline: the clock read comes before anything touches the timer, from the hypercall and SET_ATTR
+  const main = buildXenTimer({ variant: 'mainline' });
+  const src = (id: string) => main.steps.find((s) => s.id === id)!.source;
+  assert.match(src('vcpu0:hcall>start_timer.pvclock_lock').line, /read_lock_irqsave\(&gpc->lock, flags\);.*vcpu_info_cache/);
+  assert.match(src('vcpu0:hcall.set_timer_op(future)').line, /kvm_xen_start_timer\(vcpu, timeout, true\)/);
+  assert.ok(main.steps.some((s) => s.id === 'vcpu0:set_attr>start_timer.pvclock_refresh'));
+  assert.equal(ids('upstream-v6.9').some((id) => id.includes('pvclock')), false);
+  // the trylock branch: trylocks in task context too (the vCPU thread's inject)
+  const tb = buildXenTimer({ variant: 'trylock-branch' });
+  assert.match(tb.steps.find((s) => s.id === 'vcpu0:run>inject>set_evtchn>set_evtchn_fast.read_lock')!.source.line, /read_trylock/);
+  const pf = buildXenTimer({ variant: 'proposed-fix' });
+  assert.match(pf.steps.find((s) => s.id === 'vcpu0:run>inject>set_evtchn>set_evtchn_fast.read_lock')!.source.line, /read_lock_irqsave/, 'proposed-fix: trylock in interrupt context only');
+});
