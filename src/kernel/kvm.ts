@@ -59,8 +59,9 @@ export class Gpc {
   /**
    * kvm_gpc_refresh(): re-maps and publishes under `write_lock_irq(&gpc->lock)`; may sleep.
    * One step: wait for the lock to be free, mark valid (the lock is dropped again at once).
+   * `opt.returns`: the step also ends the caller's entry (a refresher returning right after).
    */
-  refresh(p: Proc, at: string, next: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => number | void): void {
+  refresh(p: Proc, at: string, next: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => number | void, opt?: ReturnOpt): void {
     const v = this.validField.offset;
     p.step({
       at,
@@ -74,6 +75,7 @@ export class Gpc {
       mayBlock: 'sleep',
       waitsFor: (s) => `${this.lock.name} held by ${this.lock.holders(s)}`,
       acquires: [this.lock.cls],
+      returns: opt?.returns,
     });
   }
 }
