@@ -38,4 +38,9 @@ async function run(data: SearchData): Promise<SearchMessage> {
   }
 }
 
-if (parentPort) parentPort.postMessage(await run(workerData as SearchData));
+if (parentPort) {
+  parentPort.postMessage(await run(workerData as SearchData));
+  // stay alive until the host terminates this thread: an exit could otherwise reach the host
+  // before the last message does, and read as a search that ended without a result
+  parentPort.on('message', () => {});
+}
