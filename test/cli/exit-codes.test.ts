@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, cliAsync, FIXTURES, oneErrorLine, readJson, ROOT } from './helpers.js';
+import { cli, cliAsync, FIXTURES, oneErrorLine } from './helpers.js';
+import { XEN_EXPECTED } from '../models/xen-expected.js';
 import { runMain } from './in-process.js';
 
 test('--help documents the exit codes 0 pass, 1 violation, 2 usage, 3 incomplete, 4 internal (README, "Exit codes")', () => {
@@ -20,8 +21,7 @@ test('--help documents the exit codes 0 pass, 1 violation, 2 usage, 3 incomplete
 });
 
 test('no arguments: checks xen-timer seed-v2 with default bounds; exit follows its expected verdicts', () => {
-  const expected = readJson(join(ROOT, 'models', 'xen-timer', 'expected.json')) as { variants: Record<string, { verdicts: Record<string, string> }> };
-  const seed = expected.variants['seed-v2']!;
+  const seed = XEN_EXPECTED.variants['seed-v2']!;
   const violated = Object.entries(seed.verdicts).filter(([, v]) => v.startsWith('violated') || v === 'unreachable');
   const r = cli(['--no-timing']);
   assert.equal(r.code, violated.length > 0 ? 1 : 0, r.stderr);
@@ -92,6 +92,21 @@ test('exit 3: a budget or bound hit before completion, no violation', async () =
   assert.match(states.stdout, /incomplete: the --max-states budget was reached/);
   assert.match(depth.stdout, /incomplete: the --max-depth bound was reached/);
   assert.match(states.stdout, /undecided \(the search did not complete\)/);
+});
+
+test('exit 3: --memory-limit below the resident memory stops the search (in-process, with a clock that runs 100 ms a reading)', async (t) => {
+  // the engine checks memory every 1024 states once 50 ms have passed; the fake clock makes that
+  // the first check (state 1024) whatever the machine's speed. Baseline K = 2 has 28 k states and
+  // its first violation (10 steps) lies beyond the states stored by then (regression value of this
+  // tool, 2026-12-02: 1,512 stored when state 1,024 is about to be expanded, none violating)
+  let now = 0;
+  t.mock.method(performance, 'now', () => (now += 100));
+  const r = await runMain(['check', '--variant', 'baseline', '--ops', '2', '--memory-limit', '1', '--no-timing']);
+  assert.equal(r.code, 3, r.stdout + r.stderr);
+  assert.match(r.stdout, /\nincomplete: the --memory-limit was reached before the search completed; no violation found so far\nINCOMPLETE {2}1,512 states/);
+  const json = await runMain(['check', '--variant', 'baseline', '--ops', '2', '--memory-limit', '1K', '--format', 'json', '--no-timing']);
+  const doc = JSON.parse(json.stdout) as { status: string; incompleteReason: string; settings: { memoryLimit: number } };
+  assert.deepEqual([doc.status, doc.incompleteReason, doc.settings.memoryLimit], ['incomplete', 'memory-limit', 1024]);
 });
 
 test('a violation found before a budget is hit is still exit 1', async () => {

@@ -18,7 +18,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, ROOT } from './helpers.js';
+import { ROOT } from './helpers.js';
+import { xenVerdict } from '../models/xen-expected.js';
 import { runMain } from './in-process.js';
 
 const GOLDEN = join(ROOT, 'test', 'cli', 'fixtures', 'golden', 'seed-v2-f1-recursive-lock.txt');
@@ -38,9 +39,7 @@ test('golden: F1, the recursive xen_lock of seed-v2 — trace and race diagram (
   const golden = readFileSync(GOLDEN, 'utf8');
   assert.equal(section(r.stdout, 'kernel.recursive-lock'), golden);
   // the length agrees with the regression matrix (models/xen-timer/expected.json, default bounds)
-  const expected = readJson(join(ROOT, 'models', 'xen-timer', 'expected.json')) as { variants: Record<string, { verdicts: Record<string, string> }> };
-  const depth = expected.variants['seed-v2']!.verdicts['kernel.recursive-lock'];
-  assert.equal(depth, 'violated:24');
+  assert.equal(xenVerdict('seed-v2', 'kernel.recursive-lock'), 'violated:24');
   assert.match(golden, /^ {2}shortest trace: 24 steps$/m);
   assert.match(golden, /^ {2}kernel\.recursive-lock \(always\): race over 24 steps$/m);
 });
