@@ -275,6 +275,9 @@ test('a large model: expand is split into one function per group of processes, s
   assert.match(src, /function part1\(/);
   assert.equal(m.steps.length, N * 10);
   const r = explore(m, { deadlock: false });
+  // by hand: big[] is 0, so no `a -> b` guard ever holds and each state has one successor (the
+  // a -> a step of process tok): one cycle through (tok, x). A round of N steps adds
+  // 0 + 1 + ... + (N-1) = 780 = 3 (mod 7) to x, and 3 generates Z/7, so the cycle has 7N states
   assert.equal(r.stats.transitions, r.stats.states);
   assert.equal(r.stats.states, 7 * N);
   // emit returning false stops at once, also from inside a part
