@@ -98,6 +98,19 @@ test('matrix --update --variants refreshes those variants and keeps the others a
   assert.match(whole.stdout, /DIFFERENT from .*: 2 differences/);
 });
 
+test('matrix --format markdown: one row per variant, ✗ N for a violation in N steps, – for holds', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'counter.json');
+  assert.equal((await runMain(['matrix', '--model', 'counter', '--expected', file, '--update'])).code, 0);
+  const r = await runMain(['matrix', '--model', 'counter', '--expected', file, '--format', 'markdown', '--no-timing']);
+  assert.equal(r.code, 0, r.stderr);
+  // counts from the counter expected matrix in the first test of this file (racy: 4-step lost update)
+  assert.equal(
+    r.stdout,
+    ['| variant | final-count | deadlock |', '|---|:---:|:---:|', '| racy | ✗ 4 | – |', '| atomic | – | – |', '', 'SAME as ' + file + ': 2 variants × 2 properties', ''].join('\n'),
+  );
+});
+
 test('matrix on the repository expected matrix of xen-timer (one variant; every variant: test/models/xen-timer.test.ts)', () => {
   const r = cli(['matrix', '--variants', 'baseline', '--no-timing']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
