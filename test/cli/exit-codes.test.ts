@@ -135,6 +135,7 @@ test('module models: a factory (default export) with parameters, a bare `model` 
   ];
   assert.equal(bad.code, 1);
   assert.match(bad.stdout, /^tiny limit=4 safe=false \(test\/cli\/fixtures\/tiny\.mjs\)/);
+  // by hand: x counts up from 0 and `below` says x < limit - 1 = 3, false after 3 increments
   assert.match(bad.stdout, /shortest trace: 3 steps/);
   assert.equal(bare.code, 1);
   assert.match(bare.stdout, /✗ not-both/);

@@ -45,6 +45,8 @@ test('replay reproduces saved traces (always, assert, terminal, deadlock; regist
   const xen = readJson(saved.xen) as { violations: { property: string }[] };
   assert.ok(xen.violations.length >= 2, 'several traces');
   assert.equal((runs[0]!.stdout.match(/✓ reproduces/g) ?? []).length, xen.violations.length);
+  // by hand: the racy counter's lost update takes 2N = 4 steps; 3 philosophers deadlock once each
+  // has taken its left fork, 3 steps (both derived in test/models/classic.test.ts)
   assert.match(runs[1]!.stdout, /✓ reproduces: final-count is false in the terminal state after step 4/);
   assert.match(runs[2]!.stdout, /✓ reproduces: deadlock after step 3/);
   assert.match(runs[3]!.stdout, /^tiny limit=5 safe=false: replaying 1 trace/);

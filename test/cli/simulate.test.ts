@@ -30,6 +30,7 @@ test('exit 1 with a violation, 3 without (a simulation never passes); the seed i
     runMain(['simulate', 'counter', '--variant', 'atomic', '--seed', '7', '--runs', '10', '--depth', '20', '--no-timing', '-q']),
   ]);
   assert.equal(racy.code, 1, racy.stderr);
+  // every walk of the racy counter ends after 2N = 4 steps (each process reads, then writes)
   assert.match(racy.stdout, /^counter procs=2 variant=racy\nsimulation: seed 7 · \d+ of 50 runs \(stopped at the first violation\) · depth ≤ 20 · longest walk 4 steps\n/);
   // the lost update of 2 processes takes 2N = 4 steps (test/models/classic.test.ts)
   assert.match(racy.stdout, /✗ final-count \(terminal\) .*\n {2}found by run \d+ of seed 7 at depth 4, shrunk to 4 steps\n {2}shrunk trace: 4 steps\n/);
