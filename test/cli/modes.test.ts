@@ -63,16 +63,7 @@ const withoutWorkers = (r: Record<string, any>): Record<string, any> => {
   return { ...r, settings };
 };
 
-test('--workers: the JSON report equals the sequential one but for the worker count; bad counts are exit 2', async () => {
-  const args = ['check', '--ops', '2', '--all-violations', '--format', 'json', '--no-timing'];
-  const [seq, par] = await Promise.all([runMain(args), cliAsync([...args, '--workers', '2'])]);
-  assert.equal(seq.code, 1);
-  assert.equal(par.code, 1, par.stderr);
-  const a = json(seq.stdout);
-  const b = json(par.stdout);
-  assert.deepEqual(validate(schema as never, b), []);
-  assert.equal(b.settings.workers, 2);
-  assert.deepEqual(withoutWorkers(b), a);
+test('--workers: bad counts are exit 2, and it does not combine with --fingerprint (its results: the next test, and test/engine/modes.test.ts)', async () => {
   for (const bad of ['0', 'two', '65']) {
     const r = await runMain(['check', '--workers', bad]);
     assert.equal(r.code, 2, bad);
@@ -83,7 +74,7 @@ test('--workers: the JSON report equals the sequential one but for the worker co
   assert.match(oneErrorLine(both.stderr), /cannot be combined/);
 });
 
-test('--workers with --symmetry: two vCPUs, the same report as --symmetry alone but for the worker count', async () => {
+test('--workers (with --symmetry): two vCPUs, the same JSON report as without workers but for the worker count', async () => {
   // the README's use of both (2 vCPUs, K = 1, no invalidations, callback on another CPU: the
   // configuration test/engine/modes.test.ts checks for every variant)
   const args = ['check', '--vcpus', '2', '--ops', '1', '--invalidations', '0', '--placement', 'other', '--symmetry', '--all-violations', '--format', 'json', '--no-timing'];
