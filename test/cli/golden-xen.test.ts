@@ -13,6 +13,10 @@
  * kvm_xen_set_evtchn()'s mutex_lock of the xen_lock it holds since step 17.
  * The shortest trace is the same 24 steps with K = 2, 3 and 4 operations (compared on
  * 2026-12-02); K = 2 keeps the run small (the default K = 4 is the matrix test's).
+ * After a deliberate change of the model (fields, citations), regenerate it with
+ *   node bin/xentimer-check.js check --ops 2 --all-violations --explain --no-timing |
+ *     awk '/^✗ kernel.recursive-lock/{p=1} /^✗ xen.no-lost-event|^properties/{p=0} p'
+ * and check the steps against F1 again.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
