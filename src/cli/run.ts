@@ -8,7 +8,7 @@ import { buildProgram } from './program.js';
 import { safeText } from './format/safe.js';
 
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: safeCwd() };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: safeCwd(), signals: true };
 }
 
 /**

@@ -19,6 +19,10 @@ import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Report, type Settings } from '../report.js';
 import { exploreInWorker, stopFlag, withInterrupts } from '../search-host.js';
+import { explore, type ExploreOptions } from '../../engine/explore.js';
+import type { Model } from '../../engine/model.js';
+import type { ModelSpec } from '../../engine/parallel.js';
+import type { Result } from '../../engine/result.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'itf', 'junit', 'sarif', 'html'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -159,6 +163,14 @@ export function givenParams(opts: CheckOptions): GivenParams {
   return given;
 }
 
+/** The search: in a worker thread that SIGINT / SIGTERM can stop (the real process), or here (in-process callers). */
+function search(io: Ctx['io'], loaded: { model: Model; spec: ModelSpec }, options: ExploreOptions): Promise<Result> {
+  if (!io.signals) return Promise.resolve(explore(loaded.model, options));
+  const flag = stopFlag();
+  const explored = exploreInWorker(loaded.spec, options, flag);
+  return withInterrupts(io.stderr, flag, () => explored);
+}
+
 /** The files a loaded model was read from (an --output must not overwrite them). */
 export function modelFiles(loaded: { origin: { path?: string } }): string[] {
   return loaded.origin.path !== undefined ? [loaded.origin.path] : [];
@@ -186,8 +198,7 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
   if (opts.workers !== undefined && opts.fingerprint) throw usage('--workers and --fingerprint cannot be combined', 'the worker threads read the store of full states');
   // progress only when the terminal gets the text report (not with a machine format on stdout)
   const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined), io.env);
-  const flag = stopFlag();
-  const explored = exploreInWorker(loaded.spec, {
+  const result = await search(io, loaded, {
     maxStates: opts.maxStates,
     maxDepth: opts.maxDepth,
     timeLimit: opts.timeLimit,
@@ -201,8 +212,7 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     shard: opts.shard,
     failOnUnreachedCover: opts.failOnUnreachedCover === true,
     ...(opts.workers !== undefined ? { parallel: { workers: opts.workers, spec: loaded.spec } } : {}),
-  }, flag);
-  const result = await withInterrupts(io.stderr, flag, () => explored);
+  });
   progress.done();
   const report = toReport({
     result,
