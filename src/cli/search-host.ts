@@ -34,23 +34,25 @@ export function stopFlag(): StopFlag {
 }
 
 /**
- * While `run` is pending: the first SIGINT / SIGTERM calls flag.stop() and says so on stderr; a
- * second exits at once (128 + signal number, as a shell reports a killed job).
+ * From now on (the process is about to end when the search does): the first SIGINT / SIGTERM
+ * during `run` calls flag.stop() and says so on stderr; one after it (while the report is being
+ * written) is taken quietly; a second signal exits at once (128 + signal number, as a shell
+ * reports a killed job). The handlers stay until the process ends, so that a signal arriving
+ * while the report is written cannot kill the process halfway.
  */
 export async function withInterrupts<T>(stderr: OutStream, flag: StopFlag, run: () => Promise<T>): Promise<T> {
-  const handlers = Object.entries(SIGNALS).map(([name, no]) => {
-    const h = (): void => {
+  let searching = true;
+  for (const [name, no] of Object.entries(SIGNALS)) {
+    process.on(name, () => {
       if (flag.stopped) process.exit(128 + no);
       flag.stop();
-      stderr.write(`\nxentimer-check: ${name}: stopping the search; the report of what was found follows (${name === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit at once)\n`);
-    };
-    process.on(name, h);
-    return [name, h] as const;
-  });
+      if (searching) stderr.write(`\nxentimer-check: ${name}: stopping the search; the report of what was found follows (${name === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit at once)\n`);
+    });
+  }
   try {
     return await run();
   } finally {
-    for (const [name, h] of handlers) process.off(name, h);
+    searching = false;
   }
 }
 
