@@ -30,7 +30,7 @@ export function refresher(x: Xen): void {
       src: xsrc(F, 'rc = kvm_xen_set_evtchn_fast(xe, kvm); if (rc != -EWOULDBLOCK) break; /* another caller: kvm_gpc_check(shinfo_cache) failed */'),
       guard: (s) => !sh.valid(s),
     });
-    sh.refresh(p, 'refresh', 'idle', xsrc(F, 'idx = srcu_read_lock(&kvm->srcu); rc = kvm_gpc_refresh(gpc, PAGE_SIZE); srcu_read_unlock(&kvm->srcu, idx); /* shinfo_cache, another caller */'));
+    sh.refresh(p, 'refresh', 'idle', xsrc(F, 'idx = srcu_read_lock(&kvm->srcu); rc = kvm_gpc_refresh(gpc, PAGE_SIZE); srcu_read_unlock(&kvm->srcu, idx); /* shinfo_cache, another caller */'), undefined, { returns: F });
     return;
   }
   // one step: the caller's failed kvm_gpc_check and its mutex_lock(&xen_lock)
@@ -39,5 +39,5 @@ export function refresher(x: Xen): void {
     guard: (s) => !sh.valid(s),
   });
   sh.refresh(p, 'refresh', 'xen_unlock', xsrc(F, 'rc = kvm_gpc_refresh(gpc, PAGE_SIZE); /* shinfo_cache, another caller */'));
-  x.xenLock.unlock(p, 'xen_unlock', 'idle', xsrc(F, 'mutex_unlock(&kvm->arch.xen.xen_lock); /* another caller */'));
+  x.xenLock.unlock(p, 'xen_unlock', 'idle', xsrc(F, 'mutex_unlock(&kvm->arch.xen.xen_lock); /* another caller */'), { returns: F });
 }

@@ -51,6 +51,7 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
   };
   const leave = (at: string, run?: (s: Uint8Array) => void, src: SourceRef = IOCTL_RET): void => {
     m.unlock(p, at, 'idle', src, {
+      returns: src.func, // the ioctl or hypercall returns: kernel.lock-held-on-return
       run: (s) => {
         s[o.loaded] = 0;
         run?.(s);
