@@ -22,7 +22,7 @@ export type EventFor = Field | null | 'other-port';
  * kvm_xen_set_evtchn_fast(&e, kvm) executed by `p`. `rcField` receives the result; `genField`
  * says which event it is (EventFor). `ret(s)` picks the label after the return.
  */
-export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: Field, genField: EventFor, ret: (s: Uint8Array) => number, opts: { mutantNoBit?: boolean } = {}): void {
+export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: Field, genField: EventFor, ret: (s: Uint8Array) => number, opts: { mutantNoBit?: boolean; returns?: string } = {}): void {
   const n = (k: string): string => `${pre}set_evtchn_fast.${k}`;
   const sh = x.shinfo;
   const vi = vc.vcpuInfo;
@@ -44,7 +44,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
     const rcOff = rcField.offset;
     const line = always ? 'if (!read_trylock(&gpc->lock)) { rc = -EWOULDBLOCK; goto out_rcu; } /* shinfo_cache, trylock branch */' : 'if (in_interrupt()) { if (!read_trylock(&gpc->lock)) goto out_rcu; } /* shinfo_cache, proposed */';
     sh.lock.readTrylock(p, n('read_lock'), n('check_shinfo'), n('trylock_failed'), xsrc(F, line), irqsave);
-    p.step({ at: n('trylock_failed'), src: xsrc(F, 'out_rcu: srcu_read_unlock(&kvm->srcu, idx); /* rc = -EWOULDBLOCK */'), run: (s) => {
+    p.step({ at: n('trylock_failed'), returns: opts.returns, src: xsrc(F, 'out_rcu: srcu_read_unlock(&kvm->srcu, idx); /* rc = -EWOULDBLOCK */'), run: (s) => {
       s[rcOff] = RC.EWOULDBLOCK;
       return ret(s);
     } });
@@ -83,7 +83,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
     // set in-kernel in evtchn_pending_sel, which needs no gpc lock)
     const line = always ? 'if (!read_trylock(&gpc->lock)) { /* set evtchn_pending_sel in-kernel */ } /* vcpu_info_cache, trylock branch */' : 'if (in_interrupt() && !read_trylock(&gpc->lock)) { /* set evtchn_pending_sel in-kernel */ } /* vcpu_info_cache, proposed */';
     vi.lock.readTrylock(p, n('lock_vcpu_info'), n('check_vcpu_info'), n('vcpu_info_trylock_failed'), xsrc(F, line), irqsave);
-    p.step({ at: n('vcpu_info_trylock_failed'), src: xsrc(F, `if (!test_and_set_bit(port_word_bit, &vcpu->arch.xen.evtchn_pending_sel)) kick_vcpu = true; /* ${always ? 'trylock branch' : 'proposed'}; then the kick */`), run: (s) => {
+    p.step({ at: n('vcpu_info_trylock_failed'), returns: opts.returns, src: xsrc(F, `if (!test_and_set_bit(port_word_bit, &vcpu->arch.xen.evtchn_pending_sel)) kick_vcpu = true; /* ${always ? 'trylock branch' : 'proposed'}; then the kick */`), run: (s) => {
       if (!x.pendInKernel(s, vc) && !x.v.mutantNoKick) vc.st.kick(s);
       return ret(s);
     } });
@@ -108,6 +108,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
   const delivered = (s: Uint8Array): boolean => s[rc] === RC.DELIVERED || s[rc] === RC.DELIVERED_NO_KICK;
   p.step({
     at: n('out_unlock'),
+    returns: opts.returns,
     src: xsrc(F, 'out_rcu: read_unlock_irqrestore(&gpc->lock, flags); srcu_read_unlock(&kvm->srcu, idx); if (kick_vcpu) { kvm_make_request(KVM_REQ_UNBLOCK, vcpu); kvm_vcpu_kick(vcpu); }'),
     run: (s, ctx) => {
       (delivered(s) ? vi.lock : sh.lock).releaseRead(p, s, ctx, irqsave);
@@ -124,7 +125,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
  * with -EWOULDBLOCK — under xen_lock up to 6.8, without it since 6.9 (7a36d680658b). Executed in
  * task context by the vCPU thread (inject, the timer port) or the VMM sender (another port).
  */
-export function setEvtchn(x: Xen, vc: Vcpu, pre: string, exit: string, by: { p: Proc; rc: Field; event: EventFor } = { p: vc.thread, rc: vc.rc, event: null }): void {
+export function setEvtchn(x: Xen, vc: Vcpu, pre: string, exit: string, by: { p: Proc; rc: Field; event: EventFor; returns?: string } = { p: vc.thread, rc: vc.rc, event: null }): void {
   const p = by.p;
   const F2 = 'kvm_xen_set_evtchn';
   const n = (k: string): string => `${pre}set_evtchn.${k}`;
@@ -137,11 +138,13 @@ export function setEvtchn(x: Xen, vc: Vcpu, pre: string, exit: string, by: { p: 
   const refreshL = p.label(n('refresh'));
   // for the timer port only kvm_xen_inject_timer_irqs() calls it, for the deferred delivery
   // waiting in timer_pending (no arm id: Xen.raise judges it by the current arm)
-  setEvtchnFast(x, vc, p, `${pre}set_evtchn>`, by.rc, by.event, (s) => (s[rc] !== RC.EWOULDBLOCK ? exitL : slowL));
+  // `returns` (the VMM sender's ioctl): the steps after which the call may be back in user space
+  // hold no lock — not the retry's under xen_lock (up to 6.8), whose return is the mutex_unlock
+  setEvtchnFast(x, vc, p, `${pre}set_evtchn>`, by.rc, by.event, (s) => (s[rc] !== RC.EWOULDBLOCK ? exitL : slowL), { returns: by.returns });
   if (locked) x.xenLock.lock(p, n('mutex_lock'), retry, xsrc(F2, 'mutex_lock(&kvm->arch.xen.xen_lock);'));
-  setEvtchnFast(x, vc, p, `${pre}set_evtchn>retry>`, by.rc, by.event, (s) => (s[rc] !== RC.EWOULDBLOCK ? doneL : refreshL));
+  setEvtchnFast(x, vc, p, `${pre}set_evtchn>retry>`, by.rc, by.event, (s) => (s[rc] !== RC.EWOULDBLOCK ? doneL : refreshL), { returns: locked ? undefined : by.returns });
   x.shinfo.refresh(p, n('refresh'), retry, xsrc(F2, locked ? 'rc = kvm_gpc_refresh(gpc, PAGE_SIZE); } while (!rc);' : 'idx = srcu_read_lock(&kvm->srcu); rc = kvm_gpc_refresh(gpc, PAGE_SIZE); srcu_read_unlock(&kvm->srcu, idx); } while (!rc); /* no xen_lock since 7a36d680658b */'));
-  if (locked) x.xenLock.unlock(p, n('mutex_unlock'), exit, xsrc(F2, 'mutex_unlock(&kvm->arch.xen.xen_lock);'));
+  if (locked) x.xenLock.unlock(p, n('mutex_unlock'), exit, xsrc(F2, 'mutex_unlock(&kvm->arch.xen.xen_lock);'), { returns: by.returns });
   if (locked) x.coverAt('set_evtchn.slow_path', 'kvm_xen_set_evtchn falls back to the slow path (takes xen_lock)', xsrc(F2, 'mutex_lock(&kvm->arch.xen.xen_lock);'), p, n('mutex_lock'));
   else x.coverAt('set_evtchn.slow_path', 'kvm_xen_set_evtchn falls back to the slow path (retry loop, no xen_lock)', xsrc(F2, 'do { rc = kvm_xen_set_evtchn_fast(xe, kvm); if (rc != -EWOULDBLOCK) break;'), p, retry);
   x.coverAt('set_evtchn.refresh', 'kvm_xen_set_evtchn re-validates the shared_info cache (kvm_gpc_refresh)', xsrc(F2, 'rc = kvm_gpc_refresh(gpc, PAGE_SIZE);'), p, n('refresh'));

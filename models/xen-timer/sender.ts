@@ -22,5 +22,5 @@ export function vmmSender(x: Xen): void {
     guard: (s) => s[cnt]! < max,
     run: (s) => void s[cnt]!++,
   });
-  setEvtchn(x, vc, 'send>', 'idle', { p, rc: vc.senderRc, event: 'other-port' });
+  setEvtchn(x, vc, 'send>', 'idle', { p, rc: vc.senderRc, event: 'other-port', returns: 'kvm_arch_vm_ioctl' });
 }

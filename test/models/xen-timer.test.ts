@@ -320,3 +320,16 @@ test('the upcall: a fast path that forgets its kick is caught by xen.event-wakeu
   assert.ok(real.covers.find((c) => c.property === 'cover.inject_events.copies')!.reached);
   assert.ok(real.covers.find((c) => c.property === 'cover.set_evtchn_fast.vcpu_info_invalid')!.reached);
 });
+
+test('another sender: the VMM\'s KVM_XEN_HVM_EVTCHN_SEND to a port in the timer\'s word contends for the same locks and adds no violation to 6.9 (quiescence waits for the send to finish)', () => {
+  assert.equal(buildXenTimer({}).processes.includes('vmm_sender'), false, 'off by default');
+  const model = buildXenTimer({ variant: 'upstream-v6.9', ops: 2, vcpuInfoInvalidations: 0, sends: 1 });
+  assert.equal(model.symmetry, undefined, 'the sender targets vCPU 0: no vCPU symmetry');
+  const ids = model.steps.filter((s) => s.process === 'vmm_sender').map((s) => s.id);
+  assert.ok(ids.includes('vmm_sender:KVM_XEN_HVM_EVTCHN_SEND') && ids.includes('vmm_sender:send>set_evtchn>retry>set_evtchn_fast.read_lock'), ids.join(' '));
+  const r = explore(model, { allViolations: true });
+  // F2 only (the hard-irq callback's rwlock): no unseen upcall while the sender is between its
+  // vcpu_info write and its kick, and its ioctl returns hold no lock (kernel.lock-held-on-return)
+  assert.deepEqual(r.violations.filter((v) => v.kind !== 'sometimes').map((v) => v.property), ['kernel.raw-lock-nesting']);
+  assert.equal(r.complete, true);
+});
