@@ -52,6 +52,17 @@ export interface ExploreOptions {
   shard?: ShardOptions;
   /** Expand the frontier in worker threads (same result as the sequential search; see parallel.ts). */
   parallel?: ParallelOptions;
+  /**
+   * A `sometimes` property (branch cover) that a complete search never reached is a violation.
+   * Default false: it is a finding (Result.covers, reached false) that leaves the status alone,
+   * unless the property itself sets failIfUnreached.
+   */
+  failOnUnreachedCover?: boolean;
+  /**
+   * Polled with the budgets (at most every 50 ms): true stops the search cleanly, as a budget
+   * does, with incompleteReason `interrupted` (SIGINT / SIGTERM).
+   */
+  shouldStop?: () => boolean;
 }
 
 export function explore(model: Model, options: ExploreOptions = {}): Result {
@@ -79,9 +90,10 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     memoryLimit: options.memoryLimit,
     onProgress: options.onProgress,
     progressInterval: options.progressInterval,
+    shouldStop: options.shouldStop,
   });
   s.initial(inits);
   if (par) new ParallelRun(s, par, checkDomains).run();
   else runSequential(s);
-  return searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers });
+  return searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, failOnUnreachedCover: options.failOnUnreachedCover === true });
 }
