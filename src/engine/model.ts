@@ -109,6 +109,12 @@ export interface Model {
    * stop as soon as `emit` returns false.
    */
   expand?(src: Uint8Array, dst: Uint8Array, ctx: StepCtx, emit: (step: number) => boolean): void;
+  /**
+   * Optional compiled guard scan, equivalent to testing every step's guard in order: writes the
+   * indices of the steps whose guard holds in `s`, increasing, to `out` (room for every step) and
+   * returns how many (random simulation draws among them).
+   */
+  guards?(s: Uint8Array, out: Int32Array): number;
   /** Free-form facts shown in reports (variant, bounds...). */
   readonly info?: Readonly<Record<string, Value>>;
   /**
