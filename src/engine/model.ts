@@ -70,6 +70,11 @@ export interface TransitionProperty extends PropertyBase {
    * the union what no single shard saw.
    */
   facts?(): unknown;
+  /**
+   * For a property that accumulates knowledge: forget it, as in a new copy of the model (random
+   * simulation starts every walk afresh this way instead of rebuilding the model).
+   */
+  reset?(): void;
   /** Given the facts of several partial searches of one model: true, or a violation message. */
   judge?(facts: readonly unknown[]): true | string;
 }

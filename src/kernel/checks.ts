@@ -250,6 +250,7 @@ export class KernelChecks {
         id: KERNEL_PROPERTIES.lockOrder,
         description: 'the lock-class order graph over all explored steps has no cycle (no ABBA inversion)',
         relevant: (step) => acquiresOf[step]!.length > 0,
+        reset: () => this.resetAccumulated(),
         facts: () => ({ edges: [...edges].flatMap(([a, out]) => [...out].map(([b, at]) => [a, b, at])) }),
         judge: (all) => {
           // the union of the shards' graphs: a cycle may close across shards
@@ -296,6 +297,7 @@ export class KernelChecks {
         id: KERNEL_PROPERTIES.irqUnsafe,
         description: 'no lock class is taken in hard-irq context and also held for writing with interrupts enabled in task context',
         relevant: (step) => acquiresOf[step]!.length > 0,
+        reset: () => this.resetAccumulated(),
         facts: () => ({ usedInIrq: [...usedInIrq], writeIrqOn: [...writeIrqOn] }),
         judge: (all) => {
           const irq = new Map<string, string>();
