@@ -162,6 +162,13 @@ export class KernelChecks {
     const acquiresNo = acquiresOf.map((a) => Int32Array.from(a.map((c) => classNo.get(c)!)));
     // irq-unsafe usage: hrtimer pseudo-locks never count; on PREEMPT_RT only locks that still spin
     const irqClassesNo = acquiresOf.map((a) => Int32Array.from(a.filter((c) => !c.startsWith('hrtimer ') && !(sys.preemptRt && !spinsOnRt.has(c))).map((c) => classNo.get(c)!)));
+    // per lock class, its instances (indices into held)
+    const heldOfClass = classes.map((_, cn) => Int32Array.from(held.flatMap((h, k) => (heldNo[k] === cn ? [k] : []))));
+    const exclusiveHeld = (s: Uint8Array, p: Proc, cn: number): boolean => {
+      const of = heldOfClass[cn]!;
+      for (let j = 0; j < of.length; j++) if (held[of[j]!]!.exclusive(s, p)) return true;
+      return false;
+    };
     const edgeKnown = new Uint8Array(nc * nc);
     const irqUsed = new Uint8Array(nc);
     const irqOnWritten = new Uint8Array(nc);
@@ -322,12 +329,9 @@ export class KernelChecks {
                 irqUsed[cn] = 1;
                 usedInIrq.set(c, sys.steps[step]!.id);
               }
-            } else if (irqOnWritten[cn] === 0) {
-              const h = held.find((x) => x.cls === c && x.exclusive(after, p));
-              if (h && !(p.irqoff && after[p.irqoff.offset]! > 0)) {
-                irqOnWritten[cn] = 1;
-                writeIrqOn.set(c, sys.steps[step]!.id);
-              }
+            } else if (irqOnWritten[cn] === 0 && !(p.irqoff && after[p.irqoff.offset]! > 0) && exclusiveHeld(after, p, cn)) {
+              irqOnWritten[cn] = 1;
+              writeIrqOn.set(c, sys.steps[step]!.id);
             }
             if (irqUsed[cn] === 1 && irqOnWritten[cn] === 1) {
               return `inconsistent lock state: ${c} taken in hard irq at ${usedInIrq.get(c)} and held for writing with irqs enabled at ${writeIrqOn.get(c)}`;
