@@ -20,7 +20,7 @@ import type { Model } from './model.js';
 import { ClaimArena, CLAIM, hashWords, StoreReader } from './store.js';
 import { Canonicalizer } from './symmetry.js';
 import { RecordingCtx } from './trace.js';
-import { successors } from './explore.js';
+import { successors } from './search/successors.js';
 import { CTRL, EVENT, FLAG, buildModelFromSpec, takeBlock, type LevelMessage, type WorkerData } from './parallel.js';
 
 const data = workerData as WorkerData;

@@ -1,0 +1,254 @@
+/**
+ * Property bookkeeping for a search (the "visitor" of Stateright's checkers): what is checked on a
+ * new state, on an edge, on a state without successors; each violated property recorded once,
+ * with the anchor its trace is rebuilt from (a stored state id, and the step for edge violations).
+ * Search drivers call it; it never decides what is explored, only what the properties say.
+ */
+import { ModelError, type AlwaysProperty, type Model, type Property, type PropertyKind, type SometimesProperty, type TerminalProperty, type TransitionProperty } from './model.js';
+import type { CoverEntry, Violation } from './result.js';
+import type { Field } from './schema.js';
+import type { VisitedStore } from './store.js';
+import type { Canonicalizer } from './symmetry.js';
+import { buildTrace, type RecordingCtx } from './trace.js';
+
+export const DEADLOCK_ID = 'deadlock';
+
+interface Found {
+  property: string;
+  kind: PropertyKind;
+  description: string;
+  message: string;
+  stateId: number;
+  extraStep: number;
+  source?: Property['source'];
+  /** Under symmetry: the image of the stored state that violates the property. */
+  target?: Uint8Array;
+}
+
+export interface ObserveOptions {
+  /** Report states with no enabled step that are not valid end states. */
+  readonly deadlock: boolean;
+  /** Check that every new state keeps its fields inside their domains. */
+  readonly checkDomains: boolean;
+}
+
+export class Observer {
+  readonly found: Found[] = [];
+  readonly violated = new Set<string>();
+  readonly always: readonly AlwaysProperty[];
+  readonly transitionProps: readonly TransitionProperty[];
+  readonly terminal: readonly TerminalProperty[];
+  readonly sometimes: readonly SometimesProperty[];
+  private readonly propById: Map<string, Property>;
+  /** Per `sometimes` property: the first stored state id that satisfies it, or -1. */
+  readonly someReached: Int32Array;
+  private readonly someTarget: (Uint8Array | undefined)[];
+  /** Per transition property: the steps it cares about (null: all). */
+  private readonly transRelevant: (((step: number) => boolean) | null)[];
+  /** State properties need not be invariant under the group: check every image of each new state. */
+  readonly imageChecks: boolean;
+  private readonly narrow: readonly Field[];
+  private readonly outside: (s: Uint8Array) => number;
+
+  /**
+   * @param onViolation called after each newly recorded violation (the search decides whether to stop)
+   */
+  constructor(
+    private readonly model: Model,
+    private readonly opts: ObserveOptions,
+    private readonly store: VisitedStore,
+    private readonly canon: Canonicalizer | null,
+    private readonly ctx: RecordingCtx,
+    private readonly onViolation: () => void,
+  ) {
+    const props = model.properties;
+    this.always = props.filter((p): p is AlwaysProperty => p.kind === 'always');
+    this.transitionProps = props.filter((p): p is TransitionProperty => p.kind === 'transition');
+    this.terminal = props.filter((p): p is TerminalProperty => p.kind === 'terminal');
+    this.sometimes = props.filter((p): p is SometimesProperty => p.kind === 'sometimes');
+    this.propById = new Map(props.map((p) => [p.id, p]));
+    this.someReached = new Int32Array(this.sometimes.length).fill(-1);
+    this.someTarget = new Array(this.sometimes.length);
+    this.transRelevant = this.transitionProps.map((p) => (p.relevant ? p.relevant.bind(p) : null));
+    this.imageChecks = canon !== null && canon.size > 1 && !canon.sym.invariantProperties;
+    this.narrow = opts.checkDomains ? model.schema.narrowFields() : [];
+    this.outside = model.schema.domainChecker(this.narrow);
+  }
+
+  record(f: Found): void {
+    if (this.violated.has(f.property)) return;
+    this.violated.add(f.property);
+    this.found.push(f);
+    this.onViolation();
+  }
+
+  /** A state just stored as `id` (its vector `s`; under image checks its images are in canon's table). */
+  newState(id: number, s: Uint8Array): void {
+    const bad = this.outside(s);
+    if (bad >= 0) {
+      const f = this.narrow[bad]!;
+      const st = this.store.parent(id) >= 0 ? this.model.steps[this.store.step(id)]!.id : 'initial state';
+      throw new ModelError(`model ${this.model.name}: ${st} set ${f.name} = ${this.model.schema.get(s, f)}, outside its domain ${f.min}..${f.max}`);
+    }
+    if (this.imageChecks) {
+      // properties need not be invariant under the group: check every image of the new state
+      // (canonicalize left them in its table)
+      const canon = this.canon!;
+      for (let g = 0; g < canon.size; g++) this.checkState(id, canon.image(g), true);
+    } else this.checkState(id, s, false);
+  }
+
+  private checkState(id: number, s: Uint8Array, image: boolean): void {
+    const always = this.always;
+    for (let i = 0; i < always.length; i++) {
+      const p = always[i]!;
+      if (!this.violated.has(p.id) && !p.check(s)) {
+        this.record({ property: p.id, kind: 'always', description: p.description, message: p.description, stateId: id, extraStep: -1, source: p.source, target: image ? s.slice() : undefined });
+      }
+    }
+    const some = this.sometimes;
+    for (let i = 0; i < some.length; i++) {
+      if (this.someReached[i]! < 0 && some[i]!.check(s)) {
+        this.someReached[i] = id;
+        if (image) this.someTarget[i] = s.slice();
+      }
+    }
+  }
+
+  /** The edge stateId --step--> dst from src: the assertions it raised (in ctx), the transition properties. */
+  edge(stateId: number, step: number, src: Uint8Array, dst: Uint8Array): void {
+    if (this.ctx.ids.length > 0) this.failures(stateId, step);
+    const tp = this.transitionProps;
+    for (let k = 0; k < tp.length; k++) {
+      const p = tp[k]!;
+      if (!this.violated.has(p.id)) this.transition(p, stateId, step, src, dst);
+    }
+  }
+
+  /** Like edge() without the assertions, for the transition properties that care about `step` only. */
+  relevantEdge(stateId: number, step: number, src: Uint8Array, dst: Uint8Array): void {
+    const tp = this.transitionProps;
+    for (let k = 0; k < tp.length; k++) {
+      const p = tp[k]!;
+      const rel = this.transRelevant[k]!;
+      if (this.violated.has(p.id) || (rel !== null && !rel(step))) continue;
+      this.transition(p, stateId, step, src, dst);
+    }
+  }
+
+  /** Record the assertions step `step` raised from state `stateId` (listed in ctx), and clear them. */
+  failures(stateId: number, step: number): void {
+    const ctx = this.ctx;
+    for (let k = 0; k < ctx.ids.length; k++) {
+      const pid = ctx.ids[k]!;
+      if (this.violated.has(pid)) continue;
+      const p = this.propById.get(pid);
+      this.record({
+        property: pid,
+        kind: p?.kind ?? 'assert',
+        description: p?.description ?? pid,
+        message: ctx.messages[k] ?? p?.description ?? pid,
+        stateId,
+        extraStep: step,
+        source: p?.source,
+      });
+    }
+    ctx.reset();
+  }
+
+  private transition(p: TransitionProperty, stateId: number, step: number, src: Uint8Array, dst: Uint8Array): void {
+    const r = p.check(src, step, dst);
+    if (r !== true) {
+      this.record({ property: p.id, kind: 'transition', description: p.description, message: typeof r === 'string' ? r : p.description, stateId, extraStep: step, source: p.source });
+    }
+  }
+
+  /** State `stateId` (vector srcW / src) has no enabled step: terminal properties and deadlock. */
+  terminalState(stateId: number, srcW: Int32Array, src: Uint8Array): void {
+    const canon = this.imageChecks ? this.canon! : null;
+    const nImg = canon !== null ? canon.size : 1;
+    if (canon !== null) canon.fill(srcW);
+    for (let g = 0; g < nImg; g++) {
+      const s = canon !== null ? canon.image(g) : src;
+      for (const p of this.terminal) {
+        if (!this.violated.has(p.id) && !p.check(s)) {
+          this.record({ property: p.id, kind: 'terminal', description: p.description, message: p.description, stateId, extraStep: -1, source: p.source, target: canon !== null ? s.slice() : undefined });
+        }
+      }
+    }
+    const model = this.model;
+    if (this.opts.deadlock && !this.violated.has(DEADLOCK_ID) && !(model.validEnd && model.validEnd(src))) {
+      this.record({ property: DEADLOCK_ID, kind: 'deadlock', description: 'no step is enabled and the state is not a valid end state', message: model.describeDeadlock ? model.describeDeadlock(src) : deadlockMessage(model, src), stateId, extraStep: -1 });
+    }
+  }
+
+  /** Ids of the properties a worker need not report any more. */
+  settled(): { skipAlways: string[]; skipSome: string[] } {
+    return {
+      skipAlways: this.always.filter((p) => this.violated.has(p.id)).map((p) => p.id),
+      skipSome: this.sometimes.filter((_, i) => this.someReached[i]! >= 0).map((p) => p.id),
+    };
+  }
+
+  /** What accumulating transition properties learned (call before any trace is rebuilt: that calls model.init()). */
+  facts(): { facts: Record<string, unknown> } | undefined {
+    const facts: Record<string, unknown> = {};
+    let any = false;
+    for (const p of this.transitionProps) {
+      if (p.facts) {
+        facts[p.id] = p.facts();
+        any = true;
+      }
+    }
+    return any ? { facts } : undefined;
+  }
+
+  /** The recorded violations with their traces, and the cover entries. */
+  violations(): Violation[] {
+    const { model, store, canon } = this;
+    return this.found.map((f) => ({
+      property: f.property,
+      kind: f.kind,
+      description: f.description,
+      message: f.message,
+      trace: buildTrace(model, store, f.stateId, {
+        extraStep: f.extraStep,
+        canon,
+        target: f.target,
+        edgeOk: f.kind === 'assert' ? (_b, _j, _a, fails) => fails.includes(f.property) : undefined,
+      }),
+      source: f.source,
+    }));
+  }
+
+  covers(): CoverEntry[] {
+    const { model, store, canon } = this;
+    return this.sometimes.map((p, i) => {
+      const id = this.someReached[i]!;
+      if (id < 0) return { property: p.id, description: p.description, reached: false };
+      const trace = buildTrace(model, store, id, { canon, target: this.someTarget[i] });
+      return { property: p.id, description: p.description, reached: true, depth: trace.steps.length, trace };
+    });
+  }
+
+  /** An unreached cover as a violation (only a complete search of the whole space can say so). */
+  unreached(c: CoverEntry): Violation {
+    const p = this.propById.get(c.property)!;
+    return { property: p.id, kind: 'sometimes', description: p.description, message: `never reached: ${p.description}`, trace: null, source: p.source };
+  }
+
+  /** The properties checked, for the report. */
+  checked(): { id: string; kind: PropertyKind; description: string; source?: Property['source'] }[] {
+    return [
+      ...this.model.properties.map((p) => ({ id: p.id, kind: p.kind as PropertyKind, description: p.description, source: p.source })),
+      ...(this.opts.deadlock ? [{ id: DEADLOCK_ID, kind: 'deadlock' as PropertyKind, description: 'no reachable state where nothing can move and the state is not a valid end' }] : []),
+    ];
+  }
+}
+
+function deadlockMessage(model: Model, s: Uint8Array): string {
+  return `no step enabled in a state that is not a valid end: ${Object.entries(model.schema.decode(s))
+    .filter(([n]) => n.endsWith('pc') || n.endsWith('.state'))
+    .map(([n, v]) => `${n}=${String(v)}`)
+    .join(', ')}`.replace(/: $/, '');
+}

@@ -1,0 +1,96 @@
+/**
+ * The parallel driver: the same per-source protocol as the sequential one (state.ts), with the
+ * edges of each source expanded by worker threads (see ../parallel.ts for the two modes). Levels
+ * too small for the round trip are expanded here; claim-mode levels are in claim-level.ts, replayed
+ * blocks in replay-block.ts.
+ */
+import { WorkerPool, type LevelMessage, type ParallelOptions } from '../parallel.js';
+import { ClaimArena, type StateStore } from '../store.js';
+import { runClaimLevel } from './claim-level.js';
+import { replayBlock } from './replay-block.js';
+import type { Search } from './state.js';
+
+export class ParallelRun {
+  readonly pool: WorkerPool;
+  readonly store: StateStore;
+  /** A budget ran out, or a worker reported an end: stop after the current level. */
+  halted = false;
+  claimArena: ClaimArena | null = null;
+  /** New states per state of the level, as last seen (sizes the claim arena). */
+  claimRatio = 4;
+
+  constructor(
+    readonly s: Search,
+    readonly opts: ParallelOptions,
+    checkDomains: boolean,
+  ) {
+    this.pool = WorkerPool.start(opts.workers, opts.spec, { symmetry: s.canon !== null, checkDomains, expect: { words: s.words, steps: s.nsteps } });
+    this.store = s.store as StateStore;
+  }
+
+  /** The transition properties that care about `step`, on src (loaded) -> the successor at e[at..]. */
+  checkRelevant(e: Int32Array, at: number, step: number): void {
+    const { s } = this;
+    for (let k = 0; k < s.words; k++) s.dstW[k] = e[at + k]!;
+    s.obs.relevantEdge(s.curId, step, s.src, s.dst);
+  }
+
+  /** What the workers need for level [a, b): the store as it is now, the properties still live. */
+  levelMessage(a: number, b: number): Omit<LevelMessage, 'type' | 'gen' | 'blockSize' | 'claim'> & { blockSize?: number } {
+    const buf = this.store.buffers();
+    return { start: a, end: b, vectors: buf.vectors, table: buf.table, ...this.s.obs.settled(), blockSize: this.opts.blockSize };
+  }
+
+  run(): void {
+    const { s, pool, opts } = this;
+    try {
+      while (s.curId < s.store.count && !s.stop && !this.halted) {
+        const a = s.curId;
+        const b = a === s.levelEnd ? s.store.count : s.levelEnd;
+        if (b - a < (opts.minLevel ?? 256)) {
+          this.expandHere(b);
+          continue;
+        }
+        if (this.claimable(a, b)) {
+          runClaimLevel(this, a, b);
+          continue;
+        }
+        pool.runLevel(this.levelMessage(a, b), (_k, r) => {
+          replayBlock(this, r);
+          return !s.stop && !this.halted;
+        });
+        if (s.stop || this.halted) break;
+      }
+    } finally {
+      pool.close();
+    }
+  }
+
+  /** A small level is not worth the round trip: expand states up to b here. */
+  private expandHere(b: number): void {
+    const s = this.s;
+    for (; s.curId < b && !s.stop; s.curId++) {
+      const e = s.enterSource();
+      if (e === 'stop') {
+        this.halted = true;
+        break;
+      }
+      if (e === 'skip') continue;
+      s.expandHere();
+    }
+  }
+
+  /**
+   * Claim mode is used for a level when its discovery keys fit in 31 bits, it is not the
+   * shard split level, and it is not the probing layer at maxDepth (those levels replay).
+   */
+  private claimable(a: number, b: number): boolean {
+    const s = this.s;
+    if (this.opts.claim === false) return false;
+    if ((b - a) * s.nsteps >= ClaimArena.DEAD) return false;
+    const depthNow = a === s.levelEnd ? s.depth + 1 : s.depth;
+    if (depthNow >= s.maxDepth) return false;
+    if (s.split !== null && s.split.touches(a, b)) return false;
+    return true;
+  }
+}

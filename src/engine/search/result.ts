@@ -1,0 +1,62 @@
+/** The end of a search: its verdict, statistics, traces and coverage as a Result. */
+import type { Result } from '../result.js';
+import { fingerprintCollisionProbability } from '../store.js';
+import type { Search } from './state.js';
+
+export interface ResultExtras {
+  readonly fingerprint: boolean;
+  readonly workers?: number;
+}
+
+export function searchResult(s: Search, extras: ResultExtras): Result {
+  const { store, obs, canon, tally, split, budget } = s;
+  let incomplete = s.incomplete;
+  if (!incomplete && s.boundHit) incomplete = 'max-depth';
+  if (!incomplete && s.stop && obs.found.length === 0) incomplete = 'stopped';
+  const complete = !incomplete && !s.stop;
+
+  // before any trace is rebuilt: rebuilding calls model.init(), which may reset what the
+  // accumulating properties learned
+  const facts = obs.facts();
+  const end = performance.now();
+  budget.finish(end);
+
+  const violations = obs.violations();
+  const covers = obs.covers();
+  // a shard cannot tell that a branch is unreachable: another shard may reach it
+  if (complete && (split === null || split.level === null)) {
+    for (const c of covers) if (!c.reached) violations.push(obs.unreached(c));
+  }
+  const seconds = (end - budget.started) / 1000;
+  const levels = s.levels;
+  return {
+    model: s.model.name,
+    status: violations.length > 0 ? 'violation' : incomplete ? 'incomplete' : 'pass',
+    incompleteReason: incomplete,
+    complete,
+    stats: {
+      states: store.count,
+      transitions: s.transitions,
+      levels,
+      depth: Math.max(0, levels - 1),
+      seconds,
+      statesPerSecond: store.count / Math.max(seconds, 1e-9),
+      stateBytes: s.schema.size,
+      bytesPerState: store.count > 0 ? store.bytes / store.count : 0,
+      storeBytes: store.bytes,
+      peakRssBytes: budget.peakRss,
+      ...(canon !== null && tally !== null
+        ? { symmetry: { group: canon.sym.size, description: canon.sym.description, unreducedStates: tally.states, unreducedTransitions: tally.transitions, reduction: tally.states / Math.max(1, store.count) } }
+        : {}),
+      ...(extras.fingerprint ? { fingerprint: { bits: 64 as const, collisionProbability: fingerprintCollisionProbability(store.count) } } : {}),
+      ...(split !== null ? { shard: split.stats() } : {}),
+      ...(extras.workers !== undefined ? { workers: extras.workers } : {}),
+    },
+    violations,
+    covers,
+    coverage: s.steps.map((st, i) => ({ step: st.id, process: st.process, fired: s.fired[i]! })),
+    properties: obs.checked(),
+    info: s.model.info,
+    ...(facts ?? {}),
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * The state every search driver works on: the visited store (whose insertion order is the BFS
+ * queue), the scratch buffers, the counters, the level bookkeeping, and the per-source protocol
+ * the drivers follow — enterSource (level, shard ownership, budgets), the edges (emit), and
+ * leaveSource (terminal states). Property bookkeeping is the Observer's, limits and progress the
+ * Budget's; the drivers (sequential.ts, parallel.ts) only decide who expands which state.
+ *
+ * The hot path (emit) allocates nothing per transition: the source state is loaded into a scratch
+ * word buffer, each enabled step writes its successor into a second scratch buffer, and the store
+ * copies it only when it is new.
+ */
+import type { Model, Step } from '../model.js';
+import type { IncompleteReason } from '../result.js';
+import type { Schema } from '../schema.js';
+import type { VisitedStore } from '../store.js';
+import type { Canonicalizer } from '../symmetry.js';
+import { RecordingCtx } from '../trace.js';
+import { Budget, type BudgetOptions } from '../budget.js';
+import { Observer, type ObserveOptions } from '../observe.js';
+import { OrbitTally } from '../reduce/orbits.js';
+import { ShardSplit, type ShardOptions } from './shard.js';
+import { successors } from './successors.js';
+import { ModelError } from '../model.js';
+
+export interface SearchOptions extends BudgetOptions, ObserveOptions {
+  readonly maxStates: number;
+  readonly maxDepth: number;
+  readonly allViolations: boolean;
+  readonly shard?: ShardOptions;
+}
+
+export class Search {
+  readonly schema: Schema;
+  readonly words: number;
+  readonly steps: readonly Step[];
+  readonly nsteps: number;
+  readonly srcW: Int32Array;
+  readonly dstW: Int32Array;
+  readonly src: Uint8Array;
+  readonly dst: Uint8Array;
+  readonly ctx = new RecordingCtx();
+  /** Edges taken per step (coverage). */
+  readonly fired: Float64Array;
+  readonly obs: Observer;
+  readonly budget: Budget;
+  /** Orbit sizes under symmetry reduction. */
+  readonly tally: OrbitTally | null;
+  readonly split: ShardSplit | null;
+  readonly maxStates: number;
+  readonly maxDepth: number;
+  readonly expand: NonNullable<Model['expand']>;
+
+  /** Stop the search: a violation in first-violation mode, or a budget ran out (then `incomplete` says which). */
+  stop = false;
+  incomplete: IncompleteReason | undefined;
+  transitions = 0;
+  /** The state being expanded (states below it are expanded). */
+  curId = 0;
+  /** Edges of the state being expanded so far. */
+  enabled = 0;
+  /** At maxDepth: edges are checked and counted, nothing beyond is stored. */
+  probing = false;
+  /** A state beyond maxDepth exists. */
+  boundHit = false;
+  levels = 0;
+  /** The first state id of the next level. */
+  levelEnd = 0;
+  depth = 0;
+
+  constructor(
+    readonly model: Model,
+    readonly store: VisitedStore,
+    readonly canon: Canonicalizer | null,
+    options: SearchOptions,
+  ) {
+    this.budget = new Budget(options, () => ({ states: store.count, transitions: this.transitions, depth: this.depth, queue: store.count - this.curId }));
+    this.schema = model.schema;
+    this.words = this.schema.words;
+    this.steps = model.steps;
+    this.nsteps = this.steps.length;
+    this.srcW = new Int32Array(this.words);
+    this.dstW = new Int32Array(this.words);
+    this.src = new Uint8Array(this.srcW.buffer);
+    this.dst = new Uint8Array(this.dstW.buffer);
+    this.fired = new Float64Array(this.nsteps);
+    const allViolations = options.allViolations;
+    this.obs = new Observer(model, options, store, canon, this.ctx, () => {
+      if (!allViolations) this.stop = true;
+    });
+    this.tally = canon !== null ? new OrbitTally() : null;
+    this.split = options.shard ? new ShardSplit(options.shard) : null;
+    this.maxStates = options.maxStates;
+    this.maxDepth = options.maxDepth;
+    this.expand = successors(model, this.srcW, this.dstW);
+  }
+
+  /** Store and check the initial states; the first level. */
+  initial(inits: readonly Uint8Array[]): void {
+    const { store, dst, dstW, canon } = this;
+    for (let k = 0; k < inits.length && !this.stop; k++) {
+      if (inits[k]!.length !== this.schema.size) throw new ModelError(`model ${this.model.name}: initial state ${k} has ${inits[k]!.length} bytes, expected ${this.schema.size}`);
+      dst.set(inits[k]!);
+      const orb = canon !== null ? canon.canonicalize(dstW) : 1;
+      if (store.count >= this.maxStates && store.find(dstW) < 0) {
+        this.incomplete = 'max-states';
+        break;
+      }
+      const id = store.insert(dstW, -1, k);
+      if (id >= 0) {
+        if (this.tally !== null) this.tally.note(id, orb);
+        this.obs.newState(id, dst);
+      }
+    }
+    this.levels = store.count > 0 ? 1 : 0;
+    this.levelEnd = store.count;
+    if (this.maxDepth <= 0) this.probing = true;
+    if (this.split !== null) this.split.beginLevel(this.depth, 0, this.levelEnd);
+  }
+
+  /** The edge curId --i--> dst (the successor generator's callback): check, count, store if new. */
+  readonly emit = (i: number): boolean => {
+    this.enabled++;
+    this.transitions++;
+    this.fired[i]++;
+    this.obs.edge(this.curId, i, this.src, this.dst);
+    if (this.stop) return false;
+    const store = this.store;
+    const dstW = this.dstW;
+    const orb = this.canon !== null ? this.canon.canonicalize(dstW) : 1;
+    if (this.probing) {
+      // the layer at maxDepth: its edges are checked and counted, but nothing beyond is stored
+      if (store.find(dstW) < 0) this.boundHit = true;
+      return true;
+    }
+    if (store.count >= this.maxStates) {
+      if (store.find(dstW) < 0) {
+        this.incomplete = 'max-states';
+        this.stop = true;
+        return false;
+      }
+      return true;
+    }
+    const id = store.insert(dstW, this.curId, i);
+    if (id >= 0) {
+      if (this.tally !== null) this.tally.note(id, orb);
+      this.obs.newState(id, this.dst);
+    }
+    return !this.stop;
+  };
+
+  /** When curId is the first state of a new BFS level: count it, and see what it is. */
+  nextLevel(): void {
+    if (this.curId !== this.levelEnd) return;
+    this.depth++;
+    this.levels++;
+    this.levelEnd = this.store.count;
+    if (this.depth >= this.maxDepth) this.probing = true;
+    if (this.split !== null) this.split.beginLevel(this.depth, this.curId, this.levelEnd);
+  }
+
+  /** Level bookkeeping, shard ownership and budgets before expanding state curId. */
+  enterSource(): 'expand' | 'skip' | 'stop' {
+    this.nextLevel();
+    const id = this.curId;
+    if (this.split !== null && this.split.skips(id)) return 'skip';
+    if ((id & 1023) === 0 && id > 0) {
+      // expanded states are not loaded again (a fingerprint store drops their vectors)
+      this.store.release(id);
+      const why = this.budget.poll();
+      if (why !== undefined) {
+        this.incomplete = why;
+        return 'stop';
+      }
+    }
+    return 'expand';
+  }
+
+  /** The budgets, checked now (not throttled): false, with `incomplete` set, when one ran out. */
+  withinBudget(): boolean {
+    const why = this.budget.exceeded(performance.now());
+    if (why === undefined) return true;
+    this.incomplete = why;
+    return false;
+  }
+
+  /** After the edges of state curId (loaded in src): terminal and deadlock checks. */
+  leaveSource(): void {
+    if (this.enabled === 0) this.obs.terminalState(this.curId, this.srcW, this.src);
+  }
+
+  /** Expand state curId here: every edge through emit. */
+  expandHere(): void {
+    this.store.load(this.curId, this.srcW);
+    this.enabled = 0;
+    this.ctx.reset();
+    this.expand(this.src, this.dst, this.ctx, this.emit);
+    if (this.tally !== null) this.tally.edges(this.curId, this.enabled);
+    if (!this.stop) this.leaveSource();
+  }
+}
