@@ -70,11 +70,28 @@ export function compileGuardScan(sys: System, extra: readonly (((s: Uint8Array) 
 /** The successor generator (Model.expand) over a guard scan. */
 export function compileExpander(steps: readonly Step[], scan: GuardScan): NonNullable<Model['expand']> {
   const cand = new Int32Array(steps.length);
+  // word views of the search's scratch states (it passes the same two buffers every time)
+  let src8: Uint8Array | null = null;
+  let dst8: Uint8Array | null = null;
+  let srcW: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  let dstW: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  const wordsOf = (b: Uint8Array): Int32Array<ArrayBufferLike> | null => ((b.byteOffset | b.length) & 3) === 0 ? new Int32Array(b.buffer, b.byteOffset, b.length >> 2) : null;
   return (src, dst, ctx, emit) => {
     const n = scan(src, cand);
+    if (n === 0) return;
+    if (src !== src8 || dst !== dst8) {
+      const sw = wordsOf(src);
+      const dw = wordsOf(dst);
+      src8 = sw && dw ? src : null;
+      dst8 = sw && dw ? dst : null;
+      srcW = sw && dw ? sw : new Int32Array(0);
+      dstW = sw && dw ? dw : new Int32Array(0);
+    }
+    const words = src8 !== null ? srcW.length : -1;
     for (let t = 0; t < n; t++) {
       const i = cand[t]!;
-      dst.set(src);
+      if (words >= 0) for (let k = 0; k < words; k++) dstW[k] = srcW[k]!;
+      else dst.set(src);
       if (steps[i]!.apply(dst, ctx) === false) {
         (ctx as { reset?: () => void }).reset?.();
         continue;
