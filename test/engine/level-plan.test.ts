@@ -34,6 +34,9 @@ test('once started: probe the workers, then follow the cheaper side, re-trying t
   // levels below 256 states say nothing about costs
   plan.note('workers', 100, 0);
   assert.equal(plan.choose(30_000, true), 'here');
+  // a slow level (the thread was not running) does not raise a side's cost: its best stands
+  plan.note('here', 30_000, 1);
+  assert.equal(plan.choose(30_000, true), 'here');
 });
 
 test('not adaptive: every level of at least minLevel states goes to the workers', () => {

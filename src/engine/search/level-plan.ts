@@ -12,6 +12,8 @@
  *   cost per state is lower. Costs drift with the level's shape and the machine's load, so the
  *   loser is tried again on a level at least twice the size of its last try (at most a logarithmic
  *   number of probes).
+ * - Each side's cost is the lowest it has shown: on a shared machine a level is sometimes slow
+ *   because the thread was not running, never fast by accident.
  */
 export interface LevelPlanOptions {
   /** Levels below this are expanded here. */
@@ -28,7 +30,7 @@ export type LevelMode = 'here' | 'workers';
 const MEASURE_MIN = 256;
 
 export class LevelPlan {
-  /** Seconds per source state, as last measured (NaN: not yet). */
+  /** Seconds per source state, the lowest measured (NaN: not yet). */
   private here = NaN;
   private workers = NaN;
   /** Size of the last level that went to the side that lost. */
@@ -56,8 +58,8 @@ export class LevelPlan {
     if (n < MEASURE_MIN) return;
     const perState = seconds / n;
     const before = this.winner();
-    if (mode === 'here') this.here = perState;
-    else this.workers = perState;
+    if (mode === 'here') this.here = Number.isNaN(this.here) ? perState : Math.min(this.here, perState);
+    else this.workers = Number.isNaN(this.workers) ? perState : Math.min(this.workers, perState);
     // a try of the side that was losing: remember its size, so the next one waits for twice as much
     if (before !== null && before !== mode) this.lastProbe = n;
     if (before === null && mode === 'workers') this.lastProbe = n;
