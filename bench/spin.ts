@@ -17,7 +17,7 @@
  * Timing never decides a test; on a shared machine compare best-of figures run back to back.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,11 +91,19 @@ function runPan(dir: string, expected: number): Figure {
   return best!;
 }
 
-function runOurs(dve: string, name: string): Figure {
+/** The published state counts (large.csv), sizing our store as -w sizes SPIN's. */
+function published(): Map<string, number> {
+  const csv = join(root, 'test', 'fixtures', 'beem', 'large.csv');
+  if (!existsSync(csv)) return new Map();
+  const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1);
+  return new Map(rows.map((l) => l.split(',')).map(([i, n]) => [i!, Number(n)]));
+}
+
+function runOurs(dve: string, name: string, expectedStates: number | undefined): Figure {
   const oneJs = join(here, 'one.js');
   let best: Figure | undefined;
   for (let k = 0; k < reps; k++) {
-    const r = timed(process.execPath, [oneJs, JSON.stringify({ name, model: { dve } })]);
+    const r = timed(process.execPath, [oneJs, JSON.stringify({ name, model: { dve }, expectedStates })]);
     if (r.status !== 0) throw new Error(`bench/one ${name}: ${r.stderr.trim().split('\n').at(-1)}`);
     const out = JSON.parse(r.stdout) as { states: number; transitions: number };
     const f = { states: out.states, transitions: out.transitions, seconds: round(r.seconds), statesPerSecond: Math.round(out.states / r.seconds) };
@@ -113,6 +121,7 @@ if (!has('gcc', ['--version'])) skip('gcc is not installed (apt-get install gcc)
 const pmDir = promelaDir();
 if (!pmDir) skip('no Promela translations found (--promela DIR or $BEEM_PROMELA)');
 
+const counts = published();
 const results: unknown[] = [];
 for (const file of readdirSync(pmDir).filter((f) => f.endsWith('.pm')).sort()) {
   const instance = file.slice(0, -'.pm'.length);
@@ -124,7 +133,7 @@ for (const file of readdirSync(pmDir).filter((f) => f.endsWith('.pm')).sort()) {
     continue;
   }
   process.stderr.write(`${instance} ...`);
-  const ours = runOurs(dve, instance);
+  const ours = runOurs(dve, instance, counts.get(instance));
   const dir = buildPan(join(pmDir, file));
   try {
     const spin = runPan(dir, ours.states);
