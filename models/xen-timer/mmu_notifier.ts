@@ -16,6 +16,6 @@ export function mmuNotifier(x: Xen): void {
       guard: (s) => s[cnt]! < max && gpc.valid(s),
       run: (s) => void s[cnt]!++,
     });
-    gpc.invalidate(p, `${at}.lock`, `${at}.unlock`, 'idle');
+    gpc.invalidate(p, `${at}.lock`, `${at}.unlock`, 'idle', undefined, { returns: 'kvm_mmu_notifier_invalidate_range_start' });
   }
 }

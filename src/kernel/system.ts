@@ -8,8 +8,11 @@
  *   cannot take a step (the handler runs whole between two of the task's steps);
  * - an interrupt handler starts on a CPU only when interrupts are enabled there; on another CPU it
  *   interleaves step by step with everything else;
- * - interrupts are disabled on a CPU while a task there holds an `_irqsave`/`_irq` lock (non-RT),
- *   and a task holding a spinning lock (non-RT) runs with preemption disabled (atomic context).
+ * - interrupts are disabled on a CPU while a task there holds an `_irqsave`/`_irq` lock (non-RT)
+ *   or is inside local_irq_save (irq.ts), and a task holding a spinning lock (non-RT) runs with
+ *   preemption disabled (atomic context);
+ * - a step may be marked as the return of an entry (`returns`: an ioctl, a hypercall, an hrtimer
+ *   callback, a refresh); it must leave its process holding no lock, interrupts as found.
  *
  * Example (`mutex` is the factory exported by kernel/index.ts):
  *   const sys = new System({ preemptRt: false });
@@ -49,13 +52,24 @@ export interface StepSpec {
   waitsFor?: (s: Uint8Array) => string;
   /** Lock classes acquired (for the lock-order graph). */
   acquires?: readonly string[];
+  /**
+   * The step returns from an entry — an ioctl, a hypercall, an hrtimer callback, a refresh — named
+   * here (e.g. `kvm_vcpu_ioctl`): after it the process must hold no lock and, for a task, have
+   * interrupts enabled again (`kernel.lock-held-on-return`, checked on this step only). Every
+   * lock the process holds counts, so mark returns to code that holds none (user space, the
+   * interrupted context): the entries a process starts from its idle label.
+   */
+  returns?: string;
 }
+
+/** The `returns` marking alone, for step builders that take options (locks, irq save/restore). */
+export type ReturnOpt = Pick<StepSpec, 'returns'>;
 
 export class Proc {
   readonly index: number;
   readonly pc: Field;
   private readonly pcEnum: { field: Field; add(value: string): number; close(): void };
-  /** Interrupt-disable nesting count of this task (irqsave/irq locks held). */
+  /** Interrupt-disable nesting count of this task (irqsave/irq locks held, local_irq_save). */
   readonly irqoff: Field | null;
   /** For interrupt handlers: the CPU it is running on (set when it starts). */
   readonly cpuField: Field | null;
@@ -226,11 +240,13 @@ export class System {
       if (task && this.interrupted(s, cpu)) return false;
       return extra ? extra(s) : true;
     };
+    const entry = spec.returns;
     const apply = (s: Uint8Array, ctx: StepCtx): void => {
       const r = run ? run(s, ctx) : undefined;
       const to = typeof r === 'number' ? r : next;
       if (to < 0) throw new Error(`step ${id}: no next label`);
       s[pcOff] = to;
+      if (entry !== undefined) this.checks.checkReturn(s, p, ctx, entry);
     };
     const step: Step = { id, process: p.name, source: spec.src, guard, apply };
     this.steps.push(step);
