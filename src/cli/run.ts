@@ -14,7 +14,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const ctx: Ctx = { io, code: 0 };
   const debug = argv.includes('--debug');
   try {
-    await buildProgram(ctx).parseAsync([...argv], { from: 'user' });
+    await (await buildProgram(ctx, argv)).parseAsync([...argv], { from: 'user' });
     return ctx.code;
   } catch (err) {
     const c = classify(err);
