@@ -130,12 +130,21 @@ export class KernelChecks {
    * every lock p still holds, and the interrupts a task left disabled.
    */
   checkReturn(s: Uint8Array, p: Proc, ctx: StepCtx, entry: string): void {
+    if (!this.heldAtReturn(s, p)) return;
     const locks: string[] = [];
     for (const h of this.held) if (!h.pseudo && h.held(s, p)) locks.push(h.name);
     const irqs = p.irqoff ? s[p.irqoff.offset]! : 0;
     if (locks.length === 0 && irqs === 0) return;
     const what = [...(locks.length ? [`holding ${locks.join(', ')}`] : []), ...(irqs ? [`with interrupts disabled (${irqs} irqsave/irq section${irqs > 1 ? 's' : ''} not restored)`] : [])];
     ctx.fail(KERNEL_PROPERTIES.lockHeldOnReturn, `${p.name} returns from ${entry} ${what.join(' and ')}`);
+  }
+
+  /** Anything checkReturn would report (without building the report: this runs on every return step). */
+  private heldAtReturn(s: Uint8Array, p: Proc): boolean {
+    if (p.irqoff && s[p.irqoff.offset]! > 0) return true;
+    const held = this.held;
+    for (let k = 0; k < held.length; k++) if (!held[k]!.pseudo && held[k]!.held(s, p)) return true;
+    return false;
   }
 
   /** Atomic context: hard irq, interrupts disabled by the task, or a spinning lock held. */
@@ -150,8 +159,9 @@ export class KernelChecks {
   inAtomic(s: Uint8Array, p: Proc): boolean {
     if (p.context === 'hardirq') return true;
     if (p.irqoff && s[p.irqoff.offset]! > 0) return true;
+    // only a lock that spins on this kernel can be held spinning
     const held = this.held;
-    for (let k = 0; k < held.length; k++) if (held[k]!.spinning(s, p)) return true;
+    for (let k = 0; k < held.length; k++) if (held[k]!.spins && held[k]!.spinning(s, p)) return true;
     return false;
   }
 
