@@ -16,6 +16,8 @@ import { PROP, xsrc, type Vcpu, type Xen } from './context.js';
  *       not part of this: with no kick pending, a non-zero `timer_pending` will never be looked
  *       at, so an event waiting in it is lost too; or
  *   (b) waiting for a mutex it holds itself (`kernel.recursive-lock`): it never moves again.
+ * With the optional VMM sender (sender.ts), it must also be idle: a send in flight may still
+ * notify the guest and kick it (a later send would not kick for a word bit already set).
  * (A thread waiting for a mutex someone else holds, or for a callback to finish, is not
  * quiescent: it moves once the other side does. Teardown is excused: after
  * kvm_xen_destroy_vcpu() the thread is at `done`, not idle, and the VM is going away.)
@@ -44,10 +46,22 @@ export function quiescentState(x: Xen, vc: Vcpu): (s: Uint8Array) => boolean {
     });
     selfWait.push({ pcs, held: (s) => lock.held(s, t) });
   }
+  const sender = x.sender;
   return (s) => {
     if (!vc.cb.isIdle(s) || s[o.enq] === 1) return false;
+    // the VMM sender (optional) in the middle of a send may still notify the guest and kick it
+    if (sender && !sender.isIdle(s)) return false;
     if (t.isIdle(s)) return s[o.ops] === K && s[o.req] === 0;
-    return selfWait.some((w) => w.pcs.has(s[o.pc]!) && w.held(s));
+    for (const w of selfWait) if (w.pcs.has(s[o.pc]!) && w.held(s)) return true;
+    return false;
+  };
+}
+
+/** A state check that `holds` for every vCPU (a loop: vcs.every(closure) would allocate per state). */
+function everyVcpu(vcs: readonly Vcpu[], holds: (s: Uint8Array, vc: Vcpu, i: number) => boolean): (s: Uint8Array) => boolean {
+  return (s) => {
+    for (let i = 0; i < vcs.length; i++) if (!holds(s, vcs[i]!, i)) return false;
+    return true;
   };
 }
 
@@ -64,9 +78,9 @@ export function contractProperties(x: Xen): Property[] {
     {
       kind: 'always',
       id: PROP.lost,
-      description: 'a timer the guest armed and did not stop or replace has been served — its port bit was set, and not yet consumed by the guest, at some moment at or after its expiry — once nothing is left that could still raise it (quiescent: callback idle, hrtimer not enqueued, vCPU thread idle with its script spent and no KVM_REQ_UNBLOCK, or waiting for a mutex it holds itself)',
+      description: 'a timer the guest armed and did not stop or replace has been served — the guest was notified (port bit and vcpu_info upcall set) and had not consumed it at some moment at or after its expiry — once nothing is left that could still raise it (quiescent: callback idle, hrtimer not enqueued, vCPU thread idle with its script spent and no KVM_REQ_UNBLOCK, or waiting for a mutex it holds itself)',
       source: [xsrc('xen_timer_callback', 'rc = kvm_xen_set_evtchn_fast(&e, vcpu->kvm);'), xsrc('kvm_xen_inject_timer_irqs', 'kvm_xen_set_evtchn(&e, vcpu->kvm);')],
-      check: (s) => vcs.every((vc, i) => !quiescent[i]!(s) || s[vc.gen.offset]! <= s[vc.dead.offset]! || s[vc.served.offset] === 1),
+      check: everyVcpu(vcs, (s, vc, i) => !quiescent[i]!(s) || s[vc.gen.offset]! <= s[vc.dead.offset]! || s[vc.served.offset] === 1),
     },
     {
       kind: 'assert',
@@ -84,15 +98,14 @@ export function contractProperties(x: Xen): Property[] {
       // it is a stale-event setup, checked by xen.no-stale-event. A delivery pending in
       // timer_pending is the current arm's once that arm has expired: whichever arm deferred it,
       // the event it raises serves the current one (Xen.raise)
-      check: (s) =>
-        vcs.every((vc) => {
-          if (!vc.thread.isIdle(s) || !vc.cb.isIdle(s)) return true;
-          const g = s[vc.gen.offset]!;
-          const live = g > s[vc.dead.offset]!;
-          const queued = s[vc.timer.enqueued.offset] === 1 && s[vc.hrGen.offset] === g;
-          const pending = s[vc.pending.offset]! > 0 && s[vc.expired.offset] === 1;
-          return (live && (queued || pending)) === (s[vc.expires.offset] === 1);
-        }),
+      check: everyVcpu(vcs, (s, vc) => {
+        if (!vc.thread.isIdle(s) || !vc.cb.isIdle(s)) return true;
+        const g = s[vc.gen.offset]!;
+        const live = g > s[vc.dead.offset]!;
+        const queued = s[vc.timer.enqueued.offset] === 1 && s[vc.hrGen.offset] === g;
+        const pending = s[vc.pending.offset]! > 0 && s[vc.expired.offset] === 1;
+        return (live && (queued || pending)) === (s[vc.expires.offset] === 1);
+      }),
     },
     {
       kind: 'assert',
@@ -108,10 +121,17 @@ export function contractProperties(x: Xen): Property[] {
     },
     {
       kind: 'always',
+      id: PROP.wakeup,
+      description: 'in a quiescent state (as for xen.no-lost-event) no event waits unseen: every upcall set in vcpu_info, and every bit left in the in-kernel evtchn_pending_sel, has been followed by a KVM_RUN entry into the guest (the guest saw it) — a raise that forgets its kick leaves a halted vCPU asleep',
+      source: [xsrc('kvm_xen_set_evtchn_fast', 'if (kick_vcpu) { kvm_make_request(KVM_REQ_UNBLOCK, vcpu); kvm_vcpu_kick(vcpu); }'), xsrc('kvm_xen_inject_pending_events', 'WRITE_ONCE(vi->evtchn_upcall_pending, 1);')],
+      check: (s) => vcs.every((vc, i) => !quiescent[i]!(s) || s[vc.unseen.offset] === 0),
+    },
+    {
+      kind: 'always',
       id: PROP.teardown,
       description: 'after kvm_xen_destroy_vcpu returned, the timer is neither enqueued nor running its callback',
       source: [xsrc('kvm_xen_destroy_vcpu', 'hrtimer_cancel(&vcpu->arch.xen.timer);')],
-      check: (s) => vcs.every((vc) => s[vc.tornDown.offset] === 0 || (s[vc.timer.enqueued.offset] === 0 && vc.cb.isIdle(s))),
+      check: everyVcpu(vcs, (s, vc) => s[vc.tornDown.offset] === 0 || (s[vc.timer.enqueued.offset] === 0 && vc.cb.isIdle(s))),
     },
   ];
 }
