@@ -8,7 +8,7 @@
  */
 import { ModelError, type Model } from './model.js';
 import type { Result } from './result.js';
-import { FingerprintStore, sharedAlloc, StateStore, type VisitedStore } from './store.js';
+import { FingerprintStore, sharedAlloc, StateStore, STORE_MAX_LOAD, type VisitedStore } from './store.js';
 import { Canonicalizer } from './symmetry.js';
 import type { ProgressListener } from './events.js';
 import type { ParallelOptions } from './parallel.js';
@@ -52,6 +52,23 @@ export interface ExploreOptions {
   shard?: ShardOptions;
   /** Expand the frontier in worker threads (same result as the sequential search; see parallel.ts). */
   parallel?: ParallelOptions;
+  /**
+   * A `sometimes` property (branch cover) that a complete search never reached is a violation.
+   * Default false: it is a finding (Result.covers, reached false) that leaves the status alone,
+   * unless the property itself sets failIfUnreached.
+   */
+  failOnUnreachedCover?: boolean;
+  /**
+   * Polled with the budgets (at most every 50 ms): true stops the search cleanly, as a budget
+   * does, with incompleteReason `interrupted` (SIGINT / SIGTERM).
+   */
+  shouldStop?: () => boolean;
+  /**
+   * About how many states the search will store (e.g. the count of an earlier run): the index is
+   * sized for it from the start instead of doubling its way there. A wrong hint costs memory or
+   * growth, never a different result.
+   */
+  expectedStates?: number;
 }
 
 export function explore(model: Model, options: ExploreOptions = {}): Result {
@@ -64,7 +81,8 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   if (par && options.fingerprint) throw new ModelError('a parallel search cannot use hash compaction (--fingerprint): the workers read the store of full states');
   if (par && !(Number.isInteger(par.workers) && par.workers >= 1)) throw new ModelError(`bad worker count ${par.workers}`);
   if (par && nsteps >= 1 << 24) throw new ModelError('a parallel search handles at most 2^24 steps');
-  const store: VisitedStore = options.fingerprint ? new FingerprintStore(words, wide) : new StateStore(words, wide, 16, par ? sharedAlloc : undefined);
+  const bits = indexBitsFor(options.expectedStates);
+  const store: VisitedStore = options.fingerprint ? new FingerprintStore(words, wide, bits) : new StateStore(words, wide, bits, par ? sharedAlloc : undefined);
   if (options.symmetry && !model.symmetry) throw new ModelError(`model ${model.name} declares no symmetry (symmetry reduction needs Model.symmetry)`);
   const canon = options.symmetry && model.symmetry ? new Canonicalizer(model.symmetry, words) : null;
   const checkDomains = options.checkDomains !== false;
@@ -79,9 +97,16 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     memoryLimit: options.memoryLimit,
     onProgress: options.onProgress,
     progressInterval: options.progressInterval,
+    shouldStop: options.shouldStop,
   });
   s.initial(inits);
   if (par) new ParallelRun(s, par, checkDomains).run();
   else runSequential(s);
-  return searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers });
+  return searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, failOnUnreachedCover: options.failOnUnreachedCover === true });
+}
+
+/** Index size (log2 slots) for an expected state count: room for it below the load limit, 2^16 .. 2^28. */
+export function indexBitsFor(expectedStates: number | undefined): number {
+  if (expectedStates === undefined || !(expectedStates > 0)) return 16;
+  return Math.min(28, Math.max(16, Math.ceil(Math.log2(expectedStates / STORE_MAX_LOAD))));
 }

@@ -130,6 +130,7 @@ export class KernelChecks {
    * every lock p still holds, and the interrupts a task left disabled.
    */
   checkReturn(s: Uint8Array, p: Proc, ctx: StepCtx, entry: string): void {
+    if (!this.heldAtReturn(s, p)) return;
     const locks: string[] = [];
     for (const h of this.held) if (!h.pseudo && h.held(s, p)) locks.push(h.name);
     const irqs = p.irqoff ? s[p.irqoff.offset]! : 0;
@@ -138,12 +139,30 @@ export class KernelChecks {
     ctx.fail(KERNEL_PROPERTIES.lockHeldOnReturn, `${p.name} returns from ${entry} ${what.join(' and ')}`);
   }
 
+  /** Anything checkReturn would report (without building the report: this runs on every return step). */
+  private heldAtReturn(s: Uint8Array, p: Proc): boolean {
+    if (p.irqoff && s[p.irqoff.offset]! > 0) return true;
+    const held = this.held;
+    for (let k = 0; k < held.length; k++) if (!held[k]!.pseudo && held[k]!.held(s, p)) return true;
+    return false;
+  }
+
   /** Atomic context: hard irq, interrupts disabled by the task, or a spinning lock held. */
   atomic(s: Uint8Array, p: Proc): string | null {
     if (p.context === 'hardirq') return 'hard-interrupt context';
     if (p.irqoff && s[p.irqoff.offset]! > 0) return 'interrupts disabled';
     for (const h of this.held) if (h.spinning(s, p)) return `spinning lock ${h.cls} held (preemption disabled)`;
     return null;
+  }
+
+  /** atomic(s, p) !== null, without building the description. */
+  inAtomic(s: Uint8Array, p: Proc): boolean {
+    if (p.context === 'hardirq') return true;
+    if (p.irqoff && s[p.irqoff.offset]! > 0) return true;
+    // only a lock that spins on this kernel can be held spinning
+    const held = this.held;
+    for (let k = 0; k < held.length; k++) if (held[k]!.spins && held[k]!.spinning(s, p)) return true;
+    return false;
   }
 
   properties(): Property[] {
@@ -171,10 +190,32 @@ export class KernelChecks {
     const writeIrqOn = new Map<string, string>();
     // on PREEMPT_RT only raw spinlocks still spin; the others sleep (sleep-in-atomic covers them)
     const spinsOnRt = new Set(this.held.filter((h) => h.spins).map((h) => h.cls));
+    // the same knowledge as flags over lock-class numbers, for the per-edge fast paths
+    const held = this.held;
+    const classes = [...new Set([...held.map((h) => h.cls), ...acquiresOf.flat()])];
+    const classNo = new Map(classes.map((c, i) => [c, i]));
+    const nc = classes.length;
+    const heldNo = Int32Array.from(held.map((h) => classNo.get(h.cls)!));
+    const acquiresNo = acquiresOf.map((a) => Int32Array.from(a.map((c) => classNo.get(c)!)));
+    // irq-unsafe usage: hrtimer pseudo-locks never count; on PREEMPT_RT only locks that still spin
+    const irqClassesNo = acquiresOf.map((a) => Int32Array.from(a.filter((c) => !c.startsWith('hrtimer ') && !(sys.preemptRt && !spinsOnRt.has(c))).map((c) => classNo.get(c)!)));
+    // per lock class, its instances (indices into held)
+    const heldOfClass = classes.map((_, cn) => Int32Array.from(held.flatMap((h, k) => (heldNo[k] === cn ? [k] : []))));
+    const exclusiveHeld = (s: Uint8Array, p: Proc, cn: number): boolean => {
+      const of = heldOfClass[cn]!;
+      for (let j = 0; j < of.length; j++) if (held[of[j]!]!.exclusive(s, p)) return true;
+      return false;
+    };
+    const edgeKnown = new Uint8Array(nc * nc);
+    const irqUsed = new Uint8Array(nc);
+    const irqOnWritten = new Uint8Array(nc);
     this.resetAccumulated = () => {
       edges.clear();
       usedInIrq.clear();
       writeIrqOn.clear();
+      edgeKnown.fill(0);
+      irqUsed.fill(0);
+      irqOnWritten.fill(0);
     };
     const findPath = (from: string, to: string): string[] | null => {
       const prev = new Map<string, string>();
@@ -199,14 +240,30 @@ export class KernelChecks {
       return null;
     };
 
+    // flat tables for the per-state checks: (pc offset, label) pairs
+    const atPoint = (points: readonly { proc: Proc; pc: number }[]): { offs: Int32Array; pcs: Int32Array } => ({
+      offs: Int32Array.from(points.map((x) => x.proc.pc.offset)),
+      pcs: Int32Array.from(points.map((x) => x.pc)),
+    });
+    const blocking = atPoint(blockList.flatMap(([p, mp]) => [...mp.keys()].map((pc) => ({ proc: p, pc }))));
+    const blockingProc = blockList.flatMap(([p, mp]) => [...mp.keys()].map(() => p));
+    const rec = atPoint(recursive);
+    const recSelf = recursive.map((r) => r.self);
+    const selfCancel = atPoint(cancelSelf);
+    const rawNesting = atPoint(rtSleeping);
+    const reachedAny = (t: { offs: Int32Array; pcs: Int32Array }, s: Uint8Array): boolean => {
+      for (let k = 0; k < t.offs.length; k++) if (s[t.offs[k]!] === t.pcs[k]) return true;
+      return false;
+    };
+
     const props: Property[] = [
       {
         kind: 'always',
         id: KERNEL_PROPERTIES.sleepInAtomic,
         description: 'no step that may sleep (mutex, sleeping lock on PREEMPT_RT, hrtimer_cancel, gpc refresh) is reached in hard-irq, irqs-off or preempt-off context',
         check: (s) => {
-          for (const [p, mp] of blockList) {
-            if (mp.has(s[p.pc.offset]!) && this.atomic(s, p)) return false;
+          for (let k = 0; k < blocking.offs.length; k++) {
+            if (s[blocking.offs[k]!] === blocking.pcs[k] && this.inAtomic(s, blockingProc[k]!)) return false;
           }
           return true;
         },
@@ -216,7 +273,7 @@ export class KernelChecks {
         id: KERNEL_PROPERTIES.recursiveLock,
         description: 'no process waits for a lock it already holds (possible recursive locking: blocks forever)',
         check: (s) => {
-          for (const r of recursive) if (s[r.proc.pc.offset] === r.pc && r.self(s)) return false;
+          for (let k = 0; k < rec.offs.length; k++) if (s[rec.offs[k]!] === rec.pcs[k] && recSelf[k]!(s)) return false;
           return true;
         },
       },
@@ -224,25 +281,20 @@ export class KernelChecks {
         kind: 'always',
         id: KERNEL_PROPERTIES.cancelSelf,
         description: 'hrtimer_cancel is never called from the timer\'s own callback (it would wait for itself)',
-        check: (s) => {
-          for (const c of cancelSelf) if (s[c.proc.pc.offset] === c.pc) return false;
-          return true;
-        },
+        check: (s) => !reachedAny(selfCancel, s),
       },
       {
         kind: 'always',
         id: KERNEL_PROPERTIES.rawLockNesting,
         description: 'no spinlock_t / rwlock_t (sleeping on PREEMPT_RT) is taken with a blocking lock operation in hard-irq context, on any kernel (lockdep CONFIG_PROVE_RAW_LOCK_NESTING; trylocks exempt)',
-        check: (s) => {
-          for (const r of rtSleeping) if (s[r.proc.pc.offset] === r.pc) return false;
-          return true;
-        },
+        check: (s) => !reachedAny(rawNesting, s),
       },
       {
         kind: 'transition',
         id: KERNEL_PROPERTIES.lockOrder,
         description: 'the lock-class order graph over all explored steps has no cycle (no ABBA inversion)',
         relevant: (step) => acquiresOf[step]!.length > 0,
+        reset: () => this.resetAccumulated(),
         facts: () => ({ edges: [...edges].flatMap(([a, out]) => [...out].map(([b, at]) => [a, b, at])) }),
         judge: (all) => {
           // the union of the shards' graphs: a cycle may close across shards
@@ -259,16 +311,20 @@ export class KernelChecks {
           return `lock order inversion: ${cycle.map((x, i) => (i + 1 < cycle.length ? `${x} -> ${cycle[i + 1]} at ${union.get(x)!.get(cycle[i + 1]!)}` : '')).filter(Boolean).join(', ')}`;
         },
         check: (before, step) => {
-          const acq = acquiresOf[step]!;
+          const acq = acquiresNo[step]!;
           if (acq.length === 0 || trylockOf[step]) return true;
           const p = procOf[step]!;
-          const held = this.heldBy(before, p);
-          for (const b of acq) {
-            for (const a of held) {
-              if (a === b) continue;
+          for (let j = 0; j < acq.length; j++) {
+            const bn = acq[j]!;
+            for (let h = 0; h < held.length; h++) {
+              const an = heldNo[h]!;
+              // a known edge adds nothing: test that before whether the lock is held
+              if (an === bn || edgeKnown[an * nc + bn] === 1 || !held[h]!.held(before, p)) continue;
+              edgeKnown[an * nc + bn] = 1;
+              const a = classes[an]!;
+              const b = classes[bn]!;
               let out = edges.get(a);
               if (!out) edges.set(a, (out = new Map()));
-              if (out.has(b)) continue;
               out.set(b, sys.steps[step]!.id);
               const back = findPath(b, a);
               if (back) {
@@ -285,6 +341,7 @@ export class KernelChecks {
         id: KERNEL_PROPERTIES.irqUnsafe,
         description: 'no lock class is taken in hard-irq context and also held for writing with interrupts enabled in task context',
         relevant: (step) => acquiresOf[step]!.length > 0,
+        reset: () => this.resetAccumulated(),
         facts: () => ({ usedInIrq: [...usedInIrq], writeIrqOn: [...writeIrqOn] }),
         judge: (all) => {
           const irq = new Map<string, string>();
@@ -298,19 +355,22 @@ export class KernelChecks {
           return true;
         },
         check: (before, step, after) => {
-          const acq = acquiresOf[step]!;
+          const acq = irqClassesNo[step]!;
           if (acq.length === 0) return true;
           const p = procOf[step]!;
-          for (const c of acq) {
-            if (c.startsWith('hrtimer ')) continue;
-            if (sys.preemptRt && !spinsOnRt.has(c)) continue;
+          for (let j = 0; j < acq.length; j++) {
+            const cn = acq[j]!;
+            const c = classes[cn]!;
             if (p.context === 'hardirq') {
-              if (!trylockOf[step] && !usedInIrq.has(c)) usedInIrq.set(c, sys.steps[step]!.id);
-            } else {
-              const h = this.held.find((x) => x.cls === c && x.exclusive(after, p));
-              if (h && !(p.irqoff && after[p.irqoff.offset]! > 0) && !writeIrqOn.has(c)) writeIrqOn.set(c, sys.steps[step]!.id);
+              if (!trylockOf[step] && irqUsed[cn] === 0) {
+                irqUsed[cn] = 1;
+                usedInIrq.set(c, sys.steps[step]!.id);
+              }
+            } else if (irqOnWritten[cn] === 0 && !(p.irqoff && after[p.irqoff.offset]! > 0) && exclusiveHeld(after, p, cn)) {
+              irqOnWritten[cn] = 1;
+              writeIrqOn.set(c, sys.steps[step]!.id);
             }
-            if (usedInIrq.has(c) && writeIrqOn.has(c)) {
+            if (irqUsed[cn] === 1 && irqOnWritten[cn] === 1) {
               return `inconsistent lock state: ${c} taken in hard irq at ${usedInIrq.get(c)} and held for writing with irqs enabled at ${writeIrqOn.get(c)}`;
             }
           }
