@@ -87,7 +87,8 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
       if (!x.pendInKernel(s, vc) && !x.v.mutantNoKick) vc.st.kick(s);
       return ret(s);
     } });
-    x.coverAt('set_evtchn_fast.vcpu_info_trylock_failed', 'kvm_xen_set_evtchn_fast\'s read_trylock on the vcpu_info lock fails: the bit goes to evtchn_pending_sel in-kernel', xsrc(F, line), p, n('vcpu_info_trylock_failed'));
+    // a writer on the vcpu_info lock only exists if that cache can be invalidated (M' > 0)
+    if (x.p.vcpuInfoInvalidations > 0) x.coverAt('set_evtchn_fast.vcpu_info_trylock_failed', 'kvm_xen_set_evtchn_fast\'s read_trylock on the vcpu_info lock fails: the bit goes to evtchn_pending_sel in-kernel', xsrc(F, line), p, n('vcpu_info_trylock_failed'));
   } else {
     vi.lock.readLock(p, n('lock_vcpu_info'), n('check_vcpu_info'), xsrc(F, 'read_lock_irqsave(&gpc->lock, flags); /* vcpu_info_cache */'), irqsave);
   }
