@@ -16,7 +16,7 @@ import { timerCallbackProcess } from './xen_timer_callback.js';
 
 export { VARIANTS, DEFAULT_VARIANT, type Variant } from './variants.js';
 
-export const DEFAULTS = { variant: DEFAULT_VARIANT, vcpus: 1, ops: 4, invalidations: 1, vcpuInfoInvalidations: 1, preemptRt: false, placement: 'both' as Placement, refresher: true, sends: 0 };
+export const DEFAULTS = { variant: DEFAULT_VARIANT, vcpus: 1, ops: 4, invalidations: 1, vcpuInfoInvalidations: 0, preemptRt: false, placement: 'both' as Placement, refresher: true, sends: 0 };
 
 /** `variant` is a name from VARIANTS, or a Variant object (tests use that for hand-made mutations). */
 export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { variant: string | Variant }> = {}): Model {

@@ -24,6 +24,8 @@ export function injectPendingEvents(x: Xen, vc: Vcpu, pre: string, exit: string)
     s[sel] = 0;
     x.notifyGuest(s, vc);
   });
+  // reachable only if the vcpu_info cache can be invalidated (M' > 0): no cover to miss otherwise
+  if (x.p.vcpuInfoInvalidations === 0) return;
   x.coverAt('inject_events.copies', 'kvm_xen_inject_pending_events copies the in-kernel evtchn_pending_sel into vcpu_info', xsrc(F, 'WRITE_ONCE(vi->evtchn_upcall_pending, 1);'), p, `${pre}inject_events_read`);
   x.coverAt('inject_events.refresh', 'kvm_xen_inject_pending_events refreshes the vcpu_info cache', xsrc(F, 'if (kvm_gpc_refresh(gpc, sizeof(struct vcpu_info))) return;'), p, `${pre}inject_events_refresh`);
 }

@@ -87,7 +87,8 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
       if (!x.pendInKernel(s, vc) && !x.v.mutantNoKick) vc.st.kick(s);
       return ret(s);
     } });
-    x.coverAt('set_evtchn_fast.vcpu_info_trylock_failed', 'kvm_xen_set_evtchn_fast\'s read_trylock on the vcpu_info lock fails: the bit goes to evtchn_pending_sel in-kernel', xsrc(F, line), p, n('vcpu_info_trylock_failed'));
+    // a writer on the vcpu_info lock only exists if that cache can be invalidated (M' > 0)
+    if (x.p.vcpuInfoInvalidations > 0) x.coverAt('set_evtchn_fast.vcpu_info_trylock_failed', 'kvm_xen_set_evtchn_fast\'s read_trylock on the vcpu_info lock fails: the bit goes to evtchn_pending_sel in-kernel', xsrc(F, line), p, n('vcpu_info_trylock_failed'));
   } else {
     vi.lock.readLock(p, n('lock_vcpu_info'), n('check_vcpu_info'), xsrc(F, 'read_lock_irqsave(&gpc->lock, flags); /* vcpu_info_cache */'), irqsave);
   }
@@ -103,7 +104,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
       if (was || x.v.mutantNoKick) s[rc] = RC.DELIVERED_NO_KICK;
     },
   });
-  x.coverAt('set_evtchn_fast.vcpu_info_invalid', 'kvm_xen_set_evtchn_fast finds the vcpu_info cache invalid and sets evtchn_pending_sel in-kernel', xsrc(F, 'if (!kvm_gpc_check(gpc, sizeof(struct vcpu_info)))'), p, n('check_vcpu_info'), (s) => !vi.valid(s));
+  if (x.p.vcpuInfoInvalidations > 0) x.coverAt('set_evtchn_fast.vcpu_info_invalid', 'kvm_xen_set_evtchn_fast finds the vcpu_info cache invalid and sets evtchn_pending_sel in-kernel', xsrc(F, 'if (!kvm_gpc_check(gpc, sizeof(struct vcpu_info)))'), p, n('check_vcpu_info'), (s) => !vi.valid(s));
   // out_rcu: the read lock held is the shinfo one (rc <= 0) or the vcpu_info one (rc == 1)
   const delivered = (s: Uint8Array): boolean => s[rc] === RC.DELIVERED || s[rc] === RC.DELIVERED_NO_KICK;
   p.step({

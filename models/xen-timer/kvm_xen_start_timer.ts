@@ -36,7 +36,7 @@ function readGuestPvclock(x: Xen, vc: Vcpu, pre: string): void {
     refresh: xsrc(F, 'if (kvm_gpc_refresh(gpc, sizeof(struct vcpu_info))) goto fallback; read_lock_irqsave(&gpc->lock, flags); }'),
     read: xsrc(F, 'guest_now = __pvclock_read_cycles(&vcpu_info->time, host_tsc); read_unlock_irqrestore(&gpc->lock, flags); delta = guest_abs - guest_now;'),
   });
-  x.coverAt('start_timer.pvclock_refresh', 'kvm_xen_start_timer finds the vcpu_info cache invalid and refreshes it before reading the guest clock', xsrc(F, 'if (kvm_gpc_refresh(gpc, sizeof(struct vcpu_info))) goto fallback;'), p, `${at}_refresh`);
+  if (x.p.vcpuInfoInvalidations > 0) x.coverAt('start_timer.pvclock_refresh', 'kvm_xen_start_timer finds the vcpu_info cache invalid and refreshes it before reading the guest clock', xsrc(F, 'if (kvm_gpc_refresh(gpc, sizeof(struct vcpu_info))) goto fallback;'), p, `${at}_refresh`);
 }
 
 export function startTimer(x: Xen, vc: Vcpu, pre: string, exit: string): void {
