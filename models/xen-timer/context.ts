@@ -16,7 +16,7 @@
  */
 import type { Field } from '../../src/engine/schema.js';
 import type { Property, SourceRef, StepCtx } from '../../src/engine/model.js';
-import { ExclusiveLock, Gpc, HrTimer, mutex, Proc, System, VcpuState, type Placement } from '../../src/kernel/index.js';
+import { ExclusiveLock, Gpc, HrTimer, mutex, Proc, System, VcpuState, type Access, type Placement } from '../../src/kernel/index.js';
 import type { Variant } from './variants.js';
 
 export const XEN_C = 'arch/x86/kvm/xen.c';
@@ -142,6 +142,7 @@ export class Xen {
         onFire: (s) => {
           s[cbGen] = s[hrGen]!;
         },
+        onFireAccess: { reads: [f.hrGen], writes: [f.cbGen] },
       });
       this.vcpus.push({ i, name, thread, timer, cb: timer.cb, st, mutex: vcpuMutex, vcpuInfo, ...f });
     }
@@ -149,6 +150,26 @@ export class Xen {
     this.mmuCount = L.int('mmu_notifier.invalidations', 0, p.invalidations);
     // on a CPU of its own, after the vCPUs' other-CPU callbacks
     this.refresher = p.refresher ? sys.task('refresher', 2 * p.vcpus + 1) : null;
+  }
+
+  private readonly vcpuFields = new Map<Vcpu, Field[]>();
+
+  /**
+   * What the model's own code of vCPU `vc` (thread or callback) may touch, for partial-order
+   * reduction: coarsely, every field of the vCPU (timer, caches, locals, ghost) but the program
+   * counters, plus the VM-wide fields in `shared`; and the assertions in `fails`. Coarse is sound:
+   * it only makes steps of one vCPU dependent on each other; what it buys is independence from
+   * the other vCPUs. (`verifyAccesses` checks it against the code in the tests.)
+   */
+  acc(vc: Vcpu, shared: readonly Field[] = [], fails: readonly string[] = []): Access {
+    let own = this.vcpuFields.get(vc);
+    if (!own) {
+      const pcs = new Set([vc.thread.pc, vc.cb.pc]);
+      own = this.sys.layout.declared.filter((f) => (f.name.startsWith(`${vc.name}.`) || f.name.startsWith(`${vc.name}->`)) && !pcs.has(f));
+      this.vcpuFields.set(vc, own);
+    }
+    const fields = [...own, ...shared];
+    return { reads: fields, writes: fields, fails };
   }
 
   /** kvm_get_running_vcpu() == vcpu for process `proc` in state s. */

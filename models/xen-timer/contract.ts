@@ -1,5 +1,6 @@
 /** The guest-visible contract (kernel-semantics.md) and the code's own WARN_ON_ONCEs, as properties. */
-import type { Property } from '../../src/engine/model.js';
+import type { Property, PropertyReads } from '../../src/engine/model.js';
+import type { Field } from '../../src/engine/schema.js';
 import { PROP, xsrc, type Vcpu, type Xen } from './context.js';
 
 /**
@@ -37,6 +38,7 @@ export function quiescentState(x: Xen, vc: Vcpu): (s: Uint8Array) => boolean {
   const o = { ops: vc.ops.offset, req: vc.st.reqUnblock.offset, enq: vc.timer.enqueued.offset, pc: t.pc.offset };
   // (b): the thread's mutex_lock steps (from the kernel library's step metadata), per mutex
   const selfWait: { pcs: Set<number>; held: (s: Uint8Array) => boolean }[] = [];
+  quiescentReads.set(vc, { fields: [vc.ops, vc.st.reqUnblock, vc.timer.enqueued, x.xenLock.owner, vc.mutex.owner], pcs: selfWait });
   for (const lock of [x.xenLock, vc.mutex]) {
     const pcs = new Set<number>();
     x.sys.meta.forEach((m) => {
@@ -51,9 +53,24 @@ export function quiescentState(x: Xen, vc: Vcpu): (s: Uint8Array) => boolean {
   };
 }
 
+/** What quiescentState(x, vc) reads: fields, and the thread's pc only at idle and the self-wait labels. */
+const quiescentReads = new WeakMap<Vcpu, { fields: Field[]; pcs: { pcs: Set<number> }[] }>();
+
+/** Property.reads from fields read whole and program counters compared with labels. */
+function reads(fields: readonly Field[], pcs: readonly [Field, number][]): PropertyReads {
+  const values: Record<string, number[]> = {};
+  for (const [f, v] of pcs) (values[f.name] ??= []).push(v);
+  return { fields: [...new Set(fields.map((f) => f.name))], values };
+}
+
 export function contractProperties(x: Xen): Property[] {
   const vcs = x.vcpus;
   const quiescent = vcs.map((vc) => quiescentState(x, vc));
+  const idle = (vc: Vcpu): [Field, number][] => [[vc.thread.pc, vc.thread.idle], [vc.cb.pc, vc.cb.idle]];
+  const lostReads = reads(
+    vcs.flatMap((vc) => [...quiescentReads.get(vc)!.fields, vc.gen, vc.dead, vc.raised]),
+    vcs.flatMap((vc) => [...idle(vc), ...quiescentReads.get(vc)!.pcs.flatMap((w) => [...w.pcs].map((pc): [Field, number] => [vc.thread.pc, pc]))]),
+  );
   return [
     {
       kind: 'assert',
@@ -67,6 +84,7 @@ export function contractProperties(x: Xen): Property[] {
       description: 'a timer the guest armed and did not stop or replace has raised its event channel once nothing is left that could still raise it (quiescent: callback idle, hrtimer not enqueued, vCPU thread idle with its script spent and no KVM_REQ_UNBLOCK, or waiting for a mutex it holds itself)',
       source: [xsrc('xen_timer_callback', 'rc = kvm_xen_set_evtchn_fast(&e, vcpu->kvm);'), xsrc('kvm_xen_inject_timer_irqs', 'kvm_xen_set_evtchn(&e, vcpu->kvm);')],
       check: (s) => vcs.every((vc, i) => !quiescent[i]!(s) || s[vc.gen.offset]! <= s[vc.dead.offset]! || s[vc.raised.offset] === 1),
+      reads: lostReads,
     },
     {
       kind: 'assert',
@@ -82,6 +100,7 @@ export function contractProperties(x: Xen): Property[] {
       // generation-aware: an hrtimer still queued, or a delivery still pending, for an arm that
       // was stopped or replaced is not "a timer armed" in the sense of timer_expires (the field
       // holds the current arm's expiry); it is a stale-event setup, checked by xen.no-stale-event
+      reads: reads(vcs.flatMap((vc) => [vc.gen, vc.dead, vc.timer.enqueued, vc.hrGen, vc.pending, vc.pendGen, vc.expires]), vcs.flatMap(idle)),
       check: (s) =>
         vcs.every((vc) => {
           if (!vc.thread.isIdle(s) || !vc.cb.isIdle(s)) return true;
@@ -110,6 +129,7 @@ export function contractProperties(x: Xen): Property[] {
       description: 'after kvm_xen_destroy_vcpu returned, the timer is neither enqueued nor running its callback',
       source: [xsrc('kvm_xen_destroy_vcpu', 'hrtimer_cancel(&vcpu->arch.xen.timer);')],
       check: (s) => vcs.every((vc) => s[vc.tornDown.offset] === 0 || (s[vc.timer.enqueued.offset] === 0 && vc.cb.isIdle(s))),
+      reads: reads(vcs.flatMap((vc) => [vc.tornDown, vc.timer.enqueued]), vcs.map((vc) => [vc.cb.pc, vc.cb.idle])),
     },
   ];
 }

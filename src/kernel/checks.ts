@@ -25,7 +25,8 @@
  * - `kernel.hrtimer-cancel-self`: hrtimer_cancel of a timer from its own callback.
  * Deadlock itself is the engine's check; `System.describeBlocked` prints the lock chain.
  */
-import type { Property, SourceRef, Step } from '../engine/model.js';
+import type { Property, PropertyReads, SourceRef, Step } from '../engine/model.js';
+import type { Field } from '../engine/schema.js';
 import type { Lock } from './locks.js';
 import type { Proc, System } from './system.js';
 
@@ -47,6 +48,8 @@ interface Held {
   exclusive: (s: Uint8Array, p: Proc) => boolean;
   /** The lock spins on this kernel (a pseudo-lock: false). */
   spins: boolean;
+  /** The fields held() reads (null: not declared). */
+  fields: readonly Field[] | null;
 }
 
 export class KernelChecks {
@@ -71,11 +74,47 @@ export class KernelChecks {
         return l.held(s, p);
       },
       spins: l.spins,
+      fields: l.fields,
     });
   }
 
-  registerPseudoLock(cls: string, held: (s: Uint8Array, p: Proc) => boolean): void {
-    this.held.push({ cls, held, spinning: () => false, exclusive: held, spins: false });
+  registerPseudoLock(cls: string, held: (s: Uint8Array, p: Proc) => boolean, fields?: readonly Field[]): void {
+    this.held.push({ cls, held, spinning: () => false, exclusive: held, spins: false, fields: fields ?? null });
+  }
+
+  /**
+   * What the checks read (partial-order reduction): the fields of every lock (held / spinning /
+   * exclusive), plus `extra`; program counters only compared with the labels in `at`. Undefined
+   * when a pseudo-lock does not declare its fields.
+   */
+  private reads(extra: readonly Field[], at: readonly { proc: Proc; pc: number }[]): PropertyReads | undefined {
+    if (this.held.some((h) => h.fields === null)) return undefined;
+    const fields = new Set<string>([...this.lockFields(), ...extra.map((f) => f.name)]);
+    const values: Record<string, number[]> = {};
+    for (const { proc, pc } of at) (values[proc.pc.name] ??= []).push(pc);
+    return { fields: [...fields], values };
+  }
+
+  private lockFields(): string[] {
+    return [...new Set(this.held.flatMap((h) => h.fields!.map((f) => f.name)))];
+  }
+
+  /**
+   * Reads of a check "some process p is at one of its labels `at` and <something about the locks
+   * p holds (and its interrupt state)>": the pcs by value, the lock words (and irqoff) guarded by
+   * them — what p holds changes only by p's own steps (PropertyReads.guarded).
+   */
+  private guardedReads(at: readonly { proc: Proc; pc: number }[], irqoff: boolean): PropertyReads | undefined {
+    if (this.held.some((h) => h.fields === null)) return undefined;
+    const locks = this.lockFields();
+    const byProc = new Map<Proc, number[]>();
+    for (const { proc, pc } of at) byProc.set(proc, [...(byProc.get(proc) ?? []), pc]);
+    const values: Record<string, number[]> = {};
+    const guarded = [...byProc].map(([p, pcs]) => {
+      values[p.pc.name] = pcs;
+      return { pc: p.pc.name, values: pcs, fields: [...locks, ...(irqoff && p.irqoff ? [p.irqoff.name] : [])] };
+    });
+    return { fields: [], values, guarded };
   }
 
   /** `step` is a trylock: it never waits (no lock-order edge to the lock, no hard-irq usage). */
@@ -172,10 +211,13 @@ export class KernelChecks {
       return null;
     };
 
+    const irqoffs = sys.procs.flatMap((p) => (p.irqoff ? [p.irqoff] : []));
+    const blockPoints = blockList.flatMap(([p, mp]) => [...mp.keys()].map((pc) => ({ proc: p, pc })));
     const props: Property[] = [
       {
         kind: 'always',
         id: KERNEL_PROPERTIES.sleepInAtomic,
+        reads: this.guardedReads(blockPoints, true),
         description: 'no step that may sleep (mutex, sleeping lock on PREEMPT_RT, hrtimer_cancel, gpc refresh) is reached in hard-irq, irqs-off or preempt-off context',
         check: (s) => {
           for (const [p, mp] of blockList) {
@@ -187,6 +229,7 @@ export class KernelChecks {
       {
         kind: 'always',
         id: KERNEL_PROPERTIES.recursiveLock,
+        reads: this.guardedReads(recursive, false),
         description: 'no process waits for a lock it already holds (possible recursive locking: blocks forever)',
         check: (s) => {
           for (const r of recursive) if (s[r.proc.pc.offset] === r.pc && r.self(s)) return false;
@@ -196,6 +239,7 @@ export class KernelChecks {
       {
         kind: 'always',
         id: KERNEL_PROPERTIES.cancelSelf,
+        reads: { fields: [], values: Object.fromEntries(cancelSelf.map((c) => [c.proc.pc.name, cancelSelf.filter((d) => d.proc === c.proc).map((d) => d.pc)])) },
         description: 'hrtimer_cancel is never called from the timer\'s own callback (it would wait for itself)',
         check: (s) => {
           for (const c of cancelSelf) if (s[c.proc.pc.offset] === c.pc) return false;
@@ -205,6 +249,7 @@ export class KernelChecks {
       {
         kind: 'always',
         id: KERNEL_PROPERTIES.rawLockNesting,
+        reads: { fields: [], values: Object.fromEntries(rtSleeping.map((c) => [c.proc.pc.name, rtSleeping.filter((d) => d.proc === c.proc).map((d) => d.pc)])) },
         description: 'no spinlock_t / rwlock_t (sleeping on PREEMPT_RT) is taken with a blocking lock operation in hard-irq context, on any kernel (lockdep CONFIG_PROVE_RAW_LOCK_NESTING; trylocks exempt)',
         check: (s) => {
           for (const r of rtSleeping) if (s[r.proc.pc.offset] === r.pc) return false;
@@ -214,9 +259,16 @@ export class KernelChecks {
       {
         kind: 'transition',
         id: KERNEL_PROPERTIES.lockOrder,
+        reads: this.reads([], []),
         description: 'the lock-class order graph over all explored steps has no cycle (no ABBA inversion)',
         relevant: (step) => acquiresOf[step]!.length > 0,
         facts: () => ({ edges: [...edges].flatMap(([a, out]) => [...out].map(([b, at]) => [a, b, at])) }),
+        // an edge is added only for a lock held while another is taken
+        observes: (before, step) => {
+          const acq = acquiresOf[step]!;
+          if (acq.length === 0 || trylockOf[step]) return false;
+          return this.heldBy(before, procOf[step]!).some((a) => !acq.includes(a) || acq.length > 1);
+        },
         judge: (all) => {
           // the union of the shards' graphs: a cycle may close across shards
           const union = new Map<string, Map<string, string>>();
@@ -256,9 +308,22 @@ export class KernelChecks {
       {
         kind: 'transition',
         id: KERNEL_PROPERTIES.irqUnsafe,
+        reads: this.reads(irqoffs, []),
         description: 'no lock class is taken in hard-irq context and also held for writing with interrupts enabled in task context',
         relevant: (step) => acquiresOf[step]!.length > 0,
         facts: () => ({ usedInIrq: [...usedInIrq], writeIrqOn: [...writeIrqOn] }),
+        // what check() would record: a class taken in hard irq, or held for writing with irqs on
+        observes: (_before, step, after) => {
+          const p = procOf[step]!;
+          for (const c of acquiresOf[step]!) {
+            if (c.startsWith('hrtimer ')) continue;
+            if (sys.preemptRt && !spinsOnRt.has(c)) continue;
+            if (p.context === 'hardirq') {
+              if (!trylockOf[step]) return true;
+            } else if (this.held.some((x) => x.cls === c && x.exclusive(after, p)) && !(p.irqoff && after[p.irqoff.offset]! > 0)) return true;
+          }
+          return false;
+        },
         judge: (all) => {
           const irq = new Map<string, string>();
           const on = new Map<string, string>();

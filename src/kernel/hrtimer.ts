@@ -20,7 +20,7 @@
  */
 import type { Field } from '../engine/schema.js';
 import type { SourceRef, StepCtx } from '../engine/model.js';
-import type { Proc, System } from './system.js';
+import { withHook, type Access, type Proc, type System } from './system.js';
 
 export type Placement = 'other' | 'same' | 'both';
 
@@ -35,6 +35,8 @@ export interface HrTimerOptions {
   fireSrc: SourceRef;
   /** Effect when the timer fires (e.g. ghost bookkeeping), before the callback's first step. */
   onFire?: (s: Uint8Array) => void;
+  /** What onFire reads and writes (without it the fire steps are undeclared). */
+  onFireAccess?: Access;
 }
 
 export class HrTimer {
@@ -51,7 +53,7 @@ export class HrTimer {
     this.enqueued = sys.layout.bool(`${name}.enqueued`);
     this.cb = sys.handler(`${name}.callback`, opts.homeCpu);
     this.cls = `hrtimer ${name}`;
-    sys.checks.registerPseudoLock(this.cls, (s, p) => p === this.cb && this.running(s));
+    sys.checks.registerPseudoLock(this.cls, (s, p) => p === this.cb && this.running(s), [this.cb.pc]);
     const e = this.enqueued.offset;
     const cpuOff = this.cb.cpuField!.offset;
     const onFire = opts.onFire;
@@ -69,6 +71,7 @@ export class HrTimer {
           onFire?.(s);
         },
         acquires: [this.cls],
+        access: withHook({ reads: [this.enqueued], writes: [this.enqueued, this.cb.cpuField!], irqsOff: needIrqsOn }, onFire, opts.onFireAccess),
       });
     };
     if (opts.placement !== 'other') fire(opts.homeCpu, true);
@@ -83,7 +86,7 @@ export class HrTimer {
   }
 
   /** hrtimer_start / hrtimer_start_expires: (re)arm. */
-  start(p: Proc, at: string, next: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => number | void): void {
+  start(p: Proc, at: string, next: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => number | void, runAccess?: Access): void {
     const e = this.enqueued.offset;
     p.step({
       at,
@@ -93,6 +96,7 @@ export class HrTimer {
         s[e] = 1;
         return run?.(s, ctx);
       },
+      access: withHook({ writes: [this.enqueued] }, run, runAccess),
     });
   }
 
@@ -113,6 +117,7 @@ export class HrTimer {
         }
         return i;
       },
+      access: { reads: [this.cb.pc, this.enqueued], writes: [this.enqueued] },
     });
   }
 
@@ -120,7 +125,7 @@ export class HrTimer {
    * hrtimer_cancel: waits while the callback runs, then dequeues. `result(s, ret)` sees the return
    * value (1 iff an enqueued timer was dequeued) and may branch.
    */
-  cancel(p: Proc, at: string, next: string, src: SourceRef, result?: (s: Uint8Array, ret: 0 | 1) => number | void): void {
+  cancel(p: Proc, at: string, next: string, src: SourceRef, result?: (s: Uint8Array, ret: 0 | 1) => number | void, resultAccess?: Access): void {
     const e = this.enqueued.offset;
     p.step({
       at,
@@ -135,12 +140,13 @@ export class HrTimer {
       mayBlock: 'hrtimer_cancel',
       waitsFor: () => `${this.name} callback to finish`,
       acquires: [this.cls],
+      access: withHook({ reads: [this.cb.pc, this.enqueued], writes: [this.enqueued] }, result, resultAccess),
     });
     if (p === this.cb) this.sys.checks.cancelSelfPoint(p, at, this.name);
   }
 
   /** The callback's `return HRTIMER_NORESTART;`: the handler ends (the timer stays enqueued only if re-armed). */
-  callbackReturn(at: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => void): void {
-    this.cb.step({ at, next: 'idle', src, run });
+  callbackReturn(at: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => void, runAccess?: Access): void {
+    this.cb.step({ at, next: 'idle', src, run, access: withHook({}, run, runAccess) });
   }
 }

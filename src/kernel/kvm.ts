@@ -11,7 +11,7 @@
 import type { Field } from '../engine/schema.js';
 import type { SourceRef, StepCtx } from '../engine/model.js';
 import { RwLock } from './locks.js';
-import type { Proc, System } from './system.js';
+import { withHook, type Access, type Proc, type System } from './system.js';
 
 export class Gpc {
   readonly validField: Field;
@@ -35,7 +35,7 @@ export class Gpc {
    * The lock and the store are one step (nobody can observe `valid` between them); the unlock is
    * its own step so readers can find the lock write-held.
    */
-  invalidate(p: Proc, at: string, unlockAt: string, next: string, run?: (s: Uint8Array) => void): void {
+  invalidate(p: Proc, at: string, unlockAt: string, next: string, run?: (s: Uint8Array) => void, runAccess?: Access): void {
     const v = this.validField.offset;
     const file = 'virt/kvm/pfncache.c';
     p.step({
@@ -51,6 +51,7 @@ export class Gpc {
       mayBlock: this.sys.preemptRt ? 'sleeping-lock' : undefined,
       waitsFor: (s) => `${this.lock.name} held by ${this.lock.holders(s)}`,
       acquires: [this.lock.cls],
+      access: withHook(this.lock.withIrq(p, { reads: this.lock.fields, writes: [this.lock.writer, this.validField] }, { irqsave: true }), run, runAccess),
     });
     this.sys.checks.rtSleepingAcquirePoint(p, at); // write_lock_irq on an rwlock_t
     this.lock.writeUnlock(p, unlockAt, next, { file, func: 'gfn_to_pfn_cache_invalidate_start', line: 'write_unlock_irq(&gpc->lock);' }, { irqsave: true });
@@ -60,7 +61,7 @@ export class Gpc {
    * kvm_gpc_refresh(): re-maps and publishes under `write_lock_irq(&gpc->lock)`; may sleep.
    * One step: wait for the lock to be free, mark valid (the lock is dropped again at once).
    */
-  refresh(p: Proc, at: string, next: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => number | void): void {
+  refresh(p: Proc, at: string, next: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => number | void, runAccess?: Access): void {
     const v = this.validField.offset;
     p.step({
       at,
@@ -74,6 +75,7 @@ export class Gpc {
       mayBlock: 'sleep',
       waitsFor: (s) => `${this.lock.name} held by ${this.lock.holders(s)}`,
       acquires: [this.lock.cls],
+      access: withHook({ reads: this.lock.fields, writes: [this.validField] }, run, runAccess),
     });
   }
 }

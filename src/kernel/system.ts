@@ -21,7 +21,7 @@
  *   const model = sys.finish({ name: 'demo' });
  */
 import { Layout, type Field, type Schema } from '../engine/schema.js';
-import type { Model, Property, SourceRef, Step, StepCtx, Symmetry } from '../engine/model.js';
+import type { Model, Property, SourceRef, Step, StepAccess, StepCtx, Symmetry } from '../engine/model.js';
 import { fieldSymmetry, permutations, renameIn, renameMembers, type FieldImage } from '../engine/symmetry.js';
 import { KernelChecks } from './checks.js';
 
@@ -48,6 +48,36 @@ export interface StepSpec {
   waitsFor?: (s: Uint8Array) => string;
   /** Lock classes acquired (for the lock-order graph). */
   acquires?: readonly string[];
+  /**
+   * The fields `guard` and `run` read and write (partial-order reduction; the pc and what the
+   * context rules read are added). Required for a step with a guard or run to be declared: without
+   * it the step counts as touching every field.
+   */
+  access?: Access;
+}
+
+/** Fields a piece of step code reads and writes, and the assertions it may raise (see Step.access). */
+export interface Access {
+  readonly reads?: readonly Field[];
+  readonly writes?: readonly Field[];
+  readonly fails?: readonly string[];
+  /** Also reads what `System.irqsOff` reads (resolved when the system is finished: handlers may come later). */
+  readonly irqsOff?: boolean;
+}
+
+/**
+ * The accesses of library step code (`own`) extended by a caller's hook (a guard or run passed
+ * in) and the hook's declaration: undefined (undeclared) when there is a hook without one.
+ */
+export function withHook(own: Access, hook: unknown, hookAccess: Access | undefined): Access | undefined {
+  if (hook === undefined) return own;
+  if (hookAccess === undefined) return undefined;
+  return {
+    reads: [...(own.reads ?? []), ...(hookAccess.reads ?? [])],
+    writes: [...(own.writes ?? []), ...(hookAccess.writes ?? [])],
+    fails: [...(own.fails ?? []), ...(hookAccess.fails ?? [])],
+    irqsOff: own.irqsOff || hookAccess.irqsOff,
+  };
 }
 
 export class Proc {
@@ -149,6 +179,8 @@ export type FieldMeaning = 'proc' | 'proc-mask' | 'cpu';
 interface StepMeta {
   proc: Proc;
   at: number;
+  /** Declared accesses of the step's own code (undefined: undeclared). */
+  access: Access | undefined;
   mayBlock?: BlockKind;
   waitsFor?: (s: Uint8Array) => string;
   acquires: readonly string[];
@@ -231,13 +263,41 @@ export class System {
     };
     const step: Step = { id, process: p.name, source: spec.src, guard, apply };
     this.steps.push(step);
-    this.meta.push({ proc: p, at, mayBlock: spec.mayBlock, waitsFor: spec.waitsFor, acquires: spec.acquires ?? [] });
+    const access = spec.guard === undefined && spec.run === undefined ? (spec.access ?? {}) : spec.access;
+    this.meta.push({ proc: p, at, access, mayBlock: spec.mayBlock, waitsFor: spec.waitsFor, acquires: spec.acquires ?? [] });
     return step;
+  }
+
+  /** Fields the context rules read: a task's guard asks whether a handler is active on its CPU. */
+  private contextReads(p: Proc): Field[] {
+    if (p.context !== 'task') return [];
+    return this.handlers.flatMap((h) => [h.pc, h.cpuField!]);
+  }
+
+  /** Fields `irqsOff(s, cpu)` reads (any CPU: the handlers' placement is state). */
+  private irqsOffReads(): Field[] {
+    return [...this.procs.flatMap((p) => (p.irqoff ? [p.irqoff] : [])), ...this.handlers.flatMap((h) => [h.pc, h.cpuField!])];
+  }
+
+  /** Step.access of every step whose code is declared (once the layout is final). */
+  private declareAccesses(): void {
+    this.meta.forEach((m, i) => {
+      if (m.access === undefined) return;
+      const pc = m.proc.pc;
+      const names = (fs: readonly Field[]): string[] => [...new Set(fs.map((f) => f.name))];
+      (this.steps[i] as { access?: StepAccess }).access = {
+        reads: names([pc, ...this.contextReads(m.proc), ...(m.access.reads ?? []), ...(m.access.irqsOff ? this.irqsOffReads() : [])]),
+        writes: names([pc, ...(m.access.writes ?? [])]),
+        fails: [...new Set(m.access.fails ?? [])],
+        at: { field: pc.name, value: m.at },
+      };
+    });
   }
 
   finish(opts: FinishOptions): Model {
     for (const p of this.procs) p.closePc();
     const schema = this.layout.finish();
+    this.declareAccesses();
     const procs = this.procs;
     const init = (): Uint8Array[] => {
       // every exploration starts from init(): the lock-order graph and irq usage start afresh
