@@ -91,7 +91,7 @@ export function verifyAccesses(model: Model, maxStates = 20000, maxProblems = 20
       const t = s.slice();
       ctx.reset();
       const kept = st.apply(d ? recording(t, r, w) : t, ctx) !== false;
-      if (d) checkStep(st, d, r, w, s, t, ctx, outside, note, schema.byName);
+      if (d) checkStep(st, d, r, w, s, kept ? t : null, ctx, outside, note, schema.byName);
       transitionReads(model, props, s, i, t, outside);
       ctx.reset();
       if (!kept) continue;
@@ -113,7 +113,8 @@ function checkStep(
   r: Set<number>,
   w: Set<number>,
   before: Uint8Array,
-  after: Uint8Array,
+  /** null: the step dropped the transition. */
+  after: Uint8Array | null,
   ctx: RecordingCtx,
   outside: Outside,
   note: (m: string) => void,
@@ -126,7 +127,7 @@ function checkStep(
   if (at) {
     const off = byName.get(at.field)!.offset;
     if (before[off] !== at.value) note(`step ${st.id} is enabled with ${at.field} = ${before[off]}, not ${at.value}`);
-    if (at.to && !at.to.includes(after[off]!)) note(`step ${st.id} leaves ${at.field} = ${after[off]}, not one of ${at.to.join(', ')}`);
+    if (after && at.to && !at.to.includes(after[off]!)) note(`step ${st.id} leaves ${at.field} = ${after[off]}, not one of ${at.to.join(', ')}`);
   }
 }
 
