@@ -12,7 +12,7 @@ import { buildRegistered } from '../models/index.js';
 export interface RunSpec {
   readonly name: string;
   readonly model: { readonly dve: string } | { readonly registry: string; readonly params: Record<string, number | boolean | string> };
-  readonly options?: { readonly symmetry?: boolean; readonly fingerprint?: boolean; readonly workers?: number; readonly allViolations?: boolean };
+  readonly options?: { readonly symmetry?: boolean; readonly fingerprint?: boolean; readonly workers?: number; readonly allViolations?: boolean; readonly por?: boolean };
 }
 
 const run = JSON.parse(process.argv[2] ?? '{}') as RunSpec;
@@ -33,6 +33,7 @@ const options: ExploreOptions = {
   symmetry: o.symmetry,
   fingerprint: o.fingerprint,
   ...(o.workers ? { parallel: { workers: o.workers, spec } } : {}),
+  por: o.por,
 };
 const cpu0 = process.cpuUsage();
 const r = explore(model, options);
@@ -40,7 +41,7 @@ const cpu = process.cpuUsage(cpu0);
 process.stdout.write(
   JSON.stringify({
     name: run.name,
-    mode: [o.workers ? `workers=${o.workers}` : 'sequential', o.symmetry ? 'symmetry' : '', o.fingerprint ? 'fingerprint' : ''].filter(Boolean).join('+'),
+    mode: [o.workers ? `workers=${o.workers}` : 'sequential', o.symmetry ? 'symmetry' : '', o.fingerprint ? 'fingerprint' : '', o.por ? 'por' : ''].filter(Boolean).join('+'),
     status: r.status,
     states: r.stats.states,
     transitions: r.stats.transitions,
@@ -53,6 +54,7 @@ process.stdout.write(
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     ...(r.stats.symmetry ? { unreducedStates: r.stats.symmetry.unreducedStates, reduction: Number(r.stats.symmetry.reduction.toFixed(3)) } : {}),
     ...(r.stats.fingerprint ? { collisionProbability: r.stats.fingerprint.collisionProbability } : {}),
+    ...(r.stats.por ? { por: r.stats.por } : {}),
     violations: r.violations.filter((v) => v.kind !== 'sometimes').map((v) => v.property),
   }) + '\n',
 );

@@ -7,12 +7,16 @@
  * - `gen`: id of the vCPU's current timer arm (bumped when kvm_xen_start_timer is called);
  * - `dead`: every arm with id <= dead has been stopped or replaced *and that stop / re-arm has
  *   returned* (to the guest, or to the VMM for SET_ATTR): an event raised for it is stale;
- * - `raised`: the current arm's event has been raised (the port bit set in shared_info);
- * - `hr_gen`, `cb_gen`, `pend_gen`, `th_gen`: which arm the enqueued hrtimer, the running
- *   callback, the deferred timer_pending, and the vCPU thread's own delivery are for. A deferred
- *   delivery serves every arm whose callback found timer_pending already set (or incremented it
- *   while it was > 0) before the port bit was set: `pend_gen` is the newest of them (arm ids only
- *   grow), and an event is stale only if every arm it serves is dead.
+ * - `expired`: the current arm has expired — its hrtimer callback has started, or
+ *   kvm_xen_start_timer() called the callback directly (delta_ns <= 0);
+ * - `served`: the guest will see an event after the current arm expired: the port bit was set
+ *   and not yet consumed by the guest at some moment at or after that expiry (see `expire` and
+ *   `raise`). The guest learns of events through a level, the port bit, and its handler reads
+ *   the clock when it runs, so one pending event serves every arm that expires while it is
+ *   pending (models/xen-timer/README.md, the contract);
+ * - `hr_gen`, `cb_gen`: which arm the enqueued hrtimer and the running callback are for. The
+ *   vCPU thread's own deliveries need no arm id: the direct call is for the current arm, and
+ *   inject's deferred delivery is judged by whether the current arm has expired (`raise`).
  */
 import type { Field } from '../../src/engine/schema.js';
 import type { Property, SourceRef, StepCtx } from '../../src/engine/model.js';
@@ -23,6 +27,16 @@ export const XEN_C = 'arch/x86/kvm/xen.c';
 
 export function xsrc(func: string, line: string, file = XEN_C): SourceRef {
   return { file, func, line };
+}
+
+/**
+ * The current arm expires: a port bit already set and not yet consumed serves it (the guest takes
+ * that interrupt after the deadline).
+ */
+function expireAt(s: Uint8Array, o: { gen: number; expired: number; served: number; portBit: number }): void {
+  if (s[o.gen] === 0) return;
+  s[o.expired] = 1;
+  if (s[o.portBit] === 1) s[o.served] = 1;
 }
 
 /** Return codes of kvm_xen_set_evtchn_fast that matter to the callers. */
@@ -74,11 +88,10 @@ export interface Vcpu {
   // ghost
   readonly gen: Field;
   readonly dead: Field;
-  readonly raised: Field;
+  readonly expired: Field;
+  readonly served: Field;
   readonly hrGen: Field;
   readonly cbGen: Field;
-  readonly pendGen: Field;
-  readonly thGen: Field;
   readonly tornDown: Field;
 }
 
@@ -124,15 +137,15 @@ export class Xen {
         cbRc: L.int(`${name}.timer.callback.rc`, 0, 2),
         gen: L.int(`${name}.ghost.gen`, 0, maxGen),
         dead: L.int(`${name}.ghost.dead`, 0, maxGen),
-        raised: L.bool(`${name}.ghost.raised`),
+        expired: L.bool(`${name}.ghost.expired`),
+        served: L.bool(`${name}.ghost.served`),
         hrGen: L.int(`${name}.ghost.hr_gen`, 0, maxGen),
         cbGen: L.int(`${name}.ghost.cb_gen`, 0, maxGen),
-        pendGen: L.int(`${name}.ghost.pend_gen`, 0, maxGen),
-        thGen: L.int(`${name}.ghost.th_gen`, 0, maxGen),
         tornDown: L.bool(`${name}.ghost.torn_down`),
       };
       const hrGen = f.hrGen.offset;
       const cbGen = f.cbGen.offset;
+      const ghost = { gen: f.gen.offset, expired: f.expired.offset, served: f.served.offset, portBit: f.portBit.offset };
       const timer = new HrTimer(sys, `${name}.timer`, {
         homeCpu: i,
         otherCpu: p.vcpus + 1 + i,
@@ -141,8 +154,11 @@ export class Xen {
         fireSrc: xsrc('__run_hrtimer', 'restart = fn(timer); /* xen_timer_callback, hard irq (HRTIMER_MODE_ABS_HARD) */', 'kernel/time/hrtimer.c'),
         onFire: (s) => {
           s[cbGen] = s[hrGen]!;
+          // the callback's start is the arm's expiry moment (the hrtimer fires at or after it)
+          if (s[hrGen] === s[ghost.gen]) expireAt(s, ghost);
         },
-        onFireAccess: { reads: [f.hrGen], writes: [f.cbGen] },
+        // coarsely, every field of this vCPU's (partial-order reduction; see acc())
+        onFireAccess: { reads: Object.values(f), writes: Object.values(f) },
       });
       this.vcpus.push({ i, name, thread, timer, cb: timer.cb, st, mutex: vcpuMutex, vcpuInfo, ...f });
     }
@@ -179,23 +195,43 @@ export class Xen {
 
   /**
    * The event channel port bit is set (test_and_set_bit in kvm_xen_set_evtchn_fast) on behalf of
-   * arm `gen`. Ghost bookkeeping: a newly raised event for an arm whose stop / re-arm has already
-   * returned is stale; raising the current arm's event discharges the obligation.
+   * arm `arm`, or of the deferred delivery waiting in timer_pending (`'deferred'`). Ghost
+   * bookkeeping:
+   * - raised after the current arm expired, the event serves it (the guest sees it after the
+   *   deadline, and its handler reads the clock);
+   * - newly raised (the bit was clear) for an arm whose stop / re-arm has already returned, it is
+   *   stale unless the current arm has expired: then it is indistinguishable from the current
+   *   arm's own delivery. With no arm current (stopped) or the current one not yet expired, the
+   *   guest takes an interrupt nothing it armed explains.
+   * A deferred delivery is for the arms whose callbacks deferred or found timer_pending set since
+   * it was last zeroed. Inject only runs in the vCPU thread, never during a re-arm, so each of
+   * those arms is the current one (then it has expired: its callback ran) or superseded and
+   * returned: the delivery is stale exactly when the current arm is not live and expired.
    */
-  raise(s: Uint8Array, ctx: StepCtx, vc: Vcpu, gen: number, who: string): boolean {
+  raise(s: Uint8Array, ctx: StepCtx, vc: Vcpu, arm: number | 'deferred', who: string): boolean {
     const was = s[vc.portBit.offset] === 1;
-    if (!was && gen > 0 && gen <= s[vc.dead.offset]!) {
-      ctx.fail(PROP.stale, `${who} raises the timer event of arm #${gen} after the stop/re-arm that superseded it returned`);
+    const gen = s[vc.gen.offset]!;
+    const dead = s[vc.dead.offset]!;
+    const currentExpired = gen > dead && s[vc.expired.offset] === 1;
+    if (!was && !currentExpired) {
+      if (arm === 'deferred') ctx.fail(PROP.stale, `${who} raises a deferred timer event for superseded arms while ${gen > dead ? `the current arm #${gen} has not expired` : 'the timer is stopped'}`);
+      else if (arm > 0 && arm <= dead) ctx.fail(PROP.stale, `${who} raises the timer event of arm #${arm} after the stop/re-arm that superseded it returned`);
     }
-    if (gen === s[vc.gen.offset] && gen > s[vc.dead.offset]!) s[vc.raised.offset] = 1;
+    if (currentExpired) s[vc.served.offset] = 1;
     s[vc.portBit.offset] = 1;
     return was;
+  }
+
+  /** The current arm expires now (its callback starts, or start_timer calls it directly). */
+  expire(s: Uint8Array, vc: Vcpu): void {
+    expireAt(s, { gen: vc.gen.offset, expired: vc.expired.offset, served: vc.served.offset, portBit: vc.portBit.offset });
   }
 
   /** Start a new arm (kvm_xen_start_timer is being called). */
   newArm(s: Uint8Array, vc: Vcpu): void {
     s[vc.gen.offset]!++;
-    s[vc.raised.offset] = 0;
+    s[vc.expired.offset] = 0;
+    s[vc.served.offset] = 0;
   }
 
   /** Register a branch-reachability (cover) predicate under `id`. */

@@ -68,7 +68,7 @@ export function contractProperties(x: Xen): Property[] {
   const quiescent = vcs.map((vc) => quiescentState(x, vc));
   const idle = (vc: Vcpu): [Field, number][] => [[vc.thread.pc, vc.thread.idle], [vc.cb.pc, vc.cb.idle]];
   const lostReads = reads(
-    vcs.flatMap((vc) => [...quiescentReads.get(vc)!.fields, vc.gen, vc.dead, vc.raised]),
+    vcs.flatMap((vc) => [...quiescentReads.get(vc)!.fields, vc.gen, vc.dead, vc.served]),
     vcs.flatMap((vc) => [...idle(vc), ...quiescentReads.get(vc)!.pcs.flatMap((w) => [...w.pcs].map((pc): [Field, number] => [vc.thread.pc, pc]))]),
   );
   return [
@@ -81,15 +81,15 @@ export function contractProperties(x: Xen): Property[] {
     {
       kind: 'always',
       id: PROP.lost,
-      description: 'a timer the guest armed and did not stop or replace has raised its event channel once nothing is left that could still raise it (quiescent: callback idle, hrtimer not enqueued, vCPU thread idle with its script spent and no KVM_REQ_UNBLOCK, or waiting for a mutex it holds itself)',
+      description: 'a timer the guest armed and did not stop or replace has been served — its port bit was set, and not yet consumed by the guest, at some moment at or after its expiry — once nothing is left that could still raise it (quiescent: callback idle, hrtimer not enqueued, vCPU thread idle with its script spent and no KVM_REQ_UNBLOCK, or waiting for a mutex it holds itself)',
       source: [xsrc('xen_timer_callback', 'rc = kvm_xen_set_evtchn_fast(&e, vcpu->kvm);'), xsrc('kvm_xen_inject_timer_irqs', 'kvm_xen_set_evtchn(&e, vcpu->kvm);')],
-      check: (s) => vcs.every((vc, i) => !quiescent[i]!(s) || s[vc.gen.offset]! <= s[vc.dead.offset]! || s[vc.raised.offset] === 1),
+      check: (s) => vcs.every((vc, i) => !quiescent[i]!(s) || s[vc.gen.offset]! <= s[vc.dead.offset]! || s[vc.served.offset] === 1),
       reads: lostReads,
     },
     {
       kind: 'assert',
       id: PROP.stale,
-      description: 'no event is newly raised for a timer after the stop / re-arm that superseded it returned',
+      description: 'no event is newly raised for a timer after the stop / re-arm that superseded it returned, unless the current arm has already expired (then the guest cannot tell it from the current arm\'s own delivery)',
       source: [xsrc('kvm_xen_set_evtchn_fast', 'test_and_set_bit(xe->port, (unsigned long *)shinfo->evtchn_pending)')],
     },
     {
@@ -97,17 +97,19 @@ export function contractProperties(x: Xen): Property[] {
       id: PROP.truthful,
       description: 'whenever the vCPU thread and the callback are idle, timer_expires != 0 exactly when the current arm (not stopped or replaced) is enqueued or its delivery is pending',
       source: [xsrc('xen_timer_callback', 'vcpu->arch.xen.timer_expires = 0;'), xsrc('kvm_xen_inject_timer_irqs', 'vcpu->arch.xen.timer_expires = 0;')],
-      // generation-aware: an hrtimer still queued, or a delivery still pending, for an arm that
-      // was stopped or replaced is not "a timer armed" in the sense of timer_expires (the field
-      // holds the current arm's expiry); it is a stale-event setup, checked by xen.no-stale-event
-      reads: reads(vcs.flatMap((vc) => [vc.gen, vc.dead, vc.timer.enqueued, vc.hrGen, vc.pending, vc.pendGen, vc.expires]), vcs.flatMap(idle)),
+      // generation-aware: an hrtimer still queued for an arm that was stopped or replaced is not
+      // "a timer armed" in the sense of timer_expires (the field holds the current arm's expiry);
+      // it is a stale-event setup, checked by xen.no-stale-event. A delivery pending in
+      // timer_pending is the current arm's once that arm has expired: whichever arm deferred it,
+      // the event it raises serves the current one (Xen.raise)
+      reads: reads(vcs.flatMap((vc) => [vc.gen, vc.dead, vc.timer.enqueued, vc.hrGen, vc.pending, vc.expired, vc.expires]), vcs.flatMap(idle)),
       check: (s) =>
         vcs.every((vc) => {
           if (!vc.thread.isIdle(s) || !vc.cb.isIdle(s)) return true;
           const g = s[vc.gen.offset]!;
           const live = g > s[vc.dead.offset]!;
           const queued = s[vc.timer.enqueued.offset] === 1 && s[vc.hrGen.offset] === g;
-          const pending = s[vc.pending.offset]! > 0 && s[vc.pendGen.offset] === g;
+          const pending = s[vc.pending.offset]! > 0 && s[vc.expired.offset] === 1;
           return (live && (queued || pending)) === (s[vc.expires.offset] === 1);
         }),
     },

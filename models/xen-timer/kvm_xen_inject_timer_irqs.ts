@@ -18,15 +18,7 @@ export function injectTimerIrqs(x: Xen, vc: Vcpu, pre: string, exit: string): vo
   p.step({
     at: n('read_pending'),
     src: xsrc(F, 'if (atomic_read(&vcpu->arch.xen.timer_pending) > 0) {'),
-    run: (s) => {
-      if (s[vc.pending.offset]! > 0) {
-        // ghost: the delivery is pend_gen's (read again at the raise, see setEvtchn); th_gen is
-        // set too so that it keeps no stale arm of an earlier direct call
-        s[vc.thGen.offset] = s[vc.pendGen.offset]!;
-        return deliverL;
-      }
-      return exitL;
-    },
+    run: (s) => (s[vc.pending.offset]! > 0 ? deliverL : exitL),
     access: x.acc(vc),
   });
   setEvtchn(x, vc, `${pre}inject>`, n('clear_expires'));

@@ -13,14 +13,15 @@ const F = 'kvm_xen_set_evtchn_fast';
 
 /**
  * kvm_xen_set_evtchn_fast(&e, kvm) executed by `p`. `rcField` receives the result; `genField`
- * says which timer arm the event is for (ghost). `ret(s)` picks the label after the return.
+ * says which timer arm the event is for (ghost), `null` for inject's deferred delivery (Xen.raise).
+ * `ret(s)` picks the label after the return.
  */
-export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: Field, genField: Field, ret: (s: Uint8Array) => number, opts: { mutantNoBit?: boolean } = {}): void {
+export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: Field, genField: Field | null, ret: (s: Uint8Array) => number, opts: { mutantNoBit?: boolean } = {}): void {
   const n = (k: string): string => `${pre}set_evtchn_fast.${k}`;
   const sh = x.shinfo;
   const vi = vc.vcpuInfo;
   const rc = rcField.offset;
-  const gen = genField.offset;
+  const gen = genField?.offset;
   const irqsave = { irqsave: true };
   const L = {
     check: p.label(n('check_shinfo')),
@@ -28,14 +29,19 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
     tas: p.label(n('test_and_set_bit')),
     unlockShinfo: p.label(n('unlock_shinfo')),
   };
-  if (x.v.trylockInIrq && p.context === 'hardirq') {
-    // proposed fix: never wait for gpc->lock in interrupt context; a writer means -EWOULDBLOCK
+  const always = x.v.gpcTrylock === 'always';
+  const trylock = always || (x.v.gpcTrylock === 'in-irq' && p.context === 'hardirq');
+  if (trylock) {
+    // never wait for gpc->lock (in interrupt context: proposed fix; anywhere: trylock branch); a
+    // writer means -EWOULDBLOCK
     const rcOff = rcField.offset;
-    sh.lock.readTrylock(p, n('read_lock'), n('check_shinfo'), n('trylock_failed'), xsrc(F, 'if (in_interrupt()) { if (!read_trylock(&gpc->lock)) goto out_rcu; } /* shinfo_cache, proposed */'), irqsave);
+    const line = always ? 'if (!read_trylock(&gpc->lock)) { rc = -EWOULDBLOCK; goto out_rcu; } /* shinfo_cache, trylock branch */' : 'if (in_interrupt()) { if (!read_trylock(&gpc->lock)) goto out_rcu; } /* shinfo_cache, proposed */';
+    sh.lock.readTrylock(p, n('read_lock'), n('check_shinfo'), n('trylock_failed'), xsrc(F, line), irqsave);
     p.step({ at: n('trylock_failed'), src: xsrc(F, 'out_rcu: srcu_read_unlock(&kvm->srcu, idx); /* rc = -EWOULDBLOCK */'), run: (s) => {
       s[rcOff] = RC.EWOULDBLOCK;
       return ret(s);
     }, access: x.acc(vc) });
+    x.coverAt('set_evtchn_fast.trylock_failed', 'kvm_xen_set_evtchn_fast\'s read_trylock on the shared_info lock fails (a writer holds it): -EWOULDBLOCK', xsrc(F, line), p, n('trylock_failed'));
   } else {
     sh.lock.readLock(p, n('read_lock'), n('check_shinfo'), xsrc(F, 'idx = srcu_read_lock(&kvm->srcu); read_lock_irqsave(&gpc->lock, flags); /* shinfo_cache */'), irqsave);
   }
@@ -56,7 +62,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
     src: xsrc(F, 'if (test_and_set_bit(xe->port, (unsigned long *)shinfo->evtchn_pending)) rc = 0; else ... rc = 1;'),
     run: (s, ctx) => {
       // test mutation: report rc = 1 ("delivered") without touching the port bit
-      const was = opts.mutantNoBit ? false : x.raise(s, ctx, vc, s[gen]!, `${p.name} (${pre}set_evtchn_fast)`);
+      const was = opts.mutantNoBit ? false : x.raise(s, ctx, vc, gen === undefined ? 'deferred' : s[gen]!, `${p.name} (${pre}set_evtchn_fast)`);
       if (was) {
         s[rc] = RC.ALREADY;
         return L.unlockOut;
@@ -67,14 +73,16 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
     access: x.acc(vc, [], [PROP.stale]),
   });
   sh.lock.readUnlock(p, n('unlock_shinfo'), n('lock_vcpu_info'), xsrc(F, 'read_unlock_irqrestore(&gpc->lock, flags); gpc = &vcpu->arch.xen.vcpu_info_cache;'), irqsave);
-  if (x.v.trylockInIrq && p.context === 'hardirq') {
-    // proposed fix, second lock: if the vcpu_info lock is contended, treat the cache as invalid
-    // (the bit is then set in-kernel in evtchn_pending_sel, which needs no gpc lock)
-    vi.lock.readTrylock(p, n('lock_vcpu_info'), n('check_vcpu_info'), n('vcpu_info_trylock_failed'), xsrc(F, 'if (in_interrupt() && !read_trylock(&gpc->lock)) { /* set evtchn_pending_sel in-kernel */ } /* vcpu_info_cache, proposed */'), irqsave);
-    p.step({ at: n('vcpu_info_trylock_failed'), src: xsrc(F, 'test_and_set_bit(port_word_bit, &vcpu->arch.xen.evtchn_pending_sel); kick_vcpu = true; /* proposed */'), run: (s) => {
+  if (trylock) {
+    // second lock: if the vcpu_info lock is contended, treat the cache as invalid (the bit is then
+    // set in-kernel in evtchn_pending_sel, which needs no gpc lock)
+    const line = always ? 'if (!read_trylock(&gpc->lock)) { /* set evtchn_pending_sel in-kernel */ } /* vcpu_info_cache, trylock branch */' : 'if (in_interrupt() && !read_trylock(&gpc->lock)) { /* set evtchn_pending_sel in-kernel */ } /* vcpu_info_cache, proposed */';
+    vi.lock.readTrylock(p, n('lock_vcpu_info'), n('check_vcpu_info'), n('vcpu_info_trylock_failed'), xsrc(F, line), irqsave);
+    p.step({ at: n('vcpu_info_trylock_failed'), src: xsrc(F, `test_and_set_bit(port_word_bit, &vcpu->arch.xen.evtchn_pending_sel); kick_vcpu = true; /* ${always ? 'trylock branch' : 'proposed'} */`), run: (s) => {
       vc.st.kick(s);
       return ret(s);
     }, access: x.acc(vc) });
+    x.coverAt('set_evtchn_fast.vcpu_info_trylock_failed', 'kvm_xen_set_evtchn_fast\'s read_trylock on the vcpu_info lock fails: the bit goes to evtchn_pending_sel in-kernel', xsrc(F, line), p, n('vcpu_info_trylock_failed'));
   } else {
     vi.lock.readLock(p, n('lock_vcpu_info'), n('check_vcpu_info'), xsrc(F, 'read_lock_irqsave(&gpc->lock, flags); /* vcpu_info_cache */'), irqsave);
   }
@@ -102,29 +110,29 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
 }
 
 /**
- * kvm_xen_set_evtchn(&e, kvm): the fast path, then under xen_lock retry + kvm_gpc_refresh until
- * it stops failing with -EWOULDBLOCK. Executed by the vCPU thread (task context).
+ * kvm_xen_set_evtchn(&e, kvm): the fast path, then retry + kvm_gpc_refresh until it stops failing
+ * with -EWOULDBLOCK — under xen_lock up to 6.8, without it since 6.9 (7a36d680658b). Executed by
+ * the vCPU thread (task context).
  */
 export function setEvtchn(x: Xen, vc: Vcpu, pre: string, exit: string): void {
   const p = vc.thread;
   const F2 = 'kvm_xen_set_evtchn';
   const n = (k: string): string => `${pre}set_evtchn.${k}`;
   const rc = vc.rc.offset;
+  const locked = x.v.slowPath !== 'refresh-loop';
+  const retry = `${pre}set_evtchn>retry>set_evtchn_fast.read_lock`;
   const exitL = p.label(exit);
-  const lockL = p.label(n('mutex_lock'));
-  const unlockL = p.label(n('mutex_unlock'));
+  const slowL = p.label(locked ? n('mutex_lock') : retry);
+  const doneL = locked ? p.label(n('mutex_unlock')) : exitL;
   const refreshL = p.label(n('refresh'));
-  // only kvm_xen_inject_timer_irqs() calls it, for the deferred delivery waiting in timer_pending:
-  // the event serves every arm that joined that delivery *before the port bit is set*, so the
-  // raise credits pend_gen as it is at test_and_set_bit time (a callback that finds timer_pending
-  // set after inject read it but before the bit is set is served; one that finds it after the bit
-  // was set is not). timer_pending stays > 0 throughout (only this thread zeroes it), so pend_gen
-  // only grows by joins meanwhile
-  setEvtchnFast(x, vc, p, `${pre}set_evtchn>`, vc.rc, vc.pendGen, (s) => (s[rc] !== RC.EWOULDBLOCK ? exitL : lockL));
-  x.xenLock.lock(p, n('mutex_lock'), `${pre}set_evtchn>retry>set_evtchn_fast.read_lock`, xsrc(F2, 'mutex_lock(&kvm->arch.xen.xen_lock);'));
-  setEvtchnFast(x, vc, p, `${pre}set_evtchn>retry>`, vc.rc, vc.pendGen, (s) => (s[rc] !== RC.EWOULDBLOCK ? unlockL : refreshL));
-  x.shinfo.refresh(p, n('refresh'), `${pre}set_evtchn>retry>set_evtchn_fast.read_lock`, xsrc(F2, 'rc = kvm_gpc_refresh(gpc, PAGE_SIZE); } while (!rc);'));
-  x.xenLock.unlock(p, n('mutex_unlock'), exit, xsrc(F2, 'mutex_unlock(&kvm->arch.xen.xen_lock);'));
-  x.coverAt('set_evtchn.slow_path', 'kvm_xen_set_evtchn falls back to the slow path (takes xen_lock)', xsrc(F2, 'mutex_lock(&kvm->arch.xen.xen_lock);'), p, n('mutex_lock'));
+  // only kvm_xen_inject_timer_irqs() calls it, for the deferred delivery waiting in timer_pending
+  // (no arm id: Xen.raise judges it by the current arm)
+  setEvtchnFast(x, vc, p, `${pre}set_evtchn>`, vc.rc, null, (s) => (s[rc] !== RC.EWOULDBLOCK ? exitL : slowL));
+  if (locked) x.xenLock.lock(p, n('mutex_lock'), retry, xsrc(F2, 'mutex_lock(&kvm->arch.xen.xen_lock);'));
+  setEvtchnFast(x, vc, p, `${pre}set_evtchn>retry>`, vc.rc, null, (s) => (s[rc] !== RC.EWOULDBLOCK ? doneL : refreshL));
+  x.shinfo.refresh(p, n('refresh'), retry, xsrc(F2, locked ? 'rc = kvm_gpc_refresh(gpc, PAGE_SIZE); } while (!rc);' : 'idx = srcu_read_lock(&kvm->srcu); rc = kvm_gpc_refresh(gpc, PAGE_SIZE); srcu_read_unlock(&kvm->srcu, idx); } while (!rc); /* no xen_lock since 7a36d680658b */'));
+  if (locked) x.xenLock.unlock(p, n('mutex_unlock'), exit, xsrc(F2, 'mutex_unlock(&kvm->arch.xen.xen_lock);'));
+  if (locked) x.coverAt('set_evtchn.slow_path', 'kvm_xen_set_evtchn falls back to the slow path (takes xen_lock)', xsrc(F2, 'mutex_lock(&kvm->arch.xen.xen_lock);'), p, n('mutex_lock'));
+  else x.coverAt('set_evtchn.slow_path', 'kvm_xen_set_evtchn falls back to the slow path (retry loop, no xen_lock)', xsrc(F2, 'do { rc = kvm_xen_set_evtchn_fast(xe, kvm); if (rc != -EWOULDBLOCK) break;'), p, retry);
   x.coverAt('set_evtchn.refresh', 'kvm_xen_set_evtchn re-validates the shared_info cache (kvm_gpc_refresh)', xsrc(F2, 'rc = kvm_gpc_refresh(gpc, PAGE_SIZE);'), p, n('refresh'));
 }

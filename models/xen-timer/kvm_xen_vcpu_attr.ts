@@ -62,8 +62,8 @@ export function getAttr(x: Xen, vc: Vcpu, exit: string): void {
     src: xsrc(G, 'data->u.timer.expires_ns = vcpu->arch.xen.timer_expires;'),
     run: (s, ctx) => {
       // the snapshot feeds migration: it must not say "no timer" while an event is still owed
-      if (!s[exp] && s[vc.gen.offset]! > s[vc.dead.offset]! && !s[vc.raised.offset]) {
-        ctx.fail(PROP.snapshot, `GET_ATTR(TIMER) snapshot has expires_ns = 0 while arm #${s[vc.gen.offset]} is owed and not raised`);
+      if (!s[exp] && s[vc.gen.offset]! > s[vc.dead.offset]! && !s[vc.served.offset]) {
+        ctx.fail(PROP.snapshot, `GET_ATTR(TIMER) snapshot has expires_ns = 0 while arm #${s[vc.gen.offset]} is owed and not served`);
       }
       // the seed's comment: the flush leaves the timer "either being pending, or fully delivered.
       // Not still lurking in the timer_pending flag". Only timer_pending is required: a callback
@@ -97,7 +97,7 @@ export function setAttr(x: Xen, vc: Vcpu, exit: string): void {
   const unlockL = p.label(n('xen_unlock'));
   p.step({
     at: n('set_virq'),
-    src: xsrc(S, 'vcpu->arch.xen.timer_virq = data->u.timer.port; if (data->u.timer.port && data->u.timer.expires_ns) kvm_xen_start_timer(...);'),
+    src: xsrc(S, `vcpu->arch.xen.timer_virq = data->u.timer.port; if (data->u.timer.port && data->u.timer.expires_ns) kvm_xen_start_timer(${x.v.startTimerApi === 'linux_wa' ? 'vcpu, data->u.timer.expires_ns, false' : 'vcpu, data->u.timer.expires_ns, data->u.timer.expires_ns - get_kvmclock_ns(vcpu->kvm)'});`),
     run: (s) => {
       s[vc.virq.offset] = s[vc.saPort.offset]!;
       if (s[vc.saPort.offset] && s[vc.saExp.offset]) {

@@ -17,6 +17,6 @@ export function mmuNotifier(x: Xen): void {
       run: (s) => void s[cnt]!++,
       access: { reads: [x.mmuCount, gpc.validField], writes: [x.mmuCount] },
     });
-    gpc.invalidate(p, `${at}.lock`, `${at}.unlock`, 'idle');
+    gpc.invalidate(p, `${at}.lock`, `${at}.unlock`, 'idle', undefined, { returns: 'kvm_mmu_notifier_invalidate_range_start' });
   }
 }

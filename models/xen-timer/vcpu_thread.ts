@@ -49,6 +49,7 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
   };
   const leave = (at: string, run?: (s: Uint8Array) => void, src: SourceRef = IOCTL_RET): void => {
     m.unlock(p, at, 'idle', src, {
+      returns: src.func, // the ioctl or hypercall returns: kernel.lock-held-on-return
       run: (s) => {
         s[o.loaded] = 0;
         run?.(s);
@@ -69,8 +70,10 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
     x.newArm(s, vc);
   };
   const hcallOk = (s: Uint8Array): boolean => canSpend(s) && s[o.virq] === 1;
-  enter('hcall.set_timer_op(future)', startTimerEntry(x, 'hcall>'), HCALL('if (timeout) { delta = timeout - guest_now; kvm_xen_start_timer(vcpu, timeout, delta); } /* delta_ns > 0 */'), hcallOk, arm(0));
-  enter('hcall.set_timer_op(expired)', startTimerEntry(x, 'hcall>'), HCALL('if (timeout) { delta = timeout - guest_now; kvm_xen_start_timer(vcpu, timeout, delta); } /* delta_ns <= 0 */'), hcallOk, arm(1));
+  // since 6.9 (451a707813ae) start_timer computes delta itself, with the Linux workaround on
+  const startCall = x.v.startTimerApi === 'linux_wa' ? 'if (timeout) { kvm_xen_start_timer(vcpu, timeout, true); }' : 'if (timeout) { delta = timeout - guest_now; kvm_xen_start_timer(vcpu, timeout, delta); }';
+  enter('hcall.set_timer_op(future)', startTimerEntry(x, 'hcall>'), HCALL(`${startCall} /* delta > 0 */`), hcallOk, arm(0));
+  enter('hcall.set_timer_op(expired)', startTimerEntry(x, 'hcall>'), HCALL(`${startCall} /* delta <= 0 */`), hcallOk, arm(1));
   startTimer(x, vc, 'hcall>', 'hcall_arm.return');
   // the re-arm has returned to the guest: every earlier arm is superseded
   leave('hcall_arm.return', (s) => void (s[o.dead] = s[o.gen]! - 1), HCALL_RET);

@@ -13,7 +13,9 @@ const F = 'xen_timer_callback';
 /**
  * Emit the callback's steps for executor `p` starting at `${pre}callback.read_pending`, ending at
  * `exit` (for the hrtimer: the `return HRTIMER_NORESTART` step). `genField` names the arm the
- * delivery is for (ghost).
+ * delivery is for (ghost). Returning because timer_pending is already set needs no ghost
+ * bookkeeping: this arm expired as the callback started, so the pending delivery serves it when it
+ * sets the port bit, or already did if the bit was set then (Xen.raise, expireAt).
  */
 export function xenTimerCallback(x: Xen, vc: Vcpu, p: Proc, pre: string, exit: string, rcField: Field, genField: Field): void {
   const n = (k: string): string => `${pre}callback.${k}`;
@@ -23,26 +25,10 @@ export function xenTimerCallback(x: Xen, vc: Vcpu, p: Proc, pre: string, exit: s
   const rc = rcField.offset;
   const afterCheck = v.callback === 'defer' ? n('atomic_inc') : `${pre}callback>set_evtchn_fast.read_lock`;
   const afterL = p.label(afterCheck);
-  const pendGen = vc.pendGen.offset;
-  const gen = genField.offset;
-  /**
-   * Ghost: a deferred delivery already waiting in timer_pending also serves this arm (the single
-   * event it raises comes after this arm expired), so pend_gen becomes the newest arm it serves.
-   * An event raised by it is stale only if every arm it serves is dead.
-   */
-  const join = (s: Uint8Array): void => {
-    if (s[gen]! > s[pendGen]!) s[pendGen] = s[gen]!;
-  };
   p.step({
     at: n('read_pending'),
     src: xsrc(F, 'if (atomic_read(&vcpu->arch.xen.timer_pending)) return HRTIMER_NORESTART;'),
-    run: (s) => {
-      if (s[pend]! > 0) {
-        join(s);
-        return exitL;
-      }
-      return afterL;
-    },
+    run: (s) => (s[pend]! > 0 ? exitL : afterL),
     access: x.acc(vc),
   });
   x.coverAt('callback.already_pending', 'xen_timer_callback finds timer_pending already set and returns', xsrc(F, 'if (atomic_read(&vcpu->arch.xen.timer_pending)) return HRTIMER_NORESTART;'), p, n('read_pending'), (s) => s[pend]! > 0);
@@ -62,11 +48,6 @@ export function xenTimerCallback(x: Xen, vc: Vcpu, p: Proc, pre: string, exit: s
     src: xsrc(F, 'atomic_inc(&vcpu->arch.xen.timer_pending);'),
     run: (s) => {
       if (v.mutantNoPendingInc) return; // test mutation: the increment is lost
-      // timer_pending was 0: a new deferred delivery, for this arm only (pend_gen may still name
-      // the arm of a delivery that has completed, so it is overwritten, not maxed); it was > 0
-      // (another callback got here first): this arm joins the delivery already pending
-      if (s[pend]! > 0) join(s);
-      else s[pendGen] = s[gen]!;
       s[pend]!++;
     },
     access: x.acc(vc),

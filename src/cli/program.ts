@@ -6,6 +6,7 @@ import { listCommand } from './commands/list.js';
 import { matrixCommand } from './commands/matrix.js';
 import { mergeCommand } from './commands/merge.js';
 import { replayCommand } from './commands/replay.js';
+import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import type { Ctx } from './context.js';
 import { EXIT_TABLE } from './exit.js';
@@ -40,5 +41,6 @@ export function buildProgram(ctx: Ctx): Command {
   program.addCommand(configure(listCommand(ctx), ctx));
   program.addCommand(configure(replayCommand(ctx), ctx));
   program.addCommand(configure(explainCommand(ctx), ctx));
+  program.addCommand(configure(serveCommand(ctx), ctx));
   return program;
 }

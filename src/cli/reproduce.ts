@@ -4,7 +4,7 @@
  * the end of the trace, the way the explorer would have found it.
  */
 import { explore } from '../engine/explore.js';
-import { ReplayError, replay, RecordingCtx, type ReplayOutcome } from '../engine/trace.js';
+import { enabledSteps, ReplayError, replay, type ReplayOutcome } from '../engine/trace.js';
 import type { Model } from '../engine/model.js';
 import type { Value } from '../engine/schema.js';
 import type { ReportViolation, Settings } from './report.js';
@@ -15,14 +15,7 @@ export type Reproduction =
   | { readonly status: 'no-trace'; readonly reason: string };
 
 function anyEnabled(model: Model, s: Uint8Array): boolean {
-  const ctx = new RecordingCtx();
-  for (const st of model.steps) {
-    if (!st.guard(s)) continue;
-    const copy = s.slice();
-    ctx.reset();
-    if (st.apply(copy, ctx) !== false) return true;
-  }
-  return false;
+  return enabledSteps(model, s).length > 0;
 }
 
 /**

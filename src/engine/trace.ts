@@ -22,6 +22,18 @@ export class RecordingCtx implements StepCtx {
   }
 }
 
+/** Indices of the steps enabled in `s` (guard true and the effect does not drop the transition). */
+export function enabledSteps(model: Model, s: Uint8Array): number[] {
+  const ctx = new RecordingCtx();
+  const out: number[] = [];
+  model.steps.forEach((st, i) => {
+    if (!st.guard(s)) return;
+    ctx.reset();
+    if (st.apply(s.slice(), ctx) !== false) out.push(i);
+  });
+  return out;
+}
+
 function bytesOf(words: Int32Array): Uint8Array {
   return new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
 }

@@ -23,9 +23,16 @@
  * The graph and the usage are accumulated per exploration and cleared by the model's init().
  * - `kernel.bad-unlock`: unlock of a lock the process does not hold (raised by the unlock step).
  * - `kernel.hrtimer-cancel-self`: hrtimer_cancel of a timer from its own callback.
+ * - `kernel.lock-held-on-return`: a step marked as the return of an entry (`StepSpec.returns`: an
+ *   ioctl, a hypercall, an hrtimer callback, a refresh) leaves its process holding a lock, or a
+ *   task with interrupts still disabled by an `_irqsave`/`_irq` lock or `local_irq_save` it did
+ *   not restore — lockdep_sys_exit's "lock held when returning to user space!" for a task; for a
+ *   hard-irq handler a lock it leaves held (its interrupt state cannot change in the model: the
+ *   library has no way for a handler to enable interrupts). Raised by the return step itself, so
+ *   no other edge pays for it. The "running" pseudo-lock of an hrtimer callback is not a lock.
  * Deadlock itself is the engine's check; `System.describeBlocked` prints the lock chain.
  */
-import type { Property, PropertyReads, SourceRef, Step } from '../engine/model.js';
+import type { Property, PropertyReads, SourceRef, Step, StepCtx } from '../engine/model.js';
 import type { Field } from '../engine/schema.js';
 import type { Lock } from './locks.js';
 import type { Proc, System } from './system.js';
@@ -38,10 +45,15 @@ export const KERNEL_PROPERTIES = {
   badUnlock: 'kernel.bad-unlock',
   cancelSelf: 'kernel.hrtimer-cancel-self',
   rawLockNesting: 'kernel.raw-lock-nesting',
+  lockHeldOnReturn: 'kernel.lock-held-on-return',
 } as const;
 
 interface Held {
   cls: string;
+  /** The instance's name (`vcpu->mutex`), for messages. */
+  name: string;
+  /** Not a lock a process takes (an hrtimer callback "holding" its timer while it runs). */
+  pseudo: boolean;
   held: (s: Uint8Array, p: Proc) => boolean;
   spinning: (s: Uint8Array, p: Proc) => boolean;
   /** True if holding it for writing / exclusively. */
@@ -66,6 +78,8 @@ export class KernelChecks {
   registerLock(l: Lock): void {
     this.held.push({
       cls: l.cls,
+      name: l.name,
+      pseudo: false,
       held: (s, p) => l.held(s, p),
       spinning: (s, p) => l.spinningHeld(s, p),
       exclusive: (s, p) => {
@@ -79,7 +93,7 @@ export class KernelChecks {
   }
 
   registerPseudoLock(cls: string, held: (s: Uint8Array, p: Proc) => boolean, fields?: readonly Field[]): void {
-    this.held.push({ cls, held, spinning: () => false, exclusive: held, spins: false, fields: fields ?? null });
+    this.held.push({ cls, name: cls, pseudo: true, held, spinning: () => false, exclusive: held, spins: false, fields: fields ?? null });
   }
 
   /**
@@ -148,6 +162,25 @@ export class KernelChecks {
     const out: string[] = [];
     for (const h of this.held) if (h.held(s, p)) out.push(h.cls);
     return out;
+  }
+
+  /**
+   * `kernel.lock-held-on-return`, on the state `s` right after p's step returning from `entry`:
+   * every lock p still holds, and the interrupts a task left disabled.
+   */
+  checkReturn(s: Uint8Array, p: Proc, ctx: StepCtx, entry: string): void {
+    const locks: string[] = [];
+    for (const h of this.held) if (!h.pseudo && h.held(s, p)) locks.push(h.name);
+    const irqs = p.irqoff ? s[p.irqoff.offset]! : 0;
+    if (locks.length === 0 && irqs === 0) return;
+    const what = [...(locks.length ? [`holding ${locks.join(', ')}`] : []), ...(irqs ? [`with interrupts disabled (${irqs} irqsave/irq section${irqs > 1 ? 's' : ''} not restored)`] : [])];
+    ctx.fail(KERNEL_PROPERTIES.lockHeldOnReturn, `${p.name} returns from ${entry} ${what.join(' and ')}`);
+  }
+
+  /** What checkReturn reads and may raise (partial-order reduction; null fields: undeclared pseudo-locks are skipped by it). */
+  returnCheck(p: Proc): { reads: Field[]; fails: string[] } {
+    const locks = this.held.filter((h) => !h.pseudo).flatMap((h) => h.fields ?? []);
+    return { reads: [...locks, ...(p.irqoff ? [p.irqoff] : [])], fails: [KERNEL_PROPERTIES.lockHeldOnReturn] };
   }
 
   /** Atomic context: hard irq, interrupts disabled by the task, or a spinning lock held. */
@@ -356,6 +389,11 @@ export class KernelChecks {
         },
       },
       { kind: 'assert', id: KERNEL_PROPERTIES.badUnlock, description: 'a lock is released only by a process that holds it' },
+      {
+        kind: 'assert',
+        id: KERNEL_PROPERTIES.lockHeldOnReturn,
+        description: 'an ioctl, hypercall, hrtimer callback or refresh returns holding no lock and with the interrupt state it found (lockdep: "lock held when returning to user space!")',
+      },
     ];
     return props;
   }

@@ -11,7 +11,8 @@
  * - hrtimer_cancel: waits for a running callback, then dequeues; returns 1 iff it dequeued. It may
  *   block, so it is a bug in atomic context, and from the timer's own callback it never returns
  *   (`kernel.hrtimer-cancel-self`).
- * - The callback returns HRTIMER_NORESTART: the timer stays inactive unless re-armed meanwhile.
+ * - The callback returns HRTIMER_NORESTART: the timer stays inactive unless re-armed meanwhile,
+ *   and holding no lock it took (`kernel.lock-held-on-return`).
  *
  * Example:
  *   const t = new HrTimer(sys, 'xen.timer', { homeCpu: 0, otherCpu: 2, placement: 'both', entry: 'cb.start',
@@ -145,8 +146,11 @@ export class HrTimer {
     if (p === this.cb) this.sys.checks.cancelSelfPoint(p, at, this.name);
   }
 
-  /** The callback's `return HRTIMER_NORESTART;`: the handler ends (the timer stays enqueued only if re-armed). */
+  /**
+   * The callback's `return HRTIMER_NORESTART;`: the handler ends (the timer stays enqueued only if
+   * re-armed). It returns from the callback: holding a lock there is `kernel.lock-held-on-return`.
+   */
   callbackReturn(at: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => void, runAccess?: Access): void {
-    this.cb.step({ at, next: 'idle', src, run, access: withHook({}, run, runAccess) });
+    this.cb.step({ at, next: 'idle', src, run, returns: `the ${this.name} hrtimer callback`, access: withHook({}, run, runAccess) });
   }
 }

@@ -11,7 +11,7 @@
 import type { Field } from '../engine/schema.js';
 import type { SourceRef, StepCtx } from '../engine/model.js';
 import { RwLock } from './locks.js';
-import { withHook, type Access, type Proc, type System } from './system.js';
+import { withHook, type Access, type Proc, type ReturnOpt, type System } from './system.js';
 
 export class Gpc {
   readonly validField: Field;
@@ -33,9 +33,9 @@ export class Gpc {
    * MMU-notifier invalidation (virt/kvm/pfncache.c gfn_to_pfn_cache_invalidate_start):
    * `write_lock_irq(&gpc->lock); gpc->valid = false; write_unlock_irq(&gpc->lock);`
    * The lock and the store are one step (nobody can observe `valid` between them); the unlock is
-   * its own step so readers can find the lock write-held.
+   * its own step so readers can find the lock write-held (`opt.returns`: it ends the notifier).
    */
-  invalidate(p: Proc, at: string, unlockAt: string, next: string, run?: (s: Uint8Array) => void, runAccess?: Access): void {
+  invalidate(p: Proc, at: string, unlockAt: string, next: string, run?: (s: Uint8Array) => void, opt?: ReturnOpt & { runAccess?: Access }): void {
     const v = this.validField.offset;
     const file = 'virt/kvm/pfncache.c';
     p.step({
@@ -51,17 +51,18 @@ export class Gpc {
       mayBlock: this.sys.preemptRt ? 'sleeping-lock' : undefined,
       waitsFor: (s) => `${this.lock.name} held by ${this.lock.holders(s)}`,
       acquires: [this.lock.cls],
-      access: withHook(this.lock.withIrq(p, { reads: this.lock.fields, writes: [this.lock.writer, this.validField] }, { irqsave: true }), run, runAccess),
+      access: withHook(this.lock.withIrq(p, { reads: this.lock.fields, writes: [this.lock.writer, this.validField] }, { irqsave: true }), run, opt?.runAccess),
     });
     this.sys.checks.rtSleepingAcquirePoint(p, at); // write_lock_irq on an rwlock_t
-    this.lock.writeUnlock(p, unlockAt, next, { file, func: 'gfn_to_pfn_cache_invalidate_start', line: 'write_unlock_irq(&gpc->lock);' }, { irqsave: true });
+    this.lock.writeUnlock(p, unlockAt, next, { file, func: 'gfn_to_pfn_cache_invalidate_start', line: 'write_unlock_irq(&gpc->lock);' }, { irqsave: true, ...opt });
   }
 
   /**
    * kvm_gpc_refresh(): re-maps and publishes under `write_lock_irq(&gpc->lock)`; may sleep.
    * One step: wait for the lock to be free, mark valid (the lock is dropped again at once).
+   * `opt.returns`: the step also ends the caller's entry (a refresher returning right after).
    */
-  refresh(p: Proc, at: string, next: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => number | void, runAccess?: Access): void {
+  refresh(p: Proc, at: string, next: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => number | void, opt?: ReturnOpt & { runAccess?: Access }): void {
     const v = this.validField.offset;
     p.step({
       at,
@@ -75,7 +76,8 @@ export class Gpc {
       mayBlock: 'sleep',
       waitsFor: (s) => `${this.lock.name} held by ${this.lock.holders(s)}`,
       acquires: [this.lock.cls],
-      access: withHook({ reads: this.lock.fields, writes: [this.validField] }, run, runAccess),
+      returns: opt?.returns,
+      access: withHook({ reads: this.lock.fields, writes: [this.validField] }, run, opt?.runAccess),
     });
   }
 }

@@ -18,15 +18,18 @@
  */
 import type { Field } from '../engine/schema.js';
 import type { SourceRef, StepCtx } from '../engine/model.js';
-import { withHook, type Access, type Proc, type System } from './system.js';
+import { withHook, type Access, type Proc, type ReturnOpt, type System } from './system.js';
 
 export interface IrqOpt {
   /** `_irqsave` / `_irq`: disables interrupts on the CPU while held (not on PREEMPT_RT). */
   irqsave?: boolean;
 }
 
+/** Options of every lock and unlock step (`returns`: the step returns from an entry, see StepSpec). */
+export interface LockStepOpt extends IrqOpt, ReturnOpt {}
+
 /** Extra behaviour merged into a lock/unlock step (e.g. the ioctl entry that takes vcpu->mutex). */
-export interface StepExtra extends IrqOpt {
+export interface StepExtra extends LockStepOpt {
   id?: string;
   guard?: (s: Uint8Array) => boolean;
   run?: (s: Uint8Array, ctx: StepCtx) => number | void;
@@ -148,6 +151,7 @@ export class ExclusiveLock extends Lock {
       mayBlock: this.sleeping ? (this.kind === 'mutex' ? 'mutex' : 'sleeping-lock') : undefined,
       waitsFor: (s) => `${this.name} held by ${this.holders(s)}`,
       acquires: [this.cls],
+      returns: opt?.returns,
       access: withHook(this.withIrq(p, { reads: [this.owner], writes: [this.owner] }, opt), g ?? r, opt?.access),
     });
     this.sys.checks.lockPoint(p, at, this, (s) => s[o] === me);
@@ -177,6 +181,7 @@ export class ExclusiveLock extends Lock {
         this.irqRestore(p, s, opt);
         return r?.(s, ctx);
       },
+      returns: opt?.returns,
       access: withHook(this.withIrq(p, { reads: [this.owner], writes: [this.owner], fails: ['kernel.bad-unlock'] }, opt), opt?.guard ?? r, opt?.access),
     });
   }
@@ -224,7 +229,7 @@ export class RwLock extends Lock {
     return s[this.writer.offset] === 0 && s[this.readers.offset] === 0;
   }
 
-  readLock(p: Proc, at: string, next: string, src: SourceRef, opt?: IrqOpt): void {
+  readLock(p: Proc, at: string, next: string, src: SourceRef, opt?: LockStepOpt): void {
     const w = this.writer.offset;
     const r = this.readers.offset;
     const bit = this.bit(p);
@@ -240,6 +245,7 @@ export class RwLock extends Lock {
       mayBlock: this.sys.preemptRt ? 'sleeping-lock' : undefined,
       waitsFor: (s) => `${this.name} held by ${this.holders(s)}`,
       acquires: [this.cls],
+      returns: opt?.returns,
       access: this.withIrq(p, { reads: [this.writer, this.readers], writes: [this.readers] }, opt),
     });
     this.sys.checks.lockPoint(p, at, this, (s) => s[w] === p.ownerId);
@@ -282,11 +288,11 @@ export class RwLock extends Lock {
     this.irqDisable(p, s, opt);
   }
 
-  readUnlock(p: Proc, at: string, next: string, src: SourceRef, opt?: IrqOpt): void {
-    p.step({ at, next, src, run: (s, ctx) => this.releaseRead(p, s, ctx, opt), access: this.releaseReadAccess(p, opt) });
+  readUnlock(p: Proc, at: string, next: string, src: SourceRef, opt?: LockStepOpt): void {
+    p.step({ at, next, src, run: (s, ctx) => this.releaseRead(p, s, ctx, opt), returns: opt?.returns, access: this.releaseReadAccess(p, opt) });
   }
 
-  writeLock(p: Proc, at: string, next: string, src: SourceRef, opt?: IrqOpt): void {
+  writeLock(p: Proc, at: string, next: string, src: SourceRef, opt?: LockStepOpt): void {
     const w = this.writer.offset;
     const r = this.readers.offset;
     const me = p.ownerId;
@@ -303,13 +309,14 @@ export class RwLock extends Lock {
       mayBlock: this.sys.preemptRt ? 'sleeping-lock' : undefined,
       waitsFor: (s) => `${this.name} held by ${this.holders(s)}`,
       acquires: [this.cls],
+      returns: opt?.returns,
       access: this.withIrq(p, { reads: [this.writer, this.readers], writes: [this.writer] }, opt),
     });
     this.sys.checks.lockPoint(p, at, this, (s) => s[w] === me || (s[r]! & bit) !== 0);
     this.sys.checks.rtSleepingAcquirePoint(p, at);
   }
 
-  writeUnlock(p: Proc, at: string, next: string, src: SourceRef, opt?: IrqOpt): void {
+  writeUnlock(p: Proc, at: string, next: string, src: SourceRef, opt?: LockStepOpt): void {
     const w = this.writer.offset;
     const me = p.ownerId;
     p.step({
@@ -321,6 +328,7 @@ export class RwLock extends Lock {
         s[w] = 0;
         this.irqRestore(p, s, opt);
       },
+      returns: opt?.returns,
       access: this.withIrq(p, { reads: [this.writer], writes: [this.writer], fails: ['kernel.bad-unlock'] }, opt),
     });
   }

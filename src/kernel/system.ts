@@ -8,8 +8,11 @@
  *   cannot take a step (the handler runs whole between two of the task's steps);
  * - an interrupt handler starts on a CPU only when interrupts are enabled there; on another CPU it
  *   interleaves step by step with everything else;
- * - interrupts are disabled on a CPU while a task there holds an `_irqsave`/`_irq` lock (non-RT),
- *   and a task holding a spinning lock (non-RT) runs with preemption disabled (atomic context).
+ * - interrupts are disabled on a CPU while a task there holds an `_irqsave`/`_irq` lock (non-RT)
+ *   or is inside local_irq_save (irq.ts), and a task holding a spinning lock (non-RT) runs with
+ *   preemption disabled (atomic context);
+ * - a step may be marked as the return of an entry (`returns`: an ioctl, a hypercall, an hrtimer
+ *   callback, a refresh); it must leave its process holding no lock, interrupts as found.
  *
  * Example (`mutex` is the factory exported by kernel/index.ts):
  *   const sys = new System({ preemptRt: false });
@@ -49,6 +52,14 @@ export interface StepSpec {
   /** Lock classes acquired (for the lock-order graph). */
   acquires?: readonly string[];
   /**
+   * The step returns from an entry — an ioctl, a hypercall, an hrtimer callback, a refresh — named
+   * here (e.g. `kvm_vcpu_ioctl`): after it the process must hold no lock and, for a task, have
+   * interrupts enabled again (`kernel.lock-held-on-return`, checked on this step only). Every
+   * lock the process holds counts, so mark returns to code that holds none (user space, the
+   * interrupted context): the entries a process starts from its idle label.
+   */
+  returns?: string;
+  /**
    * The fields `guard` and `run` read and write (partial-order reduction; the pc and what the
    * context rules read are added). Required for a step with a guard or run to be declared: without
    * it the step counts as touching every field.
@@ -80,11 +91,14 @@ export function withHook(own: Access, hook: unknown, hookAccess: Access | undefi
   };
 }
 
+/** The `returns` marking alone, for step builders that take options (locks, irq save/restore). */
+export type ReturnOpt = Pick<StepSpec, 'returns'>;
+
 export class Proc {
   readonly index: number;
   readonly pc: Field;
   private readonly pcEnum: { field: Field; add(value: string): number; close(): void };
-  /** Interrupt-disable nesting count of this task (irqsave/irq locks held). */
+  /** Interrupt-disable nesting count of this task (irqsave/irq locks held, local_irq_save). */
   readonly irqoff: Field | null;
   /** For interrupt handlers: the CPU it is running on (set when it starts). */
   readonly cpuField: Field | null;
@@ -181,6 +195,8 @@ interface StepMeta {
   at: number;
   /** Declared accesses of the step's own code (undefined: undeclared). */
   access: Access | undefined;
+  /** The step returns from an entry (StepSpec.returns): it also runs the lock-held-on-return check. */
+  returns: boolean;
   mayBlock?: BlockKind;
   waitsFor?: (s: Uint8Array) => string;
   acquires: readonly string[];
@@ -255,16 +271,18 @@ export class System {
       if (task && this.interrupted(s, cpu)) return false;
       return extra ? extra(s) : true;
     };
+    const entry = spec.returns;
     const apply = (s: Uint8Array, ctx: StepCtx): void => {
       const r = run ? run(s, ctx) : undefined;
       const to = typeof r === 'number' ? r : next;
       if (to < 0) throw new Error(`step ${id}: no next label`);
       s[pcOff] = to;
+      if (entry !== undefined) this.checks.checkReturn(s, p, ctx, entry);
     };
     const step: Step = { id, process: p.name, source: spec.src, guard, apply };
     this.steps.push(step);
     const access = spec.guard === undefined && spec.run === undefined ? (spec.access ?? {}) : spec.access;
-    this.meta.push({ proc: p, at, access, mayBlock: spec.mayBlock, waitsFor: spec.waitsFor, acquires: spec.acquires ?? [] });
+    this.meta.push({ proc: p, at, access, returns: entry !== undefined, mayBlock: spec.mayBlock, waitsFor: spec.waitsFor, acquires: spec.acquires ?? [] });
     return step;
   }
 
@@ -285,10 +303,11 @@ export class System {
       if (m.access === undefined) return;
       const pc = m.proc.pc;
       const names = (fs: readonly Field[]): string[] => [...new Set(fs.map((f) => f.name))];
+      const ret = m.returns ? this.checks.returnCheck(m.proc) : { reads: [], fails: [] };
       (this.steps[i] as { access?: StepAccess }).access = {
-        reads: names([pc, ...this.contextReads(m.proc), ...(m.access.reads ?? []), ...(m.access.irqsOff ? this.irqsOffReads() : [])]),
+        reads: names([pc, ...this.contextReads(m.proc), ...(m.access.reads ?? []), ...(m.access.irqsOff ? this.irqsOffReads() : []), ...ret.reads]),
         writes: names([pc, ...(m.access.writes ?? [])]),
-        fails: [...new Set(m.access.fails ?? [])],
+        fails: [...new Set([...(m.access.fails ?? []), ...ret.fails])],
         at: { field: pc.name, value: m.at },
       };
     });

@@ -69,6 +69,19 @@ test('matrix --variants runs a subset and compares only that; --format json', as
   assert.match(oneErrorLine(params.stderr), /is the expected matrix of peterson, not counter/);
 });
 
+test('matrix --format markdown: one row per variant, ✗ N for a violation in N steps, – for holds', () => {
+  const dir = tempDir();
+  const file = join(dir, 'counter.json');
+  assert.equal(cli(['matrix', '--model', 'counter', '--expected', file, '--update']).code, 0);
+  const r = cli(['matrix', '--model', 'counter', '--expected', file, '--format', 'markdown', '--no-timing']);
+  assert.equal(r.code, 0, r.stderr);
+  // counts from the counter expected matrix in the first test of this file (racy: 4-step lost update)
+  assert.equal(
+    r.stdout,
+    ['| variant | final-count | deadlock |', '|---|:---:|:---:|', '| racy | ✗ 4 | – |', '| atomic | – | – |', '', 'SAME as ' + file + ': 2 variants × 2 properties', ''].join('\n'),
+  );
+});
+
 test('matrix on the repository expected matrix of xen-timer (two variants)', () => {
   const r = cli(['matrix', '--variants', 'baseline,proposed-fix', '--no-timing']);
   assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -27,10 +27,11 @@ test('every kernel check is its own property, before the model\'s own; the engin
       ['kernel.lock-order', 'transition'],
       ['kernel.irq-unsafe-lock', 'transition'],
       ['kernel.bad-unlock', 'assert'],
+      ['kernel.lock-held-on-return', 'assert'],
       ['demo.own', 'assert'],
     ],
   );
-  assert.deepEqual(Object.values(KERNEL_PROPERTIES).sort(), model.properties.slice(0, 7).map((p) => p.id).sort());
+  assert.deepEqual(Object.values(KERNEL_PROPERTIES).sort(), model.properties.slice(0, 8).map((p) => p.id).sort());
   const r = explore(model);
   // one task with no steps, idle: 1 state, a valid end
   assert.deepEqual(counts(r), [1, 0, 1]);

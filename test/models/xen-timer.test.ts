@@ -55,28 +55,65 @@ test('the seed patch: GET_ATTR -> inject -> kvm_xen_set_evtchn takes xen_lock re
   assert.equal(v.trace!.states.at(-1)!['vcpu0.pc'], 'get_attr>inject>set_evtchn.mutex_lock');
 });
 
-test('baseline lost wakeup: a second expiry between inject\'s kvm_xen_set_evtchn and atomic_set(&timer_pending, 0) is swallowed', () => {
-  const r = explore(buildXenTimer({ variant: 'baseline', ops: 3 }), { allViolations: true });
-  const v = r.violations.find((x) => x.property === 'xen.no-lost-event')!;
-  assert.ok(v, 'baseline loses an event');
-  const ids = v.trace!.steps.map((s) => s.step);
-  const raise = ids.indexOf('vcpu0:run>inject>set_evtchn>set_evtchn_fast.test_and_set_bit');
-  const clear = ids.indexOf('vcpu0:run>inject.clear_pending');
-  assert.ok(raise >= 0 && clear > raise, 'inject raises, then clears timer_pending');
-  // the newer arm's callback reads timer_pending set, in between, and returns
-  const swallowed = ids.findIndex((id, i) => i > raise && i < clear && id === 'vcpu0.timer.callback:callback.read_pending');
-  assert.ok(swallowed > 0, ids.join(' '));
-  const at = v.trace!.states[swallowed]!;
-  assert.equal(at['vcpu0.timer_pending'], 1);
-  assert.equal(at['vcpu0.ghost.cb_gen'], at['vcpu0.ghost.gen'], 'the callback is the current arm\'s');
-  assert.equal(v.trace!.states[swallowed + 1]!['vcpu0.timer.callback.pc'], 'callback.return');
-  const end = v.trace!.states.at(-1)!;
-  assert.equal(end['vcpu0.pc'], 'idle');
-  assert.equal(end['vcpu0.timer_pending'], 0);
-  assert.equal(end['vcpu0.ghost.raised'], false);
+test('F10: the old 34-step baseline "lost wakeup" is served — the port bit set by inject is still pending when arm #2 expires', () => {
+  // the trace `check --variant baseline --all-violations` reported as xen.no-lost-event before
+  // the served bookkeeping (regression trace produced by this tool on 2026-12-02)
+  const model = buildXenTimer({ variant: 'baseline' });
+  const cb = (k: string): string => `vcpu0.timer.callback:${k}`;
+  const th = (k: string): string => `vcpu0:${k}`;
+  const fast = (k: string): string => th(`run>inject>set_evtchn>set_evtchn_fast.${k}`);
+  const arm = [th('hcall.set_timer_op(future)'), th('hcall>start_timer.clear_pending'), th('hcall>start_timer.set_expires'), th('hcall>start_timer.hrtimer_start')];
+  const trace = [
+    ...arm, cb('fire@cpu2'), th('hcall_arm.return'), ...arm, th('hcall_arm.return'), th('KVM_RUN'),
+    cb('callback.read_pending'), cb('callback.atomic_inc'), th('run.has_pending_timer'), th('run>inject.read_pending'),
+    fast('read_lock'), fast('check_shinfo'), fast('test_and_set_bit'), fast('unlock_shinfo'), fast('lock_vcpu_info'), fast('check_vcpu_info'), fast('out_unlock'),
+    th('run>inject.clear_expires'), cb('callback.kick'), cb('callback.return'),
+    cb('fire@cpu0'), cb('callback.read_pending'), cb('callback.return'), th('run>inject.clear_pending'), th('run.return'),
+    th('KVM_RUN'), th('run.has_pending_timer'), th('run.return'),
+  ];
+  const out = replay(model, trace);
+  assert.equal(out.trace.steps.length, 34);
+  const st = out.trace.states;
+  // step 19: inject sets the port bit (for the stale arm #1); nothing consumes it afterwards
+  assert.equal(st[18]!['vcpu0.evtchn_pending[timer_virq]'], false);
+  assert.equal(st[19]!['vcpu0.evtchn_pending[timer_virq]'], true);
+  for (let i = 19; i <= 34; i++) assert.equal(st[i]!['vcpu0.evtchn_pending[timer_virq]'], true, `bit still set after step ${i}`);
+  // step 27: arm #2 expires (its callback starts) with the bit pending: the guest will take the
+  // interrupt after #2's deadline, so #2 is served, although its callback then does nothing
+  assert.equal(st[26]!['vcpu0.ghost.served'], false);
+  assert.equal(st[27]!['vcpu0.ghost.gen'], 2);
+  assert.equal(st[27]!['vcpu0.ghost.expired'], true);
+  assert.equal(st[27]!['vcpu0.ghost.served'], true);
+  assert.equal(st[29]!['vcpu0.timer.callback.pc'], 'idle', 'callback #2 returned on timer_pending');
+  assert.ok(out.failures.every((f) => f.every((x) => x.property !== 'xen.no-lost-event')));
+  const lost = model.properties.find((p) => p.id === 'xen.no-lost-event') as { check(s: Uint8Array): boolean };
+  assert.equal(lost.check(model.schema.encode(st[34] as Record<string, string | number | boolean>)), true, 'quiescent, and not a loss');
 });
 
-test('expires-truthful is generation-aware: a replaced arm\'s hrtimer still queued is a stale-event setup, not an armed timer', () => {
+test('served: an arm whose expiry comes after the guest consumed the only event is still owed', () => {
+  // arm #1 already expired (direct call, deferred); inject raises the bit, serving #1; the guest
+  // consumes it; re-arm #2 in the future and let it fire: the bit is clear at #2's expiry, so
+  // the old event serves nothing and #2 is owed until its own delivery sets the bit again
+  const model = buildXenTimer({ variant: 'baseline', ops: 6 });
+  const th = (k: string): string => `vcpu0:${k}`;
+  const cb = (k: string): string => `vcpu0.timer.callback:${k}`;
+  const fast = (k: string): string => th(`run>inject>set_evtchn>set_evtchn_fast.${k}`);
+  const inject = [th('run.has_pending_timer'), th('run>inject.read_pending'), fast('read_lock'), fast('check_shinfo'), fast('test_and_set_bit'), fast('unlock_shinfo'), fast('lock_vcpu_info'), fast('check_vcpu_info'), fast('out_unlock'), th('run>inject.clear_expires'), th('run>inject.clear_pending'), th('run.return')];
+  const trace = [
+    th('hcall.set_timer_op(expired)'), th('hcall>start_timer.clear_pending'), th('hcall>start_timer.set_expires'), th('hcall>start_timer>callback.read_pending'),
+    th('hcall>start_timer>callback.atomic_inc'), th('hcall>start_timer>callback.kick'), th('hcall_arm.return'),
+    th('KVM_RUN'), ...inject, th('guest.ack_event'),
+    th('hcall.set_timer_op(future)'), th('hcall>start_timer.clear_pending'), th('hcall>start_timer.set_expires'), th('hcall>start_timer.hrtimer_start'), th('hcall_arm.return'),
+    cb('fire@cpu2'),
+  ];
+  const st = replay(model, trace).trace.states.at(-1)!;
+  assert.equal(st['vcpu0.ghost.gen'], 2);
+  assert.equal(st['vcpu0.ghost.expired'], true);
+  assert.equal(st['vcpu0.evtchn_pending[timer_virq]'], false);
+  assert.equal(st['vcpu0.ghost.served'], false, 'the bit was consumed before #2 expired');
+});
+
+test('expires-truthful is generation-aware: a replaced arm\'s hrtimer still queued is not an armed timer, and its late event comes after the current arm expired', () => {
   const model = buildXenTimer({ variant: 'baseline' });
   const v0 = (ids: string[]): string[] => ids.map((id) => (id.includes(':') ? id : `vcpu0:${id}`));
   // arm #1 in the future; re-arm #2 already expired (direct call, defers); inject delivers #2
@@ -96,7 +133,11 @@ test('expires-truthful is generation-aware: a replaced arm\'s hrtimer still queu
   assert.equal(end['vcpu0.timer_expires'], false, '#2 is delivered');
   const truthful = model.properties.find((p) => p.id === 'xen.expires-truthful') as { check(s: Uint8Array): boolean };
   assert.equal(truthful.check(model.schema.encode(end as Record<string, string | number | boolean>)), true);
-  // what is wrong comes next: the guest handles #2's event, #1 fires and raises a stale event
+  // next, the guest handles #2's event and #1 fires and raises its event again. #2, the current
+  // arm, has already expired, so the guest sees one more interrupt after #2's deadline: the same
+  // as a duplicate of #2's own delivery, not a stale event (before the served contract this was
+  // reported as xen.no-stale-event at step 37). A re-arm would replace the queued #1 (baseline
+  // hrtimer_start) and a stop cancels it, so #1 cannot fire under a later, unexpired arm
   const cont = v0([
     'guest.ack_event', 'vcpu0.timer.callback:fire@cpu2', 'vcpu0.timer.callback:callback.read_pending', 'vcpu0.timer.callback:callback.atomic_inc',
     'vcpu0.timer.callback:callback.kick', 'vcpu0.timer.callback:callback.return', 'KVM_RUN(kicked)', 'run.has_pending_timer', 'run>inject.read_pending',
@@ -104,8 +145,10 @@ test('expires-truthful is generation-aware: a replaced arm\'s hrtimer still queu
   ]);
   const b = replay(model, [...setup, ...cont]);
   assert.equal(b.trace.steps.length, 37);
-  assert.deepEqual(b.failures.at(-1)!.map((f) => f.property), ['xen.no-stale-event']);
-  assert.ok(b.failures.slice(0, -1).every((f) => f.length === 0));
+  assert.ok(b.failures.every((f) => f.length === 0));
+  const last = b.trace.states.at(-1)!;
+  assert.equal(last['vcpu0.evtchn_pending[timer_virq]'], true);
+  assert.equal(last['vcpu0.ghost.expired'], true, '#2 had expired');
 });
 
 test('without MMU invalidations the shared_info cache stays valid and seed-v2 has no violation but the lock kind in the callback', () => {
@@ -187,7 +230,8 @@ test('no contract property is vacuous: each fires in some variant or mutation', 
   assert.ok(fires('no-cancel-in-get-attr', 'xen.snapshot-not-lurking'));
   assert.equal(fires('seed-v2', 'xen.snapshot-not-lurking'), false);
   assert.ok(fires('seed-v2', 'xen.no-lost-event'));
-  assert.ok(fires('baseline', 'xen.no-lost-event'));
+  // baseline's old 34-step lost wakeup was served by the pending port bit (F10, test above)
+  assert.equal(fires('baseline', 'xen.no-lost-event'), false);
   assert.ok(fires('seed-v2', 'deadlock'));
   const seed = VARIANTS.find((v) => v.name === 'seed-v2')!;
   assert.ok(fires({ ...seed, name: 'mutant-no-destroy-cancel', destroy: 'none' }, 'xen.quiet-after-teardown'));
@@ -226,4 +270,28 @@ test('exploration is deterministic', () => {
   assert.equal(a.stats.states, b.stats.states);
   assert.equal(a.stats.transitions, b.stats.transitions);
   assert.deepEqual(a.violations.map((v) => v.trace?.steps.map((s) => s.step)), b.violations.map((v) => v.trace?.steps.map((s) => s.step)));
+});
+
+test('today\'s kernels: 6.9 drops xen_lock from kvm_xen_set_evtchn (and the refresher with it), mainline reads the pvclock through vcpu_info, the trylock branch never waits for gpc->lock', () => {
+  const ids = (variant: string): string[] => buildXenTimer({ variant }).steps.map((s) => s.id);
+  for (const variant of ['upstream-v6.9', 'mainline', 'trylock-branch']) {
+    const all = ids(variant);
+    assert.equal(all.some((id) => id.includes('set_evtchn.mutex_lock')), false, `${variant}: 7a36d680658b`);
+    assert.ok(all.includes('vcpu0:run>inject>set_evtchn>retry>set_evtchn_fast.read_lock'), variant);
+    assert.deepEqual(all.filter((id) => id.startsWith('refresher:')), ['refresher:gpc_check_failed', 'refresher:refresh'], variant);
+  }
+  assert.ok(ids('upstream-v3').includes('vcpu0:run>inject>set_evtchn.mutex_lock'));
+  assert.deepEqual(ids('upstream-v3').filter((id) => id.startsWith('refresher:')), ['refresher:xen_lock', 'refresher:refresh', 'refresher:xen_unlock']);
+  // mainline: the clock read comes before anything touches the timer, from the hypercall and SET_ATTR
+  const main = buildXenTimer({ variant: 'mainline' });
+  const src = (id: string) => main.steps.find((s) => s.id === id)!.source;
+  assert.match(src('vcpu0:hcall>start_timer.pvclock_lock').line, /read_lock_irqsave\(&gpc->lock, flags\);.*vcpu_info_cache/);
+  assert.match(src('vcpu0:hcall.set_timer_op(future)').line, /kvm_xen_start_timer\(vcpu, timeout, true\)/);
+  assert.ok(main.steps.some((s) => s.id === 'vcpu0:set_attr>start_timer.pvclock_refresh'));
+  assert.equal(ids('upstream-v6.9').some((id) => id.includes('pvclock')), false);
+  // the trylock branch: trylocks in task context too (the vCPU thread's inject)
+  const tb = buildXenTimer({ variant: 'trylock-branch' });
+  assert.match(tb.steps.find((s) => s.id === 'vcpu0:run>inject>set_evtchn>set_evtchn_fast.read_lock')!.source.line, /read_trylock/);
+  const pf = buildXenTimer({ variant: 'proposed-fix' });
+  assert.match(pf.steps.find((s) => s.id === 'vcpu0:run>inject>set_evtchn>set_evtchn_fast.read_lock')!.source.line, /read_lock_irqsave/, 'proposed-fix: trylock in interrupt context only');
 });

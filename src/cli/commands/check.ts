@@ -10,6 +10,7 @@ import { exitForStatus, usage, type ExitCode } from '../exit.js';
 import { formatJson } from '../format/json.js';
 import { toItf } from '../format/itf.js';
 import { formatJunit } from '../format/junit.js';
+import { formatHtml } from '../html/report-page.js';
 import { toSarif } from '../format/sarif.js';
 import { plain, type Style } from '../format/style.js';
 import { formatText } from '../format/text.js';
@@ -19,7 +20,7 @@ import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Report, type Settings } from '../report.js';
 
-export const CHECK_FORMATS = ['text', 'json', 'itf', 'junit', 'sarif'] as const;
+export const CHECK_FORMATS = ['text', 'json', 'itf', 'junit', 'sarif', 'html'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 export interface CheckOptions extends GlobalOptions {
@@ -58,11 +59,8 @@ export function checkCommand(ctx: Ctx): Command {
         'Exit: 0 all hold and the search completed, 1 violation, 2 bad input, 3 incomplete (budget hit), 4 internal error.',
     )
       .argument('[model]', 'model name, .dve file or JS module (default: xen-timer)'),
-  )
-    .option('--max-states <n>', 'stop after storing this many states (e.g. 5M); exit 3 if no violation', parseCount)
-    .option('--max-depth <n>', 'do not explore deeper than this many steps', parseCount)
-    .option('--time-limit <seconds>', 'stop after this long (60, 30s, 5m)', parseSeconds)
-    .option('--memory-limit <size>', 'stop when resident memory exceeds this (512M, 2G)', parseBytes)
+  );
+  withBudgets(cmd)
     .option('--all-violations', 'keep exploring after a violation; report every violated property')
     .option('--no-deadlock', 'do not report deadlocks (states where nothing can move)')
     .option('--symmetry', 'symmetry reduction: store one state per orbit of interchangeable processes (models that declare a symmetry)')
@@ -73,6 +71,15 @@ export function checkCommand(ctx: Ctx): Command {
   return withReportOptions(cmd).action(async (model: string | undefined, _opts: unknown, cmd: Command) => {
     ctx.code = await runCheck(ctx, model, cmd.optsWithGlobals<CheckOptions>());
   });
+}
+
+/** The search budgets shared by `check` and `serve` (its page's search). */
+export function withBudgets(cmd: Command): Command {
+  return cmd
+    .option('--max-states <n>', 'stop after storing this many states (e.g. 5M); exit 3 if no violation', parseCount)
+    .option('--max-depth <n>', 'do not explore deeper than this many steps', parseCount)
+    .option('--time-limit <seconds>', 'stop after this long (60, 30s, 5m)', parseSeconds)
+    .option('--memory-limit <size>', 'stop when resident memory exceeds this (512M, 2G)', parseBytes);
 }
 
 /** The report options shared by `check`, `simulate` and `merge` (read back by formatFor and writeReport). */
@@ -105,6 +112,7 @@ export function formatFor(opts: Pick<CheckOptions, 'format' | 'output'>): CheckF
   if (o.endsWith('.json')) return 'json';
   if (o.endsWith('.sarif') || o.endsWith('.sarif.json')) return 'sarif';
   if (o.endsWith('.xml')) return 'junit';
+  if (o.endsWith('.html') || o.endsWith('.htm')) return 'html';
   return 'text';
 }
 
@@ -118,6 +126,8 @@ export function render(report: Report, format: CheckFormat, style: Style, opts: 
       return formatJunit(report);
     case 'sarif':
       return JSON.stringify(toSarif(report), null, 2) + '\n';
+    case 'html':
+      return formatHtml(report);
     case 'text':
       return formatText(report, style, { quiet: opts.quiet, explain: opts.explain });
   }

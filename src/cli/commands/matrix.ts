@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_MODEL, findModel, listModels, resolveParams } from '../../../models/index.js';
 import { diffMatrix, runMatrix, toExpected, type ExpectedMatrix, type Matrix, type MatrixRow } from '../../../models/matrix.js';
+import { markdownMatrix } from '../../../models/matrix-markdown.js';
 import { colorEnabled, makeStyle } from '../color.js';
 import type { Ctx, GlobalOptions } from '../context.js';
 import { timingEnabled } from '../context.js';
@@ -23,7 +24,7 @@ interface MatrixOptions extends GlobalOptions {
   maxStates?: number;
   timeLimit?: number;
   memoryLimit?: number;
-  format?: 'text' | 'json';
+  format?: 'text' | 'json' | 'markdown';
   quiet?: boolean;
   timing?: boolean;
 }
@@ -44,7 +45,7 @@ export function matrixCommand(ctx: Ctx): Command {
     .option('--max-states <n>', 'per-variant state budget (unfinished verdicts become "unknown")', parseCount)
     .option('--time-limit <seconds>', 'per-variant time limit', parseSeconds)
     .option('--memory-limit <size>', 'per-variant memory limit', parseBytes)
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format (markdown: a variant × property table of the verdicts, ✗ N = violated in N steps)').choices(['text', 'json', 'markdown']).default('text'))
     .option('-q, --quiet', 'only the differences and the verdict line')
     .option('--no-timing', 'leave times out of the output (also XENTIMER_NO_TIMING=1)')
     .action((_o: unknown, cmd: Command) => {
@@ -119,7 +120,8 @@ function runMatrixCommand(ctx: Ctx, opts: MatrixOptions): ExitCode {
   if (opts.format === 'json') {
     io.stdout.write(JSON.stringify(matrixJson(matrix, shown, diffs, timing, opts.update === true), null, 2) + '\n');
   } else {
-    if (!opts.quiet) io.stdout.write(table(matrix, scoped, style, timing, diffs.length > 0));
+    if (opts.format === 'markdown') io.stdout.write(markdownMatrix(toExpected(matrix)) + '\n');
+    else if (!opts.quiet) io.stdout.write(table(matrix, scoped, style, timing, diffs.length > 0));
     for (const d of diffs) io.stdout.write(`${style.red('≠')} ${d}\n`);
     const total = matrix.rows.length;
     if (opts.update) io.stdout.write(`${style.bold('UPDATED')} ${shown} (${total} variant${total === 1 ? '' : 's'}${diffs.length ? `, ${diffs.length} change${diffs.length === 1 ? '' : 's'}` : ', no change'})\n`);

@@ -17,7 +17,7 @@ export interface TextOptions {
   readonly width?: number;
 }
 
-const INCOMPLETE: Readonly<Record<string, string>> = {
+export const INCOMPLETE: Readonly<Record<string, string>> = {
   'max-states': 'the --max-states budget was reached before the search completed',
   'max-depth': 'the --max-depth bound was reached before the search completed (states lie deeper)',
   'time-limit': 'the --time-limit was reached before the search completed',
@@ -133,7 +133,7 @@ export function traceLines(v: ReportViolation, style: Style, width: number): str
   return out;
 }
 
-function verdictText(p: ReportProperty): string {
+export function verdictText(p: ReportProperty): string {
   switch (p.verdict) {
     case 'violated':
       return `violated (${plural(p.depth ?? 0, 'step')})`;
