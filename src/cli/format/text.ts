@@ -82,7 +82,7 @@ export function modeLines(r: Report, style: Style): string[] {
     out.push(
       style.dim(
         por.reducedStates! > 0
-          ? `partial-order reduction: ${int(por.reducedStates!)} expanded states cut to a stubborn set (${int(por.provisoStates!)} more fully expanded by the cycle proviso); traces are real executions but not always the shortest (--no-por gives the shortest); covers not reached are undecided`
+          ? `partial-order reduction: ${int(por.reducedStates!)} expanded states cut to a stubborn set (${int(por.provisoStates!)} more fully expanded by the cycle proviso${por.abandoned ? '; off after 20,000 states in a row cut under 1%' : ''}); traces are real executions but not always the shortest (--no-por gives the shortest); covers not reached are undecided`
           : `partial-order reduction: nothing to cut${por.abandoned ? ' in the first 20,000 states, then off' : ''}; the search was exhaustive, as with --no-por`,
       ),
     );

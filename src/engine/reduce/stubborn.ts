@@ -38,12 +38,14 @@ export class StubbornSets {
   full = 0;
   proviso = 0;
   /**
-   * Set when the first `trial` states cut (almost) nothing: the search then expands every state
-   * fully, which is always allowed (it only costs the reduction) and saves computing sets that
-   * would not cut. The model's dependencies leave no room for reduction there.
+   * Set when a window of `window` states cut less than 1% of them: the search then expands every
+   * state fully, which is always allowed (it only costs the reduction) and saves computing sets
+   * that would not cut. The model's dependencies leave no room for reduction there.
    */
   abandoned = false;
-  private static readonly trial = 20000;
+  static readonly window = 20000;
+  private windowEnd = StubbornSets.window;
+  private windowCut = 0;
 
   constructor(
     private readonly a: PorAnalysis,
@@ -85,14 +87,23 @@ export class StubbornSets {
     for (let k = 0; k < n; k++) edgeOf[steps[k]!] = -1;
     if (bestN === n) {
       this.full++;
-      if (this.full + this.reduced === StubbornSets.trial && (this.reduced - this.proviso) * 100 < StubbornSets.trial) this.abandoned = true;
+      this.endOfWindow();
       return n;
     }
     // in edge order
     const b = this.best.subarray(0, bestN).sort();
     out.set(b);
     this.reduced++;
+    this.endOfWindow();
     return bestN;
+  }
+
+  /** Every `window` states: give up when the last window cut less than 1% of its states. */
+  private endOfWindow(): void {
+    if (this.full + this.reduced < this.windowEnd) return;
+    if ((this.cut - this.windowCut) * 100 < StubbornSets.window) this.abandoned = true;
+    this.windowEnd += StubbornSets.window;
+    this.windowCut = this.cut;
   }
 
   /** The closure of `seed`: its enabled edges in cur[0..m), or `limit` when it would have at least that many or a visible one. */
