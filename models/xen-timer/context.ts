@@ -180,8 +180,13 @@ export class Xen {
   acc(vc: Vcpu, shared: readonly Field[] = [], fails: readonly string[] = []): Access {
     let own = this.vcpuFields.get(vc);
     if (!own) {
-      const pcs = new Set([vc.thread.pc, vc.cb.pc]);
-      own = this.sys.layout.declared.filter((f) => (f.name.startsWith(`${vc.name}.`) || f.name.startsWith(`${vc.name}->`)) && !pcs.has(f));
+      // not the program counters and the callback's CPU (every task's context check reads those),
+      // the interrupt-disable count and vcpu->mutex (the kernel library's steps declare those),
+      // nor the vcpu_info cache (the MMU notifier's too: steps that touch it name it in `shared`,
+      // so the vCPUs are not all tied together through the notifier)
+      const pcs = new Set([vc.thread.pc, vc.cb.pc, vc.cb.cpuField!, vc.thread.irqoff!, vc.mutex.owner]);
+      const cache = `${vc.vcpuInfo.name}.`;
+      own = this.sys.layout.declared.filter((f) => (f.name.startsWith(`${vc.name}.`) || f.name.startsWith(`${vc.name}->`)) && !pcs.has(f) && !f.name.startsWith(cache));
       this.vcpuFields.set(vc, own);
     }
     const fields = [...own, ...shared];

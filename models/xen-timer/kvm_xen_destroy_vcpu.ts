@@ -32,7 +32,7 @@ export function destroyVcpu(x: Xen, vc: Vcpu): void {
     },
     waitsFor: (s) => `${vi.lock.name} held by ${vi.lock.holders(s)}`,
     acquires: [vi.lock.cls],
-    access: x.acc(vc),
+    access: x.acc(vc, [vi.validField, ...vi.lock.fields]),
   });
   x.coverAt('destroy.timer_enabled', 'kvm_xen_destroy_vcpu finds the timer enabled and cancels it', xsrc(F, 'if (kvm_xen_timer_enabled(vcpu))'), p, viaStop ? stopTimerEntry(x, 'destroy>') : 'destroy.hrtimer_cancel');
 }

@@ -103,7 +103,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
       if (s[rc] === RC.DELIVERED) vc.st.kick(s);
       return ret(s);
     },
-    access: x.acc(vc, [...sh.lock.fields, ...vi.lock.fields], ['kernel.bad-unlock']),
+    access: x.acc(vc, [...sh.lock.fields, ...vi.lock.fields, ...(p.irqoff ? [p.irqoff] : [])], ['kernel.bad-unlock']),
   });
   x.coverAt('set_evtchn_fast.ewouldblock', 'kvm_xen_set_evtchn_fast finds the shared_info cache invalid (-EWOULDBLOCK)', xsrc(F, 'if (!kvm_gpc_check(gpc, PAGE_SIZE)) goto out_rcu;'), p, n('out_unlock'), (s) => s[rc] === RC.EWOULDBLOCK);
   x.coverAt('set_evtchn_fast.already_pending', 'kvm_xen_set_evtchn_fast finds the port already pending (rc = 0)', xsrc(F, 'if (test_and_set_bit(xe->port, ...)) rc = 0;'), p, n('out_unlock'), (s) => s[rc] === RC.ALREADY);

@@ -85,6 +85,13 @@ export interface PropertyReads {
    * or to, one of `values` of `pc`; a step of another process is not visible for them.
    */
   readonly guarded?: readonly { readonly pc: string; readonly values: readonly number[]; readonly fields: readonly string[] }[];
+  /**
+   * An invariant that is a conjunction of parts each of which only some processes can change
+   * (their pcs, the locks they hold, their interrupt state, fields only they write): per part, the
+   * pc fields of those processes (`owners`), the part `holds`, and the fields it reads. A step of
+   * an owner is visible when it changes `holds`; no other step changes it.
+   */
+  readonly components?: readonly { readonly owners: readonly string[]; readonly reads: readonly string[]; holds(s: Uint8Array): boolean }[];
 }
 
 interface PropertyBase {

@@ -66,7 +66,7 @@ interface Held {
 
 export class KernelChecks {
   private readonly held: Held[] = [];
-  private readonly recursivePoints: { proc: Proc; pc: number; self: (s: Uint8Array) => boolean; lock: string; src?: SourceRef }[] = [];
+  private readonly recursivePoints: { proc: Proc; pc: number; self: (s: Uint8Array) => boolean; lock: string; fields: readonly Field[]; src?: SourceRef }[] = [];
   private readonly cancelSelf: { proc: Proc; pc: number; timer: string }[] = [];
   private readonly trylocks = new Set<Step>();
   private readonly rtSleepingAcquires: { proc: Proc; pc: number }[] = [];
@@ -113,24 +113,6 @@ export class KernelChecks {
     return [...new Set(this.held.flatMap((h) => h.fields!.map((f) => f.name)))];
   }
 
-  /**
-   * Reads of a check "some process p is at one of its labels `at` and <something about the locks
-   * p holds (and its interrupt state)>": the pcs by value, the lock words (and irqoff) guarded by
-   * them — what p holds changes only by p's own steps (PropertyReads.guarded).
-   */
-  private guardedReads(at: readonly { proc: Proc; pc: number }[], irqoff: boolean): PropertyReads | undefined {
-    if (this.held.some((h) => h.fields === null)) return undefined;
-    const locks = this.lockFields();
-    const byProc = new Map<Proc, number[]>();
-    for (const { proc, pc } of at) byProc.set(proc, [...(byProc.get(proc) ?? []), pc]);
-    const values: Record<string, number[]> = {};
-    const guarded = [...byProc].map(([p, pcs]) => {
-      values[p.pc.name] = pcs;
-      return { pc: p.pc.name, values: pcs, fields: [...locks, ...(irqoff && p.irqoff ? [p.irqoff.name] : [])] };
-    });
-    return { fields: [], values, guarded };
-  }
-
   /** `step` is a trylock: it never waits (no lock-order edge to the lock, no hard-irq usage). */
   trylockPoint(step: Step): void {
     this.trylocks.add(step);
@@ -142,7 +124,7 @@ export class KernelChecks {
   }
 
   lockPoint(p: Proc, at: string, l: Lock, self: (s: Uint8Array) => boolean): void {
-    this.recursivePoints.push({ proc: p, pc: p.label(at), self, lock: l.name });
+    this.recursivePoints.push({ proc: p, pc: p.label(at), self, lock: l.name, fields: l.fields });
   }
 
   /**
@@ -216,6 +198,8 @@ export class KernelChecks {
     const writeIrqOn = new Map<string, string>();
     // on PREEMPT_RT only raw spinlocks still spin; the others sleep (sleep-in-atomic covers them)
     const spinsOnRt = new Set(this.held.filter((h) => h.spins).map((h) => h.cls));
+    // classes some hard-irq step takes with a blocking acquire (usedInIrq can only hold these)
+    const irqClasses = new Set(meta.flatMap((m, i) => (m.proc.context === 'hardirq' && !trylockOf[i] ? m.acquires : [])));
     this.resetAccumulated = () => {
       edges.clear();
       usedInIrq.clear();
@@ -245,12 +229,21 @@ export class KernelChecks {
     };
 
     const irqoffs = sys.procs.flatMap((p) => (p.irqoff ? [p.irqoff] : []));
+    const spinningFields = this.held.filter((h) => h.spins).flatMap((h) => h.fields ?? []);
     const blockPoints = blockList.flatMap(([p, mp]) => [...mp.keys()].map((pc) => ({ proc: p, pc })));
     const props: Property[] = [
       {
         kind: 'always',
         id: KERNEL_PROPERTIES.sleepInAtomic,
-        reads: this.guardedReads(blockPoints, true),
+        // per process: at a may-block label and atomic (its irqoff, the spinning locks it holds)
+        reads: {
+          fields: [],
+          components: blockList.map(([p, mp]) => ({
+            owners: [p.pc.name],
+            reads: [...spinningFields, ...(p.irqoff ? [p.irqoff] : [])].map((f) => f.name),
+            holds: (s: Uint8Array) => !(mp.has(s[p.pc.offset]!) && this.atomic(s, p)),
+          })),
+        },
         description: 'no step that may sleep (mutex, sleeping lock on PREEMPT_RT, hrtimer_cancel, gpc refresh) is reached in hard-irq, irqs-off or preempt-off context',
         check: (s) => {
           for (const [p, mp] of blockList) {
@@ -262,7 +255,14 @@ export class KernelChecks {
       {
         kind: 'always',
         id: KERNEL_PROPERTIES.recursiveLock,
-        reads: this.guardedReads(recursive, false),
+        // per process: waiting at one of its lock labels for a lock it holds
+        reads: {
+          fields: [],
+          components: [...new Set(recursive.map((r) => r.proc))].map((p) => {
+            const mine = recursive.filter((r) => r.proc === p);
+            return { owners: [p.pc.name], reads: mine.flatMap((r) => r.fields.map((f) => f.name)), holds: (s: Uint8Array) => !mine.some((r) => s[p.pc.offset] === r.pc && r.self(s)) };
+          }),
+        },
         description: 'no process waits for a lock it already holds (possible recursive locking: blocks forever)',
         check: (s) => {
           for (const r of recursive) if (s[r.proc.pc.offset] === r.pc && r.self(s)) return false;
@@ -345,7 +345,8 @@ export class KernelChecks {
         description: 'no lock class is taken in hard-irq context and also held for writing with interrupts enabled in task context',
         relevant: (step) => acquiresOf[step]!.length > 0,
         facts: () => ({ usedInIrq: [...usedInIrq], writeIrqOn: [...writeIrqOn] }),
-        // what check() would record: a class taken in hard irq, or held for writing with irqs on
+        // what check() would record and could matter: a class taken in hard irq, or held for
+        // writing with irqs on — only for a class some hard-irq step takes (no other can conflict)
         observes: (_before, step, after) => {
           const p = procOf[step]!;
           for (const c of acquiresOf[step]!) {
@@ -353,7 +354,7 @@ export class KernelChecks {
             if (sys.preemptRt && !spinsOnRt.has(c)) continue;
             if (p.context === 'hardirq') {
               if (!trylockOf[step]) return true;
-            } else if (this.held.some((x) => x.cls === c && x.exclusive(after, p)) && !(p.irqoff && after[p.irqoff.offset]! > 0)) return true;
+            } else if (irqClasses.has(c) && this.held.some((x) => x.cls === c && x.exclusive(after, p)) && !(p.irqoff && after[p.irqoff.offset]! > 0)) return true;
           }
           return false;
         },

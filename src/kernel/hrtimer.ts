@@ -60,6 +60,7 @@ export class HrTimer {
     const onFire = opts.onFire;
     // the expiry interrupt: on the home CPU only while interrupts are enabled there
     const fire = (cpu: number, needIrqsOn: boolean): void => {
+      sys.handlerMayRunOn(this.cb, cpu);
       this.cb.step({
         at: 'idle',
         id: `${this.cb.name}:fire@cpu${cpu}`,
@@ -72,7 +73,7 @@ export class HrTimer {
           onFire?.(s);
         },
         acquires: [this.cls],
-        access: withHook({ reads: [this.enqueued], writes: [this.enqueued, this.cb.cpuField!], irqsOff: needIrqsOn }, onFire, opts.onFireAccess),
+        access: withHook({ reads: [this.enqueued], writes: [this.enqueued, this.cb.cpuField!], irqsOff: needIrqsOn ? cpu : undefined }, onFire, opts.onFireAccess),
       });
     };
     if (opts.placement !== 'other') fire(opts.homeCpu, true);

@@ -72,8 +72,8 @@ export interface Access {
   readonly reads?: readonly Field[];
   readonly writes?: readonly Field[];
   readonly fails?: readonly string[];
-  /** Also reads what `System.irqsOff` reads (resolved when the system is finished: handlers may come later). */
-  readonly irqsOff?: boolean;
+  /** Also reads what `System.irqsOff(s, cpu)` reads for this CPU (resolved when the system is finished: handlers may come later). */
+  readonly irqsOff?: number;
 }
 
 /**
@@ -87,7 +87,7 @@ export function withHook(own: Access, hook: unknown, hookAccess: Access | undefi
     reads: [...(own.reads ?? []), ...(hookAccess.reads ?? [])],
     writes: [...(own.writes ?? []), ...(hookAccess.writes ?? [])],
     fails: [...(own.fails ?? []), ...(hookAccess.fails ?? [])],
-    irqsOff: own.irqsOff || hookAccess.irqsOff,
+    irqsOff: own.irqsOff ?? hookAccess.irqsOff,
   };
 }
 
@@ -102,6 +102,8 @@ export class Proc {
   readonly irqoff: Field | null;
   /** For interrupt handlers: the CPU it is running on (set when it starts). */
   readonly cpuField: Field | null;
+  /** For interrupt handlers: the CPUs it may be started on (null: any; see System.handlerMayRunOn). */
+  cpus: Set<number> | null = null;
   readonly idle: number;
 
   constructor(
@@ -243,8 +245,14 @@ export class System {
 
   /** True when an interrupt handler is active on `cpu` (the task there is frozen). */
   interrupted(s: Uint8Array, cpu: number): boolean {
-    for (const h of this.handlers) if (!h.isIdle(s) && h.cpuOf(s) === cpu) return true;
+    // a handler that is never started on `cpu` is not read (partial-order reduction: independence)
+    for (const h of this.handlers) if ((h.cpus === null || h.cpus.has(cpu)) && !h.isIdle(s) && h.cpuOf(s) === cpu) return true;
     return false;
+  }
+
+  /** Handler `h` may be started on `cpu` (declare every CPU, or none: then any). */
+  handlerMayRunOn(h: Proc, cpu: number): void {
+    (h.cpus ??= new Set()).add(cpu);
   }
 
   /** Interrupts disabled on `cpu` (a task there holds an irq-disabling lock, or a handler runs there). */
@@ -289,12 +297,17 @@ export class System {
   /** Fields the context rules read: a task's guard asks whether a handler is active on its CPU. */
   private contextReads(p: Proc): Field[] {
     if (p.context !== 'task') return [];
-    return this.handlers.flatMap((h) => [h.pc, h.cpuField!]);
+    return this.handlersOn(p.cpu).flatMap((h) => [h.pc, h.cpuField!]);
   }
 
-  /** Fields `irqsOff(s, cpu)` reads (any CPU: the handlers' placement is state). */
-  private irqsOffReads(): Field[] {
-    return [...this.procs.flatMap((p) => (p.irqoff ? [p.irqoff] : [])), ...this.handlers.flatMap((h) => [h.pc, h.cpuField!])];
+  /** The handlers interrupted(s, cpu) reads. */
+  private handlersOn(cpu: number): Proc[] {
+    return this.handlers.filter((h) => h.cpus === null || h.cpus.has(cpu));
+  }
+
+  /** Fields `irqsOff(s, cpu)` reads: the tasks on that CPU, every handler (their placement is state). */
+  private irqsOffReads(cpu: number): Field[] {
+    return [...this.procs.flatMap((p) => (p.irqoff && p.cpu === cpu ? [p.irqoff] : [])), ...this.handlersOn(cpu).flatMap((h) => [h.pc, h.cpuField!])];
   }
 
   /** Step.access of every step whose code is declared (once the layout is final). */
@@ -305,7 +318,7 @@ export class System {
       const names = (fs: readonly Field[]): string[] => [...new Set(fs.map((f) => f.name))];
       const ret = m.returns ? this.checks.returnCheck(m.proc) : { reads: [], fails: [] };
       (this.steps[i] as { access?: StepAccess }).access = {
-        reads: names([pc, ...this.contextReads(m.proc), ...(m.access.reads ?? []), ...(m.access.irqsOff ? this.irqsOffReads() : []), ...ret.reads]),
+        reads: names([pc, ...this.contextReads(m.proc), ...(m.access.reads ?? []), ...(m.access.irqsOff !== undefined ? this.irqsOffReads(m.access.irqsOff) : []), ...ret.reads]),
         writes: names([pc, ...(m.access.writes ?? [])]),
         fails: [...new Set([...(m.access.fails ?? []), ...ret.fails])],
         at: { field: pc.name, value: m.at },

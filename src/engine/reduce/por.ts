@@ -56,6 +56,8 @@ export class PorAnalysis {
   readonly observedBytes: Int32Array[];
   /** Per step: fields read by properties as "= v" that it writes: offsets, and the values that matter (256 flags each). */
   readonly valueChecks: { offset: number; values: Uint8Array }[][];
+  /** Per step: the invariant components (PropertyReads.components) of its process. */
+  readonly componentChecks: ((s: Uint8Array) => boolean)[][];
   /** Per step of a guarded group's process (PropertyReads.guarded): the group's pc offset, values, and the bytes of its fields the step writes. */
   readonly guardChecks: { pc: number; values: Uint8Array; bytes: Int32Array }[][];
   /** Per step: the assertion ids it declares (null: undeclared, any). */
@@ -151,6 +153,14 @@ export class PorAnalysis {
       this.observedBytes.push(Int32Array.from(bytes));
       this.valueChecks.push(checks);
     }
+    this.componentChecks = Array.from({ length: n }, () => []);
+    for (const p of props) {
+      if (p.kind !== 'always') continue;
+      for (const c of p.reads!.components ?? []) {
+        const owners = c.owners.map((nm) => fieldIndex.get(nm)!);
+        for (let i = 0; i < n; i++) if (owners.some((k) => writes[i]![k >>> 5]! & (1 << (k & 31)))) this.componentChecks[i]!.push(c.holds.bind(c));
+      }
+    }
     this.guardChecks = Array.from({ length: n }, () => []);
     for (const p of props) {
       if (p.kind !== 'always') continue;
@@ -235,6 +245,8 @@ export class PorAnalysis {
       const c = checks[k]!;
       if (src[c.offset] !== dst[c.offset] && (c.values[src[c.offset]!] || c.values[dst[c.offset]!])) return true;
     }
+    const comps = this.componentChecks[i]!;
+    for (let k = 0; k < comps.length; k++) if (comps[k]!(src) !== comps[k]!(dst)) return true;
     const guards = this.guardChecks[i]!;
     for (let k = 0; k < guards.length; k++) {
       const g = guards[k]!;
@@ -264,7 +276,7 @@ function unknownField(steps: readonly Step[], props: readonly Property[], fieldI
   }
   for (const p of props) {
     if (!p.reads) continue;
-    const guarded = (p.reads.guarded ?? []).flatMap((g) => [g.pc, ...g.fields]);
+    const guarded = [...(p.reads.guarded ?? []).flatMap((g) => [g.pc, ...g.fields]), ...(p.reads.components ?? []).flatMap((c) => [...c.owners, ...c.reads])];
     const bad = check(p.reads.fields, `property ${p.id}`) ?? check(Object.keys(p.reads.values ?? {}), `property ${p.id}`) ?? check(guarded, `property ${p.id}`);
     if (bad) return bad;
   }

@@ -57,7 +57,9 @@ export function verifyAccesses(model: Model, maxStates = 20000, maxProblems = 20
   const steps = model.steps;
   const decl = steps.map((st) => (st.access ? { reads: new Set([...st.access.reads, ...(st.access.at ? [st.access.at.field] : [])]), writes: new Set(st.access.writes), fails: new Set(st.access.fails ?? []) } : null));
   const props = model.properties.map((p) =>
-    p.reads ? { p, reads: new Set([...p.reads.fields, ...Object.keys(p.reads.values ?? {}), ...(p.reads.guarded ?? []).flatMap((g) => [g.pc, ...g.fields])]) } : null,
+    p.reads
+      ? { p, reads: new Set([...p.reads.fields, ...Object.keys(p.reads.values ?? {}), ...(p.reads.guarded ?? []).flatMap((g) => [g.pc, ...g.fields]), ...(p.reads.components ?? []).flatMap((c) => [...c.owners, ...c.reads])]) }
+      : null,
   );
   const seen = new Set<string>();
   const queue: Uint8Array[] = [];
