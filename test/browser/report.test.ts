@@ -46,6 +46,9 @@ describe('HTML report in Chromium', { skip: browserSkip() }, () => {
     assert.deepEqual(numbers, Array.from({ length: 24 }, (_, k) => String(k + 1)));
     assert.equal(await w.page.$eval(`${f1} g.row.violating`, (e) => e.getAttribute('data-k')), '24');
     assert.equal(await selectedRow(w.page, f1), 24);
+    // the selection is shown by a ▶ cursor too, not by colour alone
+    assert.equal(await w.page.$eval(`${f1} g.row.sel .cursor`, (e) => getComputedStyle(e).visibility), 'visible');
+    assert.equal(await w.page.$eval(`${f1} g.row[data-k="3"] .cursor`, (e) => getComputedStyle(e).visibility), 'hidden');
     assert.match(await w.page.$eval(`${f1} .failure`, (e) => e.textContent ?? ''), /✗ deadlock: vcpu0 stuck at .*mutex_lock/);
     // step 17 is kvm_xen_vcpu_get_attr's mutex_lock (README's race diagram)
     assert.match(await w.page.$eval(`${f1} g.row[data-k="17"] .code`, (e) => e.textContent ?? ''), /kvm_xen_vcpu_get_attr\(\).*mutex_lock\(&vcpu->kvm->arch\.xen\.xen_lock\)/);

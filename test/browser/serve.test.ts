@@ -52,6 +52,8 @@ describe('serve explorer in Chromium', { skip: browserSkip() }, () => {
     assert.deepEqual(await pathShown(page, 1), [first]);
     await page.goBack();
     assert.deepEqual(await pathShown(page, 0), [], 'the browser history follows the path');
+    await page.setViewport({ width: 1280, height: 800 });
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, 'fits a laptop width');
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -1,9 +1,14 @@
-/** Bad input → exit 2 with exactly one line on stderr (naming the problem, with a hint) and no stack trace; --help everywhere. */
+/**
+ * Bad input → exit 2 with exactly one line on stderr (naming the problem, with a hint) and no stack
+ * trace; --help everywhere. In-process (runMain): these only inspect main()'s output; that the
+ * binary turns it into the process exit code and stderr is tested in exit-codes.test.ts.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliAsync, FIXTURES, oneErrorLine, tempDir } from './helpers.js';
+import { FIXTURES, oneErrorLine, tempDir } from './helpers.js';
+import { runMain } from './in-process.js';
 
 const dir = tempDir();
 writeFileSync(join(dir, 'broken.json'), '{"format": "xentimer-check/result", ');
@@ -53,7 +58,7 @@ const cases: [string, string[], RegExp][] = [
 
 for (const [name, args, pattern] of cases) {
   test(`exit 2: ${name}`, async () => {
-    const r = await cliAsync(args);
+    const r = await runMain(args);
     assert.equal(r.code, 2, `${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
     const line = oneErrorLine(r.stderr);
     assert.match(line, /^xentimer-check: error: /);
@@ -62,15 +67,15 @@ for (const [name, args, pattern] of cases) {
   });
 }
 
-test('exit 2: a .dve file that is not valid DVE (or DVE support absent) — one line', async () => {
-  const r = await cliAsync(['check', join(dir, 'garbage.dve')]);
+test('exit 2: a .dve file that is not valid DVE — one line naming the file, line and column', async () => {
+  const r = await runMain(['check', join(dir, 'garbage.dve')]);
   assert.equal(r.code, 2, r.stdout + r.stderr);
-  assert.match(oneErrorLine(r.stderr), /^xentimer-check: error: .*(garbage\.dve|DVE)/);
+  assert.match(oneErrorLine(r.stderr), /^xentimer-check: error: .*garbage\.dve:1:1: unknown type 'this' \(DVE has byte and int\) \(hint: /);
 });
 
 for (const cmd of ['', 'check', 'matrix', 'list', 'replay', 'explain']) {
   test(`--help${cmd ? ` on ${cmd}` : ''}: usage on stdout, exit 0`, async () => {
-    const r = await cliAsync(cmd ? [cmd, '--help'] : ['--help']);
+    const r = await runMain(cmd ? [cmd, '--help'] : ['--help']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.match(r.stdout, new RegExp(`^Usage: xentimer-check${cmd ? ` ${cmd}` : ''} `));
@@ -83,7 +88,7 @@ for (const cmd of ['', 'check', 'matrix', 'list', 'replay', 'explain']) {
 }
 
 test('help COMMAND and --version', async () => {
-  const [h, v] = await Promise.all([cliAsync(['help', 'replay']), cliAsync(['--version'])]);
+  const [h, v] = [await runMain(['help', 'replay']), await runMain(['--version'])];
   assert.equal(h.code, 0);
   assert.match(h.stdout, /^Usage: xentimer-check replay /);
   assert.equal(v.code, 0);

@@ -1,19 +1,24 @@
 /**
- * The search modes from the command line: --symmetry, --fingerprint, --workers, --shard and
- * `merge`, their reports (valid against the schema), their text lines, and their bad inputs.
+ * The search modes from the command line: --symmetry, --fingerprint, --workers (also with
+ * --symmetry), --shard and `merge`, their reports (valid against the schema), their text lines,
+ * and their bad inputs. That each mode gives the plain search's results is tested on the engine
+ * (test/engine/modes.test.ts); here each mode gets a thin check that the CLI passes it through
+ * and reports it. One spawned run of the binary per mode; the rest runs in-process (runMain).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, cliAsync, oneErrorLine, readJson, ROOT, tempDir, validate } from './helpers.js';
+import { cli, cliAsync, FIXTURES, oneErrorLine, readJson, ROOT, tempDir, validate } from './helpers.js';
+import { runMain } from './in-process.js';
 
 const schema = readJson(join(ROOT, 'schema', 'result.schema.json')) as Record<string, unknown>;
 const json = (s: string): Record<string, any> => JSON.parse(s) as Record<string, any>;
+const verdicts = (r: Record<string, any>): unknown => r.properties.map((p: { id: string; verdict: string; depth?: number }) => [p.id, p.verdict, p.depth]);
 
 test('--symmetry: the report states the group and the exact unreduced counts; verdicts as without it', async () => {
   const [plain, sym] = await Promise.all([
-    cliAsync(['check', 'philosophers', '-p', 'n=5', '--all-violations', '--format', 'json', '--no-timing']),
+    runMain(['check', 'philosophers', '-p', 'n=5', '--all-violations', '--format', 'json', '--no-timing']),
     cliAsync(['check', 'philosophers', '-p', 'n=5', '--all-violations', '--format', 'json', '--no-timing', '--symmetry']),
   ]);
   assert.equal(plain.code, 1);
@@ -25,22 +30,22 @@ test('--symmetry: the report states the group and the exact unreduced counts; ve
   assert.equal(b.stats.symmetry.group, 5);
   assert.equal(b.stats.symmetry.unreducedStates, a.stats.states);
   assert.equal(b.stats.symmetry.unreducedTransitions, a.stats.transitions);
-  assert.deepEqual(
-    b.properties.map((p: { id: string; verdict: string; depth?: number }) => [p.id, p.verdict, p.depth]),
-    a.properties.map((p: { id: string; verdict: string; depth?: number }) => [p.id, p.verdict, p.depth]),
-  );
-  const text = cli(['check', 'philosophers', '-p', 'n=5', '--symmetry', '-q']);
-  assert.match(text.stdout, /symmetry: rotations of the 5 philosophers \(group of 5\); \d+ representatives stand for 82 states and 265 transitions/);
-  const refused = cli(['check', 'peterson', '--symmetry']);
+  assert.deepEqual(verdicts(b), verdicts(a));
+  // 82 states and 265 transitions: hand-derived (test/models/classic.test.ts, naive n = 5); orbits
+  // by Burnside: a rotation other than the identity fixes only the constant vectors (all thinking,
+  // all holding their left fork; all eating is impossible), so (82 + 4 * 2) / 5 = 18 representatives
+  const text = await runMain(['check', 'philosophers', '-p', 'n=5', '--symmetry', '-q']);
+  assert.match(text.stdout, /symmetry: rotations of the 5 philosophers \(group of 5\); 18 representatives stand for 82 states and 265 transitions/);
+  const refused = await runMain(['check', 'peterson', '--symmetry']);
   assert.equal(refused.code, 2);
   assert.match(oneErrorLine(refused.stderr), /model peterson declares no symmetry/);
 });
 
 test('--fingerprint: same counts and verdicts, the collision probability in the report and the text', async () => {
-  const [plain, fp] = await Promise.all([
-    cliAsync(['check', '--variant', 'baseline', '--ops', '3', '--all-violations', '--format', 'json', '--no-timing']),
-    cliAsync(['check', '--variant', 'baseline', '--ops', '3', '--all-violations', '--format', 'json', '--no-timing', '--fingerprint']),
-  ]);
+  // the Xen baseline with K = 2: four violations, 28 k states
+  const args = ['check', '--variant', 'baseline', '--ops', '2', '--all-violations', '--format', 'json', '--no-timing'];
+  const [plain, fp] = await Promise.all([runMain(args), cliAsync([...args, '--fingerprint'])]);
+  assert.equal(fp.code, 1, fp.stderr);
   const a = json(plain.stdout);
   const b = json(fp.stdout);
   assert.deepEqual(validate(schema as never, b), []);
@@ -48,60 +53,72 @@ test('--fingerprint: same counts and verdicts, the collision probability in the 
   assert.equal(b.stats.transitions, a.stats.transitions);
   assert.deepEqual(b.violations, a.violations);
   assert.ok(b.stats.fingerprint.collisionProbability > 0 && b.stats.fingerprint.collisionProbability < 1e-6);
-  const text = cli(['check', 'counter', '--fingerprint', '-q']);
+  const text = await runMain(['check', 'counter', '--fingerprint', '-q']);
   assert.match(text.stdout, /hash compaction: 64-bit fingerprints; probability that some state was missed <= \d\.\de-\d+/);
 });
 
-test('--workers: the JSON report equals the sequential one but for the worker count; bad counts are exit 2', async () => {
-  const [seq, par] = await Promise.all([
-    // partial-order reduction is off with workers (the report says why): compare with it off
-    cliAsync(['check', '--ops', '3', '--all-violations', '--format', 'json', '--no-timing', '--no-por']),
-    cliAsync(['check', '--ops', '3', '--all-violations', '--format', 'json', '--no-timing', '--workers', '2']),
-  ]);
-  assert.equal(seq.code, 1);
-  assert.equal(par.code, 1);
-  const a = json(seq.stdout);
-  const b = json(par.stdout);
-  assert.deepEqual(validate(schema as never, b), []);
-  assert.equal(b.settings.workers, 2);
-  delete b.settings.workers;
-  assert.deepEqual(b.stats.por, { used: false, reason: 'not available with worker threads (--workers)' });
-  delete b.stats.por;
-  assert.equal(a.settings.por, false);
-  delete a.settings.por;
-  assert.deepEqual(b, a);
+/** Everything but the worker count. */
+const withoutWorkers = (r: Record<string, any>): Record<string, any> => {
+  const { workers: _w, ...settings } = r.settings as Record<string, unknown>;
+  return { ...r, settings };
+};
+
+test('--workers: bad counts are exit 2, and it does not combine with --fingerprint (its results: the next test, and test/engine/modes.test.ts)', async () => {
   for (const bad of ['0', 'two', '65']) {
-    const r = cli(['check', '--workers', bad]);
+    const r = await runMain(['check', '--workers', bad]);
     assert.equal(r.code, 2, bad);
     assert.match(oneErrorLine(r.stderr), /workers/);
   }
-  const both = cli(['check', '--workers', '2', '--fingerprint']);
+  const both = await runMain(['check', '--workers', '2', '--fingerprint']);
   assert.equal(both.code, 2);
   assert.match(oneErrorLine(both.stderr), /cannot be combined/);
 });
 
-test('--shard + merge: the merged report has the verdicts and shortest traces of the unsharded search', () => {
-  const dir = tempDir();
-  const base = ['check', '--variant', 'baseline', '--ops', '3', '--all-violations', '--no-timing'];
-  const full = json(cli([...base, '--format', 'json']).stdout);
+test('--workers (with --symmetry): two vCPUs, the same JSON report as without workers but for the worker count', async () => {
+  // the README's use of both (2 vCPUs, K = 1, no invalidations, callback on another CPU: the
+  // configuration test/engine/modes.test.ts checks for every variant)
+  // (partial-order reduction is off with workers, so off in both: --no-por)
+  const args = ['check', '--vcpus', '2', '--ops', '1', '--invalidations', '0', '--placement', 'other', '--symmetry', '--all-violations', '--format', 'json', '--no-timing', '--no-por'];
+  const [sym, both] = await Promise.all([runMain(args), cliAsync([...args, '--workers', '2'])]);
+  assert.equal(both.code, sym.code, both.stderr);
+  const a = json(sym.stdout);
+  const b = json(both.stdout);
+  assert.deepEqual(validate(schema as never, b), []);
+  assert.equal(b.settings.workers, 2);
+  assert.equal(b.stats.symmetry.group, 2);
+  assert.ok(b.stats.states < b.stats.symmetry.unreducedStates, 'reduced');
+  assert.deepEqual(withoutWorkers(b), a);
+});
+
+/** Run `check ...base --shard i/count --output shard-i.json -q` for every i (in-process but for shard 0); the report files. */
+async function shards(dir: string, base: readonly string[], count: number): Promise<string[]> {
   const files: string[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < count; i++) {
     const f = join(dir, `shard-${i}.json`);
-    const r = cli([...base, '--shard', `${i}/3`, '--output', f, '-q']);
+    const args = [...base, '--shard', `${i}/${count}`, '--output', f, '-q'];
+    const r = i === 0 ? cli(args) : await runMain(args);
     assert.ok(r.code === 0 || r.code === 1, `shard ${i}: exit ${r.code} ${r.stderr}`);
     const rep = json(readFileSync(f, 'utf8'));
     assert.deepEqual(validate(schema as never, rep), []);
-    assert.deepEqual(rep.settings.shard, { index: i, count: 3 });
-    assert.match(r.stdout, new RegExp(`shard ${i}/3: \\d+ of the \\d+ states of BFS level \\d+`));
+    assert.deepEqual(rep.settings.shard, { index: i, count });
+    assert.match(r.stdout, new RegExp(`shard ${i}/${count}: \\d+ of the \\d+ states of BFS level \\d+`));
     files.push(f);
   }
-  const m = cli(['merge', ...files.reverse(), '--format', 'json', '--no-timing']);
+  return files;
+}
+
+test('--shard + merge: the merged report has the verdicts and shortest traces of the unsharded search', async () => {
+  const dir = tempDir();
+  // the Xen baseline with K = 2: four violations, 28 k states, split at a level of 113 states
+  const base = ['check', '--variant', 'baseline', '--ops', '2', '--all-violations', '--no-timing'];
+  const full = json((await runMain([...base, '--format', 'json'])).stdout);
+  const files = await shards(dir, base, 3);
+  const m = cli(['merge', ...[...files].reverse(), '--format', 'json', '--no-timing']);
   assert.equal(m.code, 1, m.stderr);
   const merged = json(m.stdout);
   assert.deepEqual(validate(schema as never, merged), []);
   assert.equal(merged.settings.shard, undefined);
   assert.equal(merged.stats.merged.shards, 3);
-  const verdicts = (r: Record<string, any>): unknown => r.properties.map((p: { id: string; verdict: string; depth?: number }) => [p.id, p.verdict, p.depth]);
   assert.deepEqual(verdicts(merged), verdicts(full));
   const lengths = (r: Record<string, any>): unknown =>
     r.violations.map((v: { property: string; trace: { steps: unknown[] } | null }) => [v.property, v.trace?.steps.length]).sort();
@@ -109,46 +126,73 @@ test('--shard + merge: the merged report has the verdicts and shortest traces of
   assert.ok(merged.stats.states >= full.stats.states);
   // the merged report is a saved trace like any other
   const out = join(dir, 'merged.json');
-  cli(['merge', ...files, '--output', out, '-q']);
-  const rep = cli(['replay', out, '-q']);
+  await runMain(['merge', ...files, '--output', out, '-q']);
+  const rep = await runMain(['replay', out, '-q']);
   assert.equal(rep.code, 0, rep.stdout + rep.stderr);
   // bad merges: a missing shard, a shard twice, a report that is no shard, mixed models
-  const missing = cli(['merge', files[0]!, files[1]!]);
+  const missing = await runMain(['merge', files[0]!, files[1]!]);
   assert.equal(missing.code, 2);
   assert.match(oneErrorLine(missing.stderr), /shard \d of 3 missing/);
-  const twice = cli(['merge', files[0]!, files[0]!, files[1]!]);
+  const twice = await runMain(['merge', files[0]!, files[0]!, files[1]!]);
   assert.equal(twice.code, 2);
   assert.match(oneErrorLine(twice.stderr), /are both shard/);
   const plainFile = join(dir, 'plain.json');
-  cli([...base, '--output', plainFile, '-q']);
-  const notShard = cli(['merge', plainFile]);
+  await runMain([...base, '--max-depth', '3', '--output', plainFile, '-q']);
+  const notShard = await runMain(['merge', plainFile]);
   assert.equal(notShard.code, 2);
   assert.match(oneErrorLine(notShard.stderr), /is not a shard report/);
   const other = join(dir, 'other.json');
-  cli(['check', '--variant', 'seed-v2', '--ops', '3', '--all-violations', '--no-timing', '--shard', '0/3', '--output', other, '-q']);
-  const mixed = cli(['merge', other, files[1]!, files[2]!]);
+  await runMain(['check', '--variant', 'seed-v2', '--ops', '2', '--all-violations', '--no-timing', '--shard', '0/3', '--max-depth', '3', '--output', other, '-q']);
+  const mixed = await runMain(['merge', other, files[1]!, files[2]!]);
   assert.equal(mixed.code, 2);
   assert.match(oneErrorLine(mixed.stderr), /another model/);
 });
 
-test('--shard: bad values are exit 2 with a one-line error', () => {
+test('merge: a lock-order inversion whose halves lie in different shards is found from the joined facts (exit 1, no trace)', async () => {
+  const dir = tempDir();
+  const model = join(FIXTURES, 'lock-halves.mjs');
+  const base = ['check', model, '--all-violations', '--no-timing'];
+  // unsharded: both halves in one search. By hand (see the fixture): 1 + 64 + 64 * 6 = 449
+  // states; the inversion closes at the 5th step (pick an odd id, start, odd:, lock b, lock a)
+  const whole = await runMain([...base, '-q']);
+  assert.equal(whole.code, 1);
+  assert.match(whole.stdout, /✗ kernel\.lock-order .*\n {2}lock order inversion: .*\n {2}shortest trace: 5 steps\n/);
+  assert.match(whole.stdout, /\nVIOLATION kernel\.lock-order {2}449 states · /);
+  // each shard sees one half (32 of the 64 ids: 1 + 64 + 32 * 6 = 257 states) and passes
+  const files = await shards(dir, base, 2);
+  for (const f of files) {
+    const rep = json(readFileSync(f, 'utf8'));
+    assert.equal(rep.status, 'pass', f);
+    assert.equal(rep.stats.states, 257);
+  }
+  const m = cli(['merge', ...files, '--no-timing']);
+  assert.equal(m.code, 1, m.stdout + m.stderr);
+  assert.match(m.stdout, /✗ kernel\.lock-order \(transition\) .*\n {2}lock order inversion: a -> b at worker:even\.lock_b, b -> a at worker:odd\.lock_a \(found by joining the shards' facts: no single trace\)\n/);
+  assert.match(m.stdout, /\nVIOLATION kernel\.lock-order {2}514 states · /, '2 * 257 states: the shards share the 65-state prefix');
+  const mj = json((await runMain(['merge', ...files, '--format', 'json', '--no-timing'])).stdout);
+  assert.deepEqual(validate(schema as never, mj), []);
+  assert.deepEqual(mj.violations.map((v: { property: string; trace: unknown }) => [v.property, v.trace]), [['kernel.lock-order', null]]);
+});
+
+test('--shard: bad values are exit 2 with a one-line error', async () => {
   for (const bad of ['3/3', '1', 'a/b', '-1/2', '0/0']) {
-    const r = cli(['check', 'counter', '--shard', bad]);
+    const r = await runMain(['check', 'counter', '--shard', bad]);
     assert.equal(r.code, 2, bad);
     assert.match(oneErrorLine(r.stderr), /shard/);
   }
 });
 
-test('simulate --shard: the shards take disjoint runs, and merge keeps the shortest shrunk trace', () => {
+test('simulate --shard: the shards take disjoint runs, and merge keeps the shortest shrunk trace', async () => {
   const dir = tempDir();
   const base = ['simulate', 'counter', '-p', 'procs=3', '--seed', '7', '--runs', '20', '--depth', '20', '--no-timing'];
-  const files = [0, 1].map((i) => {
+  const files: string[] = [];
+  for (const i of [0, 1]) {
     const f = join(dir, `sim-${i}.json`);
-    const r = cli([...base, '--shard', `${i}/2`, '--output', f, '-q']);
+    const r = await runMain([...base, '--shard', `${i}/2`, '--output', f, '-q']);
     assert.equal(r.code, 1, r.stderr);
-    return f;
-  });
-  const m = cli(['merge', ...files, '--format', 'json']);
+    files.push(f);
+  }
+  const m = await runMain(['merge', ...files, '--format', 'json']);
   assert.equal(m.code, 1);
   const merged = json(m.stdout);
   // the racy counter's lost update with 3 processes: 2N = 6 steps (test/models/classic.test.ts)

@@ -117,6 +117,11 @@ test('mutations of a valid model give a Model or a DveError, never another excep
   const file = join(FIXTURES, 'features.dve');
   const text = readFileSync(file, 'utf8');
   const m = loadDve(file);
+  // by hand: 3 + 3 + 4 transitions in the source = 10 steps. The workers take turns (turn 0, 1;
+  // the Referee resets 2 to 0), so they are never both busy and the commit path is dead. Round 1:
+  // the start, W0 enters, W0 leaves, W1 enters, then W1 finishes (stuck: turn stays 1) or leaves,
+  // and the Referee resets turn = 7 states; round 2 the same from there (n = 2) = 6 more; round 3
+  // W0 enters (n = 3) and finishes (acc = -2 + 0 + 2) = 2 more; 7 + 6 + 2 = 15 states
   assert.deepEqual([explore(m, { deadlock: false }).stats.states, m.steps.length], [15, 10]);
   let seed = 12345;
   const rand = (n: number): number => {

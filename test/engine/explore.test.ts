@@ -270,7 +270,27 @@ test('maxStates: stops with incomplete (never pass) once one more state would be
   // the budget does not hide a violation found within it
   const v = explore(grid({ validEnd: false }), { maxStates: 5, allViolations: true });
   assert.equal(v.status, 'incomplete');
-  assert.notEqual(explore(manyViolations(), { maxStates: 5 }).status, 'pass');
+  const within = explore(manyViolations(), { maxStates: 5 });
+  assert.equal(within.status, 'violation');
+  assert.deepEqual(lengths(within), { assert: 2 });
+  // by hand: (0,0); (1,0), (0,1); expanding (1,0) stores (2,0), (1,1): the budget of 5 is full, and
+  // expanding (0,1) raises the assert on its incY edge before (0,2) would be stored
+  assert.equal(within.stats.states, 5);
+});
+
+test('memoryLimit: stops with incomplete (never pass) once resident memory exceeds it; a limit above it changes nothing', () => {
+  // the check runs every 1024 states once 50 ms have passed: big() (16.7 M states) reaches it;
+  // any process uses more than 1 byte
+  const r = explore(big(), { memoryLimit: 1 });
+  assert.equal(r.status, 'incomplete');
+  assert.equal(r.incompleteReason, 'memory-limit');
+  assert.equal(r.complete, false);
+  assert.ok(r.stats.states >= 1024 && r.stats.states < 256 ** 3, `${r.stats.states} states`);
+  assert.deepEqual(r.violations, []);
+  // 1 TiB is more than this machine has: the grid is explored as without a limit
+  assert.deepEqual(counts(explore(grid(), { memoryLimit: 2 ** 40 })), [9, 12, 5]);
+  const capped = explore(big(), { memoryLimit: 2 ** 40, maxStates: 50_000 });
+  assert.equal(capped.incompleteReason, 'max-states');
 });
 
 test('maxDepth: stores the states at most maxDepth steps deep, incomplete when more lie beyond', () => {

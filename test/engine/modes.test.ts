@@ -115,7 +115,9 @@ test('symmetry: every Xen variant with 2 vCPUs (K=1, M=0, callback on another CP
 });
 
 test('hash compaction: same counts, levels and verdicts as the exact store (no collision at these sizes), traces rebuilt by re-execution', () => {
-  const cases = [registry('philosophers', { n: 6 }), registry('counter', { procs: 5 }), registry('xen-timer'), registry('xen-timer', { variant: 'baseline', ops: 3 })];
+  // the Xen spaces of K = 3 (seed-v2 147 k, baseline 125 k states) rather than the default 551 k:
+  // the probability bound is checked by formula below, not by size
+  const cases = [registry('philosophers', { n: 6 }), registry('counter', { procs: 5 }), registry('xen-timer', { ops: 3 }), registry('xen-timer', { variant: 'baseline', ops: 3 })];
   if (existsSync(BEEM)) cases.push(dve('peterson.1.dve'));
   for (const { model } of cases) {
     const exact = explore(model, ALL);
@@ -185,7 +187,7 @@ test('parallel: a worker that cannot build the model is an error, not a hang', (
 });
 
 test('sharding: the shards together find every verdict of the full search with the same shortest traces; each explores at most the whole space', () => {
-  const cases = [registry('xen-timer', { ops: 3 }), registry('xen-timer', { variant: 'baseline', ops: 3 }), registry('philosophers', { n: 6 }), registry('counter', { procs: 4 })];
+  const cases = [registry('xen-timer', { ops: 3 }), registry('xen-timer', { variant: 'baseline', ops: 2 }), registry('philosophers', { n: 6 }), registry('counter', { procs: 4 })];
   for (const { model } of cases) {
     const full = explore(model, ALL);
     for (const count of model.name === 'xen-timer' ? [2, 3] : [2, 3, 5]) {

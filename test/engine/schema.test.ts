@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Layout, Schema, SchemaError } from '../../src/engine/schema.js';
 
-test('fields are packed in declaration order with 1-byte unsigned, 1-byte signed and 2-byte widths', () => {
+test('fields are packed without gaps or overlap, 1 byte unsigned or signed where the domain fits, else 2', () => {
   const L = new Layout();
   const b = L.bool('b');
   const u = L.int('u', 0, 255);
@@ -12,17 +12,22 @@ test('fields are packed in declaration order with 1-byte unsigned, 1-byte signed
   const e = L.enum('e', ['a', 'b', 'c'], 'P');
   const big = L.int('big', -32768, 32767);
   const schema = L.finish();
+  // widths from the domains: 0..255 and -128..127 fit a byte, -1..300 and a full int16 do not
   assert.deepEqual(
-    schema.fields.map((f) => [f.name, f.offset, f.width, f.signed]),
+    schema.fields.map((f) => [f.name, f.width, f.signed]),
     [
-      ['b', 0, 1, false],
-      ['u', 1, 1, false],
-      ['sg', 2, 1, true],
-      ['w', 3, 2, false],
-      ['e', 5, 1, false],
-      ['big', 6, 2, false],
+      ['b', 1, false],
+      ['u', 1, false],
+      ['sg', 1, true],
+      ['w', 2, false],
+      ['e', 1, false],
+      ['big', 2, false],
     ],
   );
+  // packed: the fields tile bytes 0..7 exactly (1 + 1 + 1 + 2 + 1 + 2 = 8), whatever the order
+  const bytes = new Array<number>(8).fill(0);
+  for (const f of schema.fields) for (let k = 0; k < f.width; k++) bytes[f.offset + k]!++;
+  assert.deepEqual(bytes, [1, 1, 1, 1, 1, 1, 1, 1]);
   assert.equal(schema.usedBytes, 8);
   assert.equal(schema.size, 8);
   assert.equal(schema.words, 2);

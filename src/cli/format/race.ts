@@ -84,9 +84,7 @@ export function raceDiagram(v: ReportViolation, processes: readonly string[], st
   lines.push(line('', cols.map((p, c) => pad(p, widths[c]!)), (_, s) => style.bold(s)));
   lines.push(line('', cols.map((p) => '-'.repeat(p.length))));
   for (const r of rows) {
-    const chunks = chop(r.text, widths[r.col]!);
-    chunks.forEach((chunk, k) => {
-      const text = k === 0 ? chunk : `    ${chunk}`;
+    rowLines(r.text, widths[r.col]!).forEach((text, k) => {
       const cells = cols.map((_, c) => (c === r.col ? text : ''));
       lines.push(line(k === 0 ? r.n : '', cells.slice(0, r.col + 1), (c, s) => (c === r.col && r.header ? style.cyan(s) : s)));
     });
@@ -94,4 +92,11 @@ export function raceDiagram(v: ReportViolation, processes: readonly string[], st
   lines.push('');
   lines.push(`${' '.repeat(numW)}${style.red('✗')} ${style.bold(v.property)}: ${v.message}`);
   return lines.join('\n') + '\n';
+}
+
+/** A cell's text in lines of at most `width` columns; continuation lines are indented by 4, so they hold 4 fewer. */
+function rowLines(text: string, width: number): string[] {
+  const [first = '', ...more] = chop(text, width);
+  if (more.length === 0) return [first];
+  return [first, ...chop(text.slice(first.length).trimStart(), Math.max(1, width - 4)).map((c) => `    ${c}`)];
 }

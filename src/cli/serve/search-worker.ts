@@ -10,6 +10,9 @@ import type { SearchRequest, SearchMessage } from './search.js';
 
 const req = workerData as SearchRequest;
 const post = (m: SearchMessage): void => parentPort!.postMessage(m);
+// stay alive until the server has read the result and terminates this thread: an 'exit' seen
+// before the last message would read as a search that died
+parentPort!.on('message', () => {});
 
 try {
   const model = await buildModelFromSpec(req.spec);

@@ -36,7 +36,8 @@ export function initReport(): void {
   document.addEventListener('keydown', (e) => {
     if (!active || e.altKey || e.ctrlKey || e.metaKey) return;
     const k = at(active);
-    const to = { ArrowLeft: k - 1, ArrowRight: k + 1, Home: 0, End: Number.MAX_SAFE_INTEGER }[e.key];
+    const keys: Record<string, number> = { ArrowLeft: k - 1, ArrowRight: k + 1, Home: 0, End: Number.MAX_SAFE_INTEGER };
+    const to = keys[e.key];
     if (to === undefined) return;
     e.preventDefault();
     move(active, to);
