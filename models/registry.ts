@@ -3,6 +3,7 @@
  * Each model folder exports one ModelFactory; register it here.
  */
 import type { ModelFactory } from '../src/engine/model.js';
+import { strictInteger } from '../src/engine/number.js';
 
 const factories: ModelFactory[] = [];
 
@@ -32,9 +33,9 @@ export function resolveParams(f: ModelFactory, given: Readonly<Record<string, st
     const p = f.params.find((q) => q.name === name);
     if (!p) throw new ParamError(`model ${f.name} has no parameter '${name}' (parameters: ${f.params.map((q) => q.name).join(', ') || 'none'})`);
     if (p.type === 'int') {
-      const n = typeof raw === 'number' ? raw : Number(raw);
-      if (!Number.isInteger(n)) throw new ParamError(`parameter ${name} must be an integer, got '${String(raw)}'`);
-      if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) throw new ParamError(`parameter ${name} must be in ${p.min}..${p.max}, got ${n}`);
+      const n = typeof raw === 'number' ? raw : strictInteger(String(raw));
+      if (n === undefined || !Number.isInteger(n)) throw new ParamError(`parameter ${name} must be an integer, got '${String(raw)}'`);
+      if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) throw new ParamError(`parameter ${name} must be in ${p.min}..${p.max}, got '${String(raw)}'`);
       out[name] = n;
     } else if (p.type === 'bool') {
       if (typeof raw === 'boolean') out[name] = raw;

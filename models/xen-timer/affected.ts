@@ -31,6 +31,7 @@ const FINDINGS: Readonly<Record<string, string>> = {
   deadlock: 'deadlock',
   'kernel.raw-lock-nesting': 'F2 rwlock in hard irq',
   'xen.no-lost-event': 'lost event',
+  'xen.event-wakeup': 'F12 unseen upcall',
   'xen.no-stale-event': 'F3 stale event',
   'xen.expires-truthful': '`timer_expires` untruthful',
   'xen.snapshot-complete': 'snapshot loses a timer',
@@ -40,7 +41,7 @@ const FINDINGS: Readonly<Record<string, string>> = {
 
 export function affectedTable(m: ExpectedMatrix): string {
   const p = m.params;
-  const bounds = `${String(p['vcpus'])} vCPU, K = ${String(p['ops'])} operations, M = ${String(p['invalidations'])} invalidation, ${p['preemptRt'] ? 'PREEMPT_RT' : 'non-RT'} host`;
+  const bounds = `${String(p['vcpus'])} vCPU, K = ${String(p['ops'])} operations, M = ${String(p['invalidations'])} shared_info and M' = ${String(p['vcpuInfoInvalidations'])} vcpu_info invalidations, ${p['preemptRt'] ? 'PREEMPT_RT' : 'non-RT'} host`;
   const table = markdownMatrix(m, { rows: KERNELS, columns: Object.entries(FINDINGS).map(([id, label]) => ({ id, label })), corner: 'kernel' });
   return `${table}\n✗ N: affected, shortest trace N steps; –: not found. Bounds: ${bounds} (the matrix).\n`;
 }

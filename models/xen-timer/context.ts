@@ -9,9 +9,12 @@
  *   returned* (to the guest, or to the VMM for SET_ATTR): an event raised for it is stale;
  * - `expired`: the current arm has expired — its hrtimer callback has started, or
  *   kvm_xen_start_timer() called the callback directly (delta_ns <= 0);
- * - `served`: the guest will see an event after the current arm expired: the port bit was set
- *   and not yet consumed by the guest at some moment at or after that expiry (see `expire` and
- *   `raise`). The guest learns of events through a level, the port bit, and its handler reads
+ * - `served`: the guest will see an event after the current arm expired: it was notified — the
+ *   port bit set and the upcall pending in its vcpu_info — and had not consumed it, at some moment
+ *   at or after that expiry (see `expire`, `raise`, `notifyGuest`).
+ * - `unseen`: an upcall (or its in-kernel copy) was set that the guest has not yet entered with;
+ *   cleared when a KVM_RUN iteration enters the guest with nothing left in the in-kernel copy, or
+ *   when the guest consumes the event. The guest learns of events through a level, the port bit, and its handler reads
  *   the clock when it runs, so one pending event serves every arm that expires while it is
  *   pending (models/xen-timer/README.md, the contract);
  * - `hr_gen`, `cb_gen`: which arm the enqueued hrtimer and the running callback are for. The
@@ -29,18 +32,33 @@ export function xsrc(func: string, line: string, file = XEN_C): SourceRef {
   return { file, func, line };
 }
 
+interface GhostOffsets {
+  gen: number;
+  expired: number;
+  served: number;
+  portBit: number;
+  viSel: number;
+}
+
 /**
- * The current arm expires: a port bit already set and not yet consumed serves it (the guest takes
- * that interrupt after the deadline).
+ * The guest has been notified of the timer port and has not consumed it: the port bit is set in
+ * shared_info and the upcall is pending in its vcpu_info (evtchn_pending_sel + evtchn_upcall_pending).
+ * If the current arm has expired, that pending notification serves it (the guest takes the
+ * interrupt after the deadline, and its handler reads the clock).
  */
-function expireAt(s: Uint8Array, o: { gen: number; expired: number; served: number; portBit: number }): void {
+function serveIfNotified(s: Uint8Array, o: GhostOffsets): void {
+  if (s[o.expired] === 1 && s[o.portBit] === 1 && s[o.viSel] === 1) s[o.served] = 1;
+}
+
+/** The current arm expires (its callback starts, or start_timer calls it directly). */
+function expireAt(s: Uint8Array, o: GhostOffsets): void {
   if (s[o.gen] === 0) return;
   s[o.expired] = 1;
-  if (s[o.portBit] === 1) s[o.served] = 1;
+  serveIfNotified(s, o);
 }
 
 /** Return codes of kvm_xen_set_evtchn_fast that matter to the callers. */
-export const RC = { EWOULDBLOCK: 0, ALREADY: 1, DELIVERED: 2 } as const;
+export const RC = { EWOULDBLOCK: 0, ALREADY: 1, DELIVERED: 2, DELIVERED_NO_KICK: 3 } as const;
 
 export const PROP = {
   warn: 'xen.warn-running-vcpu',
@@ -50,6 +68,7 @@ export const PROP = {
   snapshot: 'xen.snapshot-complete',
   consistent: 'xen.snapshot-not-lurking',
   teardown: 'xen.quiet-after-teardown',
+  wakeup: 'xen.event-wakeup',
 } as const;
 
 export interface Params {
@@ -57,10 +76,14 @@ export interface Params {
   vcpus: number;
   ops: number;
   invalidations: number;
+  /** MMU-notifier invalidations of the vcpu_info caches (M'), counted apart from shared_info's M. */
+  vcpuInfoInvalidations: number;
   preemptRt: boolean;
   placement: Placement;
   /** Another task-context caller of kvm_gpc_refresh(shinfo_cache) under xen_lock (refresher.ts). */
   refresher: boolean;
+  /** KVM_XEN_HVM_EVTCHN_SEND ioctls the VMM makes to another port of vCPU 0 (sender.ts). */
+  sends: number;
 }
 
 export interface Vcpu {
@@ -77,6 +100,10 @@ export interface Vcpu {
   readonly pending: Field; // atomic_t timer_pending
   readonly virq: Field; // timer_virq != 0 (kvm_xen_timer_enabled)
   readonly portBit: Field; // shared_info evtchn_pending bit of the timer port
+  readonly viSel: Field; // vcpu_info evtchn_pending_sel bit of the port's word + evtchn_upcall_pending (guest-visible upcall)
+  readonly shadowSel: Field; // vcpu->arch.xen.evtchn_pending_sel: the in-kernel copy, waiting for kvm_xen_inject_pending_events()
+  readonly otherPort: Field; // shared_info evtchn_pending bit of the VMM sender's port (same word as the timer's)
+  readonly senderRc: Field; // the VMM sender's kvm_xen_set_evtchn_fast rc
   // thread locals
   readonly ops: Field;
   readonly delta: Field; // 1: delta_ns <= 0 (already expired)
@@ -90,6 +117,7 @@ export interface Vcpu {
   readonly dead: Field;
   readonly expired: Field;
   readonly served: Field;
+  readonly unseen: Field;
   readonly hrGen: Field;
   readonly cbGen: Field;
   readonly tornDown: Field;
@@ -103,7 +131,10 @@ export class Xen {
   readonly shinfo: Gpc;
   readonly mmu: Proc;
   readonly mmuCount: Field;
+  readonly mmuViCount: Field;
   readonly refresher: Proc | null;
+  readonly sender: Proc | null;
+  readonly sendCount: Field | null;
   readonly vcpus: Vcpu[] = [];
   readonly properties: Property[] = [];
   private readonly covers = new Map<string, { description: string; preds: ((s: Uint8Array) => boolean)[]; source: SourceRef[] }>();
@@ -128,24 +159,29 @@ export class Xen {
         pending: L.int(`${name}.timer_pending`, 0, 3),
         virq: L.bool(`${name}.timer_virq`),
         portBit: L.bool(`${name}.evtchn_pending[timer_virq]`),
+        viSel: L.bool(`${name}.vcpu_info.evtchn_upcall_pending`),
+        shadowSel: L.bool(`${name}.evtchn_pending_sel`),
+        otherPort: L.bool(`${name}.evtchn_pending[other_port]`),
+        senderRc: L.int(`${name}.sender.rc`, 0, 3),
         ops: L.int(`${name}.ops`, 0, p.ops),
         delta: L.bool(`${name}.delta_le_0`),
         saPort: L.bool(`${name}.set_attr.port`),
         saExp: L.bool(`${name}.set_attr.expires`),
         getPending: L.bool(`${name}.get_attr.pending`),
-        rc: L.int(`${name}.rc`, 0, 2),
-        cbRc: L.int(`${name}.timer.callback.rc`, 0, 2),
+        rc: L.int(`${name}.rc`, 0, 3),
+        cbRc: L.int(`${name}.timer.callback.rc`, 0, 3),
         gen: L.int(`${name}.ghost.gen`, 0, maxGen),
         dead: L.int(`${name}.ghost.dead`, 0, maxGen),
         expired: L.bool(`${name}.ghost.expired`),
         served: L.bool(`${name}.ghost.served`),
+        unseen: L.bool(`${name}.ghost.unseen`),
         hrGen: L.int(`${name}.ghost.hr_gen`, 0, maxGen),
         cbGen: L.int(`${name}.ghost.cb_gen`, 0, maxGen),
         tornDown: L.bool(`${name}.ghost.torn_down`),
       };
       const hrGen = f.hrGen.offset;
       const cbGen = f.cbGen.offset;
-      const ghost = { gen: f.gen.offset, expired: f.expired.offset, served: f.served.offset, portBit: f.portBit.offset };
+      const ghost = { gen: f.gen.offset, expired: f.expired.offset, served: f.served.offset, portBit: f.portBit.offset, viSel: f.viSel.offset };
       const timer = new HrTimer(sys, `${name}.timer`, {
         homeCpu: i,
         otherCpu: p.vcpus + 1 + i,
@@ -164,8 +200,11 @@ export class Xen {
     }
     this.mmu = sys.task('mmu_notifier', p.vcpus);
     this.mmuCount = L.int('mmu_notifier.invalidations', 0, p.invalidations);
+    this.mmuViCount = L.int('mmu_notifier.vcpu_info_invalidations', 0, p.vcpuInfoInvalidations);
     // on a CPU of its own, after the vCPUs' other-CPU callbacks
     this.refresher = p.refresher ? sys.task('refresher', 2 * p.vcpus + 1) : null;
+    this.sender = p.sends > 0 ? sys.task('vmm_sender', 2 * p.vcpus + 2) : null;
+    this.sendCount = p.sends > 0 ? L.int('vmm_sender.sends', 0, p.sends) : null;
   }
 
   private readonly vcpuFields = new Map<Vcpu, Field[]>();
@@ -202,12 +241,14 @@ export class Xen {
    * The event channel port bit is set (test_and_set_bit in kvm_xen_set_evtchn_fast) on behalf of
    * arm `arm`, or of the deferred delivery waiting in timer_pending (`'deferred'`). Ghost
    * bookkeeping:
-   * - raised after the current arm expired, the event serves it (the guest sees it after the
-   *   deadline, and its handler reads the clock);
+   * - raised after the current arm expired, the event serves it once the guest is notified (the
+   *   upcall in vcpu_info; it usually already is, or the vcpu_info step that follows does it);
    * - newly raised (the bit was clear) for an arm whose stop / re-arm has already returned, it is
    *   stale unless the current arm has expired: then it is indistinguishable from the current
    *   arm's own delivery. With no arm current (stopped) or the current one not yet expired, the
-   *   guest takes an interrupt nothing it armed explains.
+   *   guest takes an interrupt nothing it armed explains. Judged here, not at the notification:
+   *   from the raise on, the notification (same call, or the next KVM_RUN iteration) can always
+   *   come before the current arm expires, since time is not modelled.
    * A deferred delivery is for the arms whose callbacks deferred or found timer_pending set since
    * it was last zeroed. Inject only runs in the vCPU thread, never during a re-arm, so each of
    * those arms is the current one (then it has expired: its callback ran) or superseded and
@@ -222,14 +263,47 @@ export class Xen {
       if (arm === 'deferred') ctx.fail(PROP.stale, `${who} raises a deferred timer event for superseded arms while ${gen > dead ? `the current arm #${gen} has not expired` : 'the timer is stopped'}`);
       else if (arm > 0 && arm <= dead) ctx.fail(PROP.stale, `${who} raises the timer event of arm #${arm} after the stop/re-arm that superseded it returned`);
     }
-    if (currentExpired) s[vc.served.offset] = 1;
     s[vc.portBit.offset] = 1;
+    serveIfNotified(s, this.ghost(vc));
+    return was;
+  }
+
+  /** The VMM sender's port bit (another port of the vCPU) is set. Returns whether it was already set. */
+  raiseOtherPort(s: Uint8Array, vc: Vcpu): boolean {
+    const was = s[vc.otherPort.offset] === 1;
+    s[vc.otherPort.offset] = 1;
+    return was;
+  }
+
+  /**
+   * The port's word bit is set in the guest's vcpu_info (with evtchn_upcall_pending): the guest is
+   * notified. Returns whether it was already set (then the C does not kick). Ghost: an event the
+   * guest has not seen yet (`unseen`, for xen.event-wakeup); a notification after the current arm
+   * expired serves it.
+   */
+  notifyGuest(s: Uint8Array, vc: Vcpu): boolean {
+    const was = s[vc.viSel.offset] === 1;
+    s[vc.viSel.offset] = 1;
+    if (!was) s[vc.unseen.offset] = 1;
+    serveIfNotified(s, this.ghost(vc));
+    return was;
+  }
+
+  /** The bit is set in the in-kernel evtchn_pending_sel (vcpu_info not usable). Returns whether it was already set. */
+  pendInKernel(s: Uint8Array, vc: Vcpu): boolean {
+    const was = s[vc.shadowSel.offset] === 1;
+    s[vc.shadowSel.offset] = 1;
+    if (!was) s[vc.unseen.offset] = 1;
     return was;
   }
 
   /** The current arm expires now (its callback starts, or start_timer calls it directly). */
   expire(s: Uint8Array, vc: Vcpu): void {
-    expireAt(s, { gen: vc.gen.offset, expired: vc.expired.offset, served: vc.served.offset, portBit: vc.portBit.offset });
+    expireAt(s, this.ghost(vc));
+  }
+
+  private ghost(vc: Vcpu): GhostOffsets {
+    return { gen: vc.gen.offset, expired: vc.expired.offset, served: vc.served.offset, portBit: vc.portBit.offset, viSel: vc.viSel.offset };
   }
 
   /** Start a new arm (kvm_xen_start_timer is being called). */

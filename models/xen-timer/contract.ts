@@ -17,6 +17,8 @@ import { PROP, xsrc, type Vcpu, type Xen } from './context.js';
  *       not part of this: with no kick pending, a non-zero `timer_pending` will never be looked
  *       at, so an event waiting in it is lost too; or
  *   (b) waiting for a mutex it holds itself (`kernel.recursive-lock`): it never moves again.
+ * With the optional VMM sender (sender.ts), it must also be idle: a send in flight may still
+ * notify the guest and kick it (a later send would not kick for a word bit already set).
  * (A thread waiting for a mutex someone else holds, or for a callback to finish, is not
  * quiescent: it moves once the other side does. Teardown is excused: after
  * kvm_xen_destroy_vcpu() the thread is at `done`, not idle, and the VM is going away.)
@@ -46,8 +48,11 @@ export function quiescentState(x: Xen, vc: Vcpu): (s: Uint8Array) => boolean {
     });
     selfWait.push({ pcs, held: (s) => lock.held(s, t) });
   }
+  const sender = x.sender;
   return (s) => {
     if (!vc.cb.isIdle(s) || s[o.enq] === 1) return false;
+    // the VMM sender (optional) in the middle of a send may still notify the guest and kick it
+    if (sender && !sender.isIdle(s)) return false;
     if (t.isIdle(s)) return s[o.ops] === K && s[o.req] === 0;
     return selfWait.some((w) => w.pcs.has(s[o.pc]!) && w.held(s));
   };
@@ -98,7 +103,7 @@ export function contractProperties(x: Xen): Property[] {
     {
       kind: 'always',
       id: PROP.lost,
-      description: 'a timer the guest armed and did not stop or replace has been served — its port bit was set, and not yet consumed by the guest, at some moment at or after its expiry — once nothing is left that could still raise it (quiescent: callback idle, hrtimer not enqueued, vCPU thread idle with its script spent and no KVM_REQ_UNBLOCK, or waiting for a mutex it holds itself)',
+      description: 'a timer the guest armed and did not stop or replace has been served — the guest was notified (port bit and vcpu_info upcall set) and had not consumed it at some moment at or after its expiry — once nothing is left that could still raise it (quiescent: callback idle, hrtimer not enqueued, vCPU thread idle with its script spent and no KVM_REQ_UNBLOCK, or waiting for a mutex it holds itself)',
       source: [xsrc('xen_timer_callback', 'rc = kvm_xen_set_evtchn_fast(&e, vcpu->kvm);'), xsrc('kvm_xen_inject_timer_irqs', 'kvm_xen_set_evtchn(&e, vcpu->kvm);')],
       check: (s) => vcs.every((vc) => lostOk(vc, s)),
       reads: perVcpu(x, lostOk),
@@ -133,6 +138,13 @@ export function contractProperties(x: Xen): Property[] {
       id: PROP.consistent,
       description: 'GET_ATTR(TIMER) reads the timer state with nothing lurking in timer_pending for deferred delivery (the seed\'s own comment: "either being pending, or fully delivered")',
       source: [xsrc('kvm_xen_vcpu_get_attr', 'Ensure a consistent snapshot of state is captures, with a timer either being pending, or fully delivered. Not still lurking in the timer_pending flag for deferred delivery.'), xsrc('kvm_xen_vcpu_get_attr', 'data->u.timer.expires_ns = vcpu->arch.xen.timer_expires;')],
+    },
+    {
+      kind: 'always',
+      id: PROP.wakeup,
+      description: 'in a quiescent state (as for xen.no-lost-event) no event waits unseen: every upcall set in vcpu_info, and every bit left in the in-kernel evtchn_pending_sel, has been followed by a KVM_RUN entry into the guest (the guest saw it) — a raise that forgets its kick leaves a halted vCPU asleep',
+      source: [xsrc('kvm_xen_set_evtchn_fast', 'if (kick_vcpu) { kvm_make_request(KVM_REQ_UNBLOCK, vcpu); kvm_vcpu_kick(vcpu); }'), xsrc('kvm_xen_inject_pending_events', 'WRITE_ONCE(vi->evtchn_upcall_pending, 1);')],
+      check: (s) => vcs.every((vc, i) => !quiescent[i]!(s) || s[vc.unseen.offset] === 0),
     },
     {
       kind: 'always',

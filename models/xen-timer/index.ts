@@ -9,13 +9,14 @@ import { Xen, type Params } from './context.js';
 import { contractProperties } from './contract.js';
 import { mmuNotifier } from './mmu_notifier.js';
 import { refresher } from './refresher.js';
+import { vmmSender } from './sender.js';
 import { DEFAULT_VARIANT, VARIANTS, variantByName, type Variant } from './variants.js';
 import { vcpuThread } from './vcpu_thread.js';
 import { timerCallbackProcess } from './xen_timer_callback.js';
 
 export { VARIANTS, DEFAULT_VARIANT, type Variant } from './variants.js';
 
-export const DEFAULTS = { variant: DEFAULT_VARIANT, vcpus: 1, ops: 4, invalidations: 1, preemptRt: false, placement: 'both' as Placement, refresher: true };
+export const DEFAULTS = { variant: DEFAULT_VARIANT, vcpus: 1, ops: 4, invalidations: 1, vcpuInfoInvalidations: 1, preemptRt: false, placement: 'both' as Placement, refresher: true, sends: 0 };
 
 /** `variant` is a name from VARIANTS, or a Variant object (tests use that for hand-made mutations). */
 export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { variant: string | Variant }> = {}): Model {
@@ -27,9 +28,11 @@ export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { varian
     vcpus: params.vcpus ?? DEFAULTS.vcpus,
     ops: params.ops ?? DEFAULTS.ops,
     invalidations: params.invalidations ?? DEFAULTS.invalidations,
+    vcpuInfoInvalidations: params.vcpuInfoInvalidations ?? DEFAULTS.vcpuInfoInvalidations,
     preemptRt: params.preemptRt ?? DEFAULTS.preemptRt,
     placement: params.placement ?? DEFAULTS.placement,
     refresher: params.refresher ?? DEFAULTS.refresher,
+    sends: params.sends ?? DEFAULTS.sends,
   };
   const x = new Xen(p);
   for (const vc of x.vcpus) {
@@ -38,6 +41,7 @@ export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { varian
   }
   mmuNotifier(x);
   if (x.refresher) refresher(x);
+  if (x.sender) vmmSender(x);
   const threads = x.vcpus.map((v) => v.thread);
   const done = threads.map((t) => t.label('done'));
   return x.sys.finish({
@@ -51,12 +55,13 @@ export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { varian
     },
     validEnd: (s) => x.sys.procs.every((q) => q.isIdle(s) || threads.some((t, i) => t === q && t.at(s, done[i]!))),
     properties: [...contractProperties(x), ...x.coverProperties()],
-    info: { variant: variant.name, vcpus: p.vcpus, ops: p.ops, invalidations: p.invalidations, preemptRt: p.preemptRt, placement: p.placement, refresher: p.refresher },
+    info: { variant: variant.name, vcpus: p.vcpus, ops: p.ops, invalidations: p.invalidations, vcpuInfoInvalidations: p.vcpuInfoInvalidations, preemptRt: p.preemptRt, placement: p.placement, refresher: p.refresher, ...(p.sends > 0 ? { sends: p.sends } : {}) },
     // the vCPUs are interchangeable: vCPU i is its thread (CPU i) and its timer callback (CPU i or
     // CPU N+1+i); the MMU notifier (CPU N), xen_lock and shared_info are shared. Every property
     // quantifies over all vCPUs alike, so representatives suffice (the symmetry tests compare
     // verdicts and exact counts with the unreduced search on every variant)
-    symmetric: { members: x.vcpus.map((v) => [v.thread, v.cb]), cpus: x.vcpus.map((v) => [v.i, p.vcpus + 1 + v.i]), invariantProperties: true },
+    // (not with the VMM sender, which targets vCPU 0 only)
+    ...(x.sender ? {} : { symmetric: { members: x.vcpus.map((v) => [v.thread, v.cb]), cpus: x.vcpus.map((v) => [v.i, p.vcpus + 1 + v.i]), invariantProperties: true } }),
   });
 }
 
@@ -67,9 +72,11 @@ export const xenTimerFactory: ModelFactory = {
     { name: 'variant', description: 'timer code version', type: 'enum', default: DEFAULT_VARIANT, values: VARIANTS.map((v) => v.name) },
     { name: 'vcpus', description: 'number of vCPUs (N)', type: 'int', default: DEFAULTS.vcpus, min: 1, max: 3 },
     { name: 'ops', description: 'operations per vCPU script (K)', type: 'int', default: DEFAULTS.ops, min: 1, max: 12 },
-    { name: 'invalidations', description: 'MMU-notifier cache invalidations (M)', type: 'int', default: DEFAULTS.invalidations, min: 0, max: 6 },
+    { name: 'invalidations', description: 'MMU-notifier invalidations of the shared_info cache (M)', type: 'int', default: DEFAULTS.invalidations, min: 0, max: 6 },
+    { name: 'vcpuInfoInvalidations', description: 'MMU-notifier invalidations of the vcpu_info caches (M\')', type: 'int', default: DEFAULTS.vcpuInfoInvalidations, min: 0, max: 6 },
     { name: 'preemptRt', description: 'host kernel with PREEMPT_RT (spinlock_t / rwlock_t sleep)', type: 'bool', default: DEFAULTS.preemptRt },
     { name: 'placement', description: 'where the hrtimer callback runs: other CPU, same CPU as the vCPU thread, or both', type: 'enum', default: DEFAULTS.placement, values: ['other', 'same', 'both'] },
+    { name: 'sends', description: 'KVM_XEN_HVM_EVTCHN_SEND ioctls from the VMM to another port of vCPU 0 in the timer port\'s evtchn_pending_sel word (0: no sender actor)', type: 'int', default: DEFAULTS.sends, min: 0, max: 3 },
     { name: 'refresher', description: 'another task-context caller of kvm_gpc_refresh(shared_info) under xen_lock (another port\'s slow path, the VMM re-setting shared_info)', type: 'bool', default: DEFAULTS.refresher },
   ],
   build: (p) => buildXenTimer(p as Partial<Params & { variant: string }>),

@@ -3,6 +3,7 @@
  * delta itself — inlined at each call site (hypercall, SET_ATTR). The script has chosen delta <= 0
  * or > 0 (thread local `delta_le_0`: time is not modelled) and started a new arm.
  */
+import { readValidated } from '../../src/kernel/index.js';
 import { xsrc, type Vcpu, type Xen } from './context.js';
 import { warnRunningVcpu } from './kvm_xen_stop_timer.js';
 import { xenTimerCallback } from './xen_timer_callback.js';
@@ -27,17 +28,15 @@ function afterClockRead(x: Xen, pre: string): string {
  */
 function readGuestPvclock(x: Xen, vc: Vcpu, pre: string): void {
   const p = vc.thread;
-  const n = (k: string): string => `${pre}start_timer.${k}`;
-  const gpc = vc.vcpuInfo;
-  const irqsave = { irqsave: true };
-  const readL = p.label(n('pvclock_read'));
-  const unlockL = p.label(n('pvclock_unlock_refresh'));
-  gpc.lock.readLock(p, n('pvclock_lock'), n('pvclock_check'), xsrc(F, 'read_lock_irqsave(&gpc->lock, flags); /* gpc = &vcpu->arch.xen.vcpu_info_cache: the guest\'s pvclock copy */'), irqsave);
-  p.step({ at: n('pvclock_check'), src: xsrc(F, 'while (!kvm_gpc_check(gpc, sizeof(struct vcpu_info))) {'), run: (s) => (gpc.valid(s) ? readL : unlockL) });
-  gpc.lock.readUnlock(p, n('pvclock_unlock_refresh'), n('pvclock_refresh'), xsrc(F, 'read_unlock_irqrestore(&gpc->lock, flags);'), irqsave);
-  gpc.refresh(p, n('pvclock_refresh'), n('pvclock_lock'), xsrc(F, 'if (kvm_gpc_refresh(gpc, sizeof(struct vcpu_info))) goto fallback; read_lock_irqsave(&gpc->lock, flags); }'));
-  gpc.lock.readUnlock(p, n('pvclock_read'), afterClockRead(x, pre), xsrc(F, 'guest_now = __pvclock_read_cycles(&vcpu_info->time, host_tsc); read_unlock_irqrestore(&gpc->lock, flags); delta = guest_abs - guest_now;'), irqsave);
-  x.coverAt('start_timer.pvclock_refresh', 'kvm_xen_start_timer finds the vcpu_info cache invalid and refreshes it before reading the guest clock', xsrc(F, 'if (kvm_gpc_refresh(gpc, sizeof(struct vcpu_info))) goto fallback;'), p, n('pvclock_refresh'));
+  const at = `${pre}start_timer.pvclock`;
+  readValidated(vc.vcpuInfo, p, at, afterClockRead(x, pre), {
+    lock: xsrc(F, 'read_lock_irqsave(&gpc->lock, flags); /* gpc = &vcpu->arch.xen.vcpu_info_cache: the guest\'s pvclock copy */'),
+    check: xsrc(F, 'while (!kvm_gpc_check(gpc, sizeof(struct vcpu_info))) {'),
+    unlock: xsrc(F, 'read_unlock_irqrestore(&gpc->lock, flags);'),
+    refresh: xsrc(F, 'if (kvm_gpc_refresh(gpc, sizeof(struct vcpu_info))) goto fallback; read_lock_irqsave(&gpc->lock, flags); }'),
+    read: xsrc(F, 'guest_now = __pvclock_read_cycles(&vcpu_info->time, host_tsc); read_unlock_irqrestore(&gpc->lock, flags); delta = guest_abs - guest_now;'),
+  });
+  x.coverAt('start_timer.pvclock_refresh', 'kvm_xen_start_timer finds the vcpu_info cache invalid and refreshes it before reading the guest clock', xsrc(F, 'if (kvm_gpc_refresh(gpc, sizeof(struct vcpu_info))) goto fallback;'), p, `${at}_refresh`);
 }
 
 export function startTimer(x: Xen, vc: Vcpu, pre: string, exit: string): void {

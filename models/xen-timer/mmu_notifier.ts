@@ -1,12 +1,17 @@
-/** The MMU notifier: invalidates the shared_info cache or a vcpu_info cache at any time, at most M times. */
+/**
+ * The MMU notifier: invalidates the shared_info cache at any time, at most M times
+ * (`invalidations`), and the vcpu_info caches, at most M' times in all (`vcpuInfoInvalidations`).
+ */
+import type { Gpc } from '../../src/kernel/index.js';
 import type { Xen } from './context.js';
 
 export function mmuNotifier(x: Xen): void {
   const p = x.mmu;
-  const cnt = x.mmuCount.offset;
-  const max = x.p.invalidations;
-  const caches = [x.shinfo, ...x.vcpus.map((v) => v.vcpuInfo)];
-  for (const gpc of caches) {
+  const caches: [Gpc, number, number][] = [
+    [x.shinfo, x.mmuCount.offset, x.p.invalidations],
+    ...x.vcpus.map((v): [Gpc, number, number] => [v.vcpuInfo, x.mmuViCount.offset, x.p.vcpuInfoInvalidations]),
+  ];
+  for (const [gpc, cnt, max] of caches) {
     const at = `invalidate ${gpc.name}`;
     p.step({
       at: 'idle',

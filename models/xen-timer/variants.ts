@@ -47,6 +47,8 @@ export interface Variant {
   readonly mutantNoPendingInc?: boolean;
   /** Test mutation: the callback's kvm_xen_set_evtchn_fast claims delivery (rc = 1) without setting the port bit. */
   readonly mutantFastPathNoBit?: boolean;
+  /** Test mutation: kvm_xen_set_evtchn_fast sets the vcpu_info / in-kernel bit but never kicks the vCPU. */
+  readonly mutantNoKick?: boolean;
 }
 
 const seed: Variant = {

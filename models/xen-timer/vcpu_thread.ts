@@ -8,6 +8,7 @@
 import type { SourceRef, StepCtx } from '../../src/engine/model.js';
 import { xsrc, type Vcpu, type Xen } from './context.js';
 import { destroyVcpu } from './kvm_xen_destroy_vcpu.js';
+import { injectPendingEvents } from './kvm_xen_inject_pending_events.js';
 import { injectEntry, injectTimerIrqs } from './kvm_xen_inject_timer_irqs.js';
 import { startTimer, startTimerEntry } from './kvm_xen_start_timer.js';
 import { stopTimer, stopTimerEntry } from './kvm_xen_stop_timer.js';
@@ -25,6 +26,8 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
     loaded: vc.st.loaded.offset,
     req: vc.st.reqUnblock.offset,
     port: vc.portBit.offset,
+    upcall: vc.viSel.offset,
+    unseen: vc.unseen.offset,
     gen: vc.gen.offset,
     dead: vc.dead.offset,
     saPort: vc.saPort.offset,
@@ -84,10 +87,18 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
   // KVM_RUN loop iteration: an operation of the script; once the script is spent, the halted
   // vCPU still runs one iteration each time it is kicked (not counted as an operation)
   const checkRequest = (s: Uint8Array): void => void (s[o.req] = 0); // kvm_check_request(KVM_REQ_UNBLOCK, vcpu)
-  enter('KVM_RUN', 'run.has_pending_timer', IOCTL('KVM_RUN: a vcpu_run() loop iteration, kvm_clear_request(KVM_REQ_UNBLOCK, vcpu)'), canSpend, checkRequest);
-  enter('KVM_RUN(kicked)', 'run.has_pending_timer', IOCTL('KVM_RUN: halted vCPU woken by KVM_REQ_UNBLOCK, kvm_clear_request(KVM_REQ_UNBLOCK, vcpu)'), (s) => !canSpend(s) && s[o.req] === 1, checkRequest, false);
+  enter('KVM_RUN', 'run.has_pending_events', IOCTL('KVM_RUN: a vcpu_run() loop iteration, kvm_clear_request(KVM_REQ_UNBLOCK, vcpu)'), canSpend, checkRequest);
+  enter('KVM_RUN(kicked)', 'run.has_pending_events', IOCTL('KVM_RUN: halted vCPU woken by KVM_REQ_UNBLOCK, kvm_clear_request(KVM_REQ_UNBLOCK, vcpu)'), (s) => !canSpend(s) && s[o.req] === 1, checkRequest, false);
   const injL = p.label(injectEntry(x, 'run>'));
   const runRetL = p.label('run.return');
+  const eventsL = p.label('run>inject_events_lock');
+  const timerL = p.label('run.has_pending_timer');
+  p.step({
+    at: 'run.has_pending_events',
+    src: xsrc('vcpu_run', 'if (kvm_xen_has_pending_events(vcpu)) kvm_xen_inject_pending_events(vcpu); /* !!READ_ONCE(vcpu->arch.xen.evtchn_pending_sel) */', KVM_C),
+    run: (s) => (s[vc.shadowSel.offset] === 1 ? eventsL : timerL),
+  });
+  injectPendingEvents(x, vc, 'run>', 'run.has_pending_timer');
   p.step({
     at: 'run.has_pending_timer',
     src: xsrc('vcpu_run', 'if (kvm_cpu_has_pending_timer(vcpu)) kvm_inject_pending_timer_irqs(vcpu); /* kvm_xen_has_pending_timer(): atomic_read(&vcpu->arch.xen.timer_pending); -> kvm_xen_inject_timer_irqs(vcpu) */', KVM_C),
@@ -95,18 +106,25 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
     access: x.acc(vc),
   });
   injectTimerIrqs(x, vc, 'run>', 'run.return');
-  leave('run.return');
+  // back into the guest: it sees whatever upcall is pending in its vcpu_info (ghost: nothing
+  // unseen, unless a bit still waits in the in-kernel copy — then a kick must follow)
+  leave('run.return', (s) => {
+    if (s[vc.shadowSel.offset] === 0) s[vc.unseen.offset] = 0;
+  });
 
   // the guest consumes the timer event
   p.step({
     at: 'idle',
     id: `${p.name}:guest.ack_event`,
     next: 'idle',
-    src: xsrc('guest', 'sync_clear_bit(port, shared_info->evtchn_pending); /* guest handles the timer VIRQ */', 'guest'),
-    guard: (s) => canSpend(s) && s[o.port] === 1,
+    src: xsrc('guest', 'vcpu_info->evtchn_upcall_pending = 0; xchg(&vcpu_info->evtchn_pending_sel, 0); sync_clear_bit(port, shared_info->evtchn_pending); /* the guest\'s upcall handler handles every pending port of the word, the timer VIRQ among them */', 'guest'),
+    guard: (s) => canSpend(s) && s[o.upcall] === 1,
     run: (s) => {
       s[o.ops]!++;
       s[o.port] = 0;
+      s[o.upcall] = 0;
+      s[o.unseen] = 0;
+      s[vc.otherPort.offset] = 0; // the handler scans the whole word
     },
     access: x.acc(vc),
   });

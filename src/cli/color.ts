@@ -3,15 +3,16 @@ import { Chalk } from 'chalk';
 import { plain, type Style } from './format/style.js';
 
 /**
- * Off when NO_COLOR is set (any value, even empty), with --no-color, or when the stream is not a
- * terminal; --color or FORCE_COLOR (not 0) turn it on for a non-terminal.
+ * --color / --no-color decide when given (they win over the environment). Otherwise off when
+ * NO_COLOR is set (any value, even empty); FORCE_COLOR (not 0 / false) turns it on; else on only
+ * for a terminal that is not TERM=dumb.
  */
 export function colorEnabled(env: NodeJS.ProcessEnv, stream: { isTTY?: boolean }, flag: boolean | undefined): boolean {
-  if ('NO_COLOR' in env) return false;
   if (flag !== undefined) return flag;
+  if ('NO_COLOR' in env) return false;
   const force = env['FORCE_COLOR'];
   if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
-  return stream.isTTY === true;
+  return stream.isTTY === true && env['TERM'] !== 'dumb';
 }
 
 export function makeStyle(enabled: boolean): Style {

@@ -11,6 +11,12 @@ export interface Io {
   readonly stderr: OutStream;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /**
+   * This is the real process (bin/): long searches run in a worker thread so that SIGINT /
+   * SIGTERM stop them cleanly. In-process callers (tests) leave it unset: the search runs in the
+   * calling thread.
+   */
+  readonly signals?: boolean;
 }
 
 export interface Ctx {

@@ -74,8 +74,14 @@ export function classify(err: unknown): Classified {
   if (err instanceof Error && (INPUT_ERRORS.has(err.name) || INPUT_ERRORS.has(err.constructor.name))) {
     return { code: EXIT.usage, message: oneLine(err.message), hint: 'fix the model input', internal: false };
   }
-  const message = err instanceof Error ? `${err.constructor.name === 'Error' ? '' : `${err.constructor.name}: `}${err.message}` : String(err);
+  const message = err instanceof Error ? `${errorLabel(err)}${err.message}` : String(err);
   return { code: EXIT.internal, message: `internal error: ${oneLine(message)}`, hint: 'run again with --debug for the stack trace, and please report it', internal: true };
+}
+
+/** `RangeError: ` (by name: an error re-raised from a worker thread keeps only its name), or nothing for a plain Error. */
+function errorLabel(err: Error): string {
+  const name = err.name !== 'Error' ? err.name : err.constructor.name;
+  return name === 'Error' ? '' : `${name}: `;
 }
 
 /** The exit code of a check result. */

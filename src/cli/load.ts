@@ -33,7 +33,8 @@ function specOf(origin: ModelOrigin, abs?: string): ModelSpec {
 
 /** Worker-thread entry point: the model of a JS module, built as `check` builds it. */
 export async function buildModuleModel(a: { path: string; params: GivenParams }): Promise<Model> {
-  return (await loadFile(a.path, a.params, process.cwd())).model;
+  // a.path is absolute: the working directory (which may have been deleted) is not consulted
+  return (await loadFile(a.path, a.params, '/')).model;
 }
 
 const COMMANDS = ['check', 'simulate', 'matrix', 'merge', 'list', 'replay', 'explain'];
@@ -130,7 +131,7 @@ export async function loadFile(path: string, given: GivenParams, cwd: string): P
     if (Object.keys(given).length > 0) throw usage(`a DVE model takes no parameters (got ${Object.keys(given).join(', ')})`, 'parameters such as --variant apply to built-in models');
     const dve = await loadDveModule();
     // errors and step sources name the file as the user gave it
-    const model = dve.parseDve && dve.compileDve ? dve.compileDve(dve.parseDve(readFileSync(abs, 'utf8'), path), basename(path).replace(/\.dve$/i, ''), path) : dve.loadDve(abs);
+    const model = readDve(dve, abs, path);
     if (!isModel(model)) throw new CliError(`loadDve(${path}) did not return a model`, EXIT.internal, 'a bug in src/dve');
     const origin: ModelOrigin = { origin: 'dve', name: model.name, path, params: {} };
     return { model, origin, spec: specOf(origin, abs) };
@@ -150,6 +151,16 @@ export async function loadFile(path: string, given: GivenParams, cwd: string): P
   if (Object.keys(given).length > 0) throw usage(`the model in ${path} takes no parameters (got ${Object.keys(given).join(', ')})`, 'export a ModelFactory to accept parameters');
   const origin: ModelOrigin = { origin: 'module', name: (found as Model).name, path, params: {} };
   return { model: found as Model, origin, spec: specOf(origin, abs) };
+}
+
+/** Parse and compile a DVE file; a model too big for the stack is bad input (exit 2), not a crash. */
+function readDve(dve: DveModule, abs: string, path: string): unknown {
+  try {
+    return dve.parseDve && dve.compileDve ? dve.compileDve(dve.parseDve(readFileSync(abs, 'utf8'), path), basename(path).replace(/\.dve$/i, ''), path) : dve.loadDve(abs);
+  } catch (e) {
+    if (e instanceof RangeError) throw usage(`${path}: the model is too large or too deeply nested to read (${e.message})`, 'split long expressions and deep nesting');
+    throw e;
+  }
 }
 
 interface DveModule {

@@ -1,46 +1,58 @@
 /** Parsers for option values (commander argParsers): they throw InvalidArgumentError → exit 2. */
 import { InvalidArgumentError } from 'commander';
+import { strictDecimal, strictInteger } from '../engine/number.js';
 
+/** A count with an optional k/M/G suffix and `_` separators: `1000000`, `1M`, `1_000`. */
 export function parseCount(raw: string): number {
-  const s = raw.replace(/_/g, '').trim();
-  const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(s);
-  if (!m) throw new InvalidArgumentError(`'${raw}' is not a non-negative whole number (e.g. 1000000 or 1M).`);
-  const mult = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
-  const n = Number(m[1]) * mult;
-  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`'${raw}' is not a whole number.`);
+  const m = /^([\d_.]+)([kKmMgG]?)$/.exec(raw);
+  const base = m ? strictDecimal(m[1]!.replace(/_/g, '')) : undefined;
+  const n = base === undefined ? NaN : base * { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m![2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`'${raw}' is not a non-negative whole number (e.g. 1000000 or 1M).`);
   return n;
 }
 
 export function parseInteger(raw: string): number {
-  if (!/^-?\d+$/.test(raw.trim())) throw new InvalidArgumentError(`'${raw}' is not an integer.`);
-  return Number(raw);
+  const n = strictInteger(raw);
+  if (n === undefined) throw new InvalidArgumentError(`'${raw}' is not a whole number (decimal digits, e.g. 2).`);
+  return n;
 }
 
 /** Seconds: `90`, `1.5`, `30s`, `2m`, `1h`. */
 export function parseSeconds(raw: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(s|m|min|h)?$/.exec(raw.trim());
-  if (!m) throw new InvalidArgumentError(`'${raw}' is not a duration in seconds (e.g. 60, 30s, 5m, 1h).`);
-  const mult = m[2] === 'h' ? 3600 : m[2] === 'm' || m[2] === 'min' ? 60 : 1;
-  const v = Number(m[1]) * mult;
+  const m = /^([\d.]+)(s|m|min|h)?$/.exec(raw);
+  const base = m ? strictDecimal(m[1]!) : undefined;
+  if (base === undefined) throw new InvalidArgumentError(`'${raw}' is not a duration in seconds (e.g. 60, 30s, 5m, 1h).`);
+  const v = base * (m![2] === 'h' ? 3600 : m![2] === 'm' || m![2] === 'min' ? 60 : 1);
   if (v <= 0) throw new InvalidArgumentError(`'${raw}' must be positive.`);
   return v;
 }
 
 /** Bytes: `2G`, `512M`, `1.5GiB`, `100000000`. Powers of 1024. */
 export function parseBytes(raw: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(i?[bB])?$/.exec(raw.trim());
-  if (!m) throw new InvalidArgumentError(`'${raw}' is not a memory size (e.g. 512M, 2G).`);
-  const exp = { '': 0, k: 1, m: 2, g: 3, t: 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
-  const v = Math.round(Number(m[1]) * 1024 ** exp);
+  const m = /^([\d.]+)([kKmMgGtT]?)(i?[bB])?$/.exec(raw);
+  const base = m ? strictDecimal(m[1]!) : undefined;
+  if (base === undefined) throw new InvalidArgumentError(`'${raw}' is not a memory size (e.g. 512M, 2G).`);
+  const exp = { '': 0, k: 1, m: 2, g: 3, t: 4 }[m![2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const v = Math.round(base * 1024 ** exp);
   if (v <= 0) throw new InvalidArgumentError(`'${raw}' must be positive.`);
   return v;
+}
+
+/** A whole number in min..max (the error quotes the input and names the range). */
+export function parseRange(raw: string, min: number, max: number, what: string): number {
+  const n = strictInteger(raw);
+  if (n === undefined || n < min || n > max) throw new InvalidArgumentError(`'${raw}' is not ${what} (a whole number from ${min} to ${max}).`);
+  return n;
 }
 
 /** `name=value` (repeatable): collected into a record. */
 export function collectParam(raw: string, prev: Record<string, string> = {}): Record<string, string> {
   const i = raw.indexOf('=');
   if (i <= 0) throw new InvalidArgumentError(`'${raw}' is not name=value.`);
-  return { ...prev, [raw.slice(0, i).trim()]: raw.slice(i + 1).trim() };
+  const name = raw.slice(0, i).trim();
+  const value = raw.slice(i + 1);
+  if (name in prev && prev[name] !== value) throw new InvalidArgumentError(`'${raw}': parameter ${name} is already given as '${prev[name]}'.`);
+  return { ...prev, [name]: value };
 }
 
 export function parseList(raw: string): string[] {
@@ -57,15 +69,12 @@ export function camel(name: string): string {
 
 /** `--workers N`: 1..64 worker threads. */
 export function parseWorkers(raw: string): number {
-  if (!/^\d+$/.test(raw.trim())) throw new InvalidArgumentError(`'${raw}' is not a number of worker threads (1..64).`);
-  const n = Number(raw);
-  if (n < 1 || n > 64) throw new InvalidArgumentError(`'${raw}' must be between 1 and 64.`);
-  return n;
+  return parseRange(raw, 1, 64, 'a number of worker threads');
 }
 
 /** `--shard i/n`: part i (0-based) of n. */
 export function parseShard(raw: string): { index: number; count: number } {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const m = /^(\d+)\/(\d+)$/.exec(raw);
   if (!m) throw new InvalidArgumentError(`'${raw}' is not a shard i/n (e.g. 0/4, 3/4).`);
   const index = Number(m[1]);
   const count = Number(m[2]);

@@ -30,8 +30,8 @@ export function buildProgram(ctx: Ctx): Command {
   const program = configure(new Command('xentimer-check'), ctx)
     .description('Explicit-state model checker for the KVM Xen timer code paths (arch/x86/kvm/xen.c).\nWith no command: check the default model (xen-timer, variant seed-v2).')
     .version(toolVersion(), '-V, --version')
-    .option('--color', 'force colour (default: on when stdout is a terminal and NO_COLOR is unset)')
-    .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--color', 'force colour, whatever NO_COLOR and TERM say (default: on when stdout is a terminal, NO_COLOR is unset and TERM is not dumb)')
+    .option('--no-color', 'no colour, whatever FORCE_COLOR says (also NO_COLOR=1)')
     .option('--debug', 'print stack traces of errors')
     .addHelpText('after', `\nExit codes:\n${EXIT_TABLE.map((e) => `  ${e.code}  ${e.meaning}`).join('\n')}\n`);
   program.addCommand(configure(checkCommand(ctx), ctx), { isDefault: true });

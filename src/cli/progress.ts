@@ -18,8 +18,9 @@ export function progressLine(p: Progress): string {
   return `  ${int(p.states)} states · ${rate(p.statesPerSecond)} · depth ${p.depth} · queue ${int(p.queue)} · ${seconds(p.seconds)} · ${bytes(p.rssBytes)}`;
 }
 
-export function makeProgress(stream: NodeJS.WriteStream | { isTTY?: boolean; write(s: string): boolean }, enabled: boolean): ProgressSink {
-  if (!enabled || stream.isTTY !== true) return { interval: PROGRESS_INTERVAL_MS, done: () => {} };
+/** A progress line on `stream` when `enabled`, it is a terminal and the terminal moves the cursor (not TERM=dumb). */
+export function makeProgress(stream: NodeJS.WriteStream | { isTTY?: boolean; write(s: string): boolean }, enabled: boolean, env: NodeJS.ProcessEnv = process.env): ProgressSink {
+  if (!enabled || stream.isTTY !== true || env['TERM'] === 'dumb') return { interval: PROGRESS_INTERVAL_MS, done: () => {} };
   let shown = false;
   let last = 0;
   return {

@@ -39,6 +39,8 @@ export interface Settings {
   readonly shard?: { readonly index: number; readonly count: number };
   /** false: partial-order reduction switched off (--no-por). */
   readonly por?: boolean;
+  /** --fail-on-unreached-cover: an unreached branch cover is a violation (absent: a finding only). */
+  readonly failOnUnreachedCover?: boolean;
 }
 
 export interface ReportStep {
@@ -66,6 +68,18 @@ export interface ReportViolation {
   readonly source: readonly SourceRef[];
   /** Shortest trace; null for a `sometimes` property that was never reached. */
   readonly trace: ReportTrace | null;
+}
+
+/**
+ * A branch cover (`sometimes` property) that a complete search never reached: dead code within
+ * the bounds checked. A finding, not a violation, unless `fails` (--fail-on-unreached-cover or the
+ * property's failIfUnreached), in which case it is also listed in `violations`.
+ */
+export interface ReportCover {
+  readonly property: string;
+  readonly description: string;
+  readonly source: readonly SourceRef[];
+  readonly fails: boolean;
 }
 
 export type VerdictName = 'holds' | 'violated' | 'reached' | 'unreachable' | 'unknown';
@@ -112,6 +126,13 @@ export interface Report {
   readonly timing?: { readonly seconds: number; readonly statesPerSecond: number; readonly peakRssBytes: number };
   readonly properties: readonly ReportProperty[];
   readonly violations: readonly ReportViolation[];
+  /**
+   * Transitions the model's evaluation rules disabled or dropped (DVE: index / division errors,
+   * out-of-range assignments), with how often; absent when none. The verdict depends on those rules.
+   */
+  readonly droppedTransitions?: readonly { readonly step: string; readonly source: SourceRef; readonly kind: 'guard' | 'effect' | 'range'; readonly count: number }[];
+  /** Branch covers never reached by a complete search (absent in reports of older versions). */
+  readonly unreachedCovers?: readonly ReportCover[];
   readonly coverage: { readonly steps: number; readonly fired: number; readonly neverFired: readonly string[] };
 }
 
@@ -144,6 +165,10 @@ export function toReport(input: ReportInput): Report {
       source: (p.source ?? []).map(src),
     };
   });
+  const violations = r.violations.map(reportViolation);
+  // one shard is a part of a search: never complete, never a pass (merge gives the verdict)
+  const part = input.settings.shard !== undefined;
+  const status: Result['status'] = part && r.status === 'pass' ? 'incomplete' : r.status;
   return {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
@@ -157,10 +182,10 @@ export function toReport(input: ReportInput): Report {
       ...(r.info ? { info: { ...r.info } } : {}),
     },
     settings: input.settings,
-    status: r.status,
-    complete: r.complete,
-    incompleteReason: r.incompleteReason ?? null,
-    exitCode: exitForStatus(r.status) as 0 | 1 | 3,
+    status,
+    complete: part ? false : r.complete,
+    incompleteReason: part && r.complete ? 'shard' : (r.incompleteReason ?? null),
+    exitCode: exitForStatus(status) as 0 | 1 | 3,
     stats: {
       states: r.stats.states,
       transitions: r.stats.transitions,
@@ -171,7 +196,7 @@ export function toReport(input: ReportInput): Report {
       storeBytes: r.stats.storeBytes,
       ...(r.stats.symmetry ? { symmetry: { ...r.stats.symmetry, reduction: round(r.stats.symmetry.reduction, 4) } } : {}),
       ...(r.stats.fingerprint ? { fingerprint: { ...r.stats.fingerprint } } : {}),
-      ...(r.stats.shard ? { shard: { ...r.stats.shard } } : {}),
+      ...(r.stats.shard ? { shard: { ...r.stats.shard, complete: r.complete } } : {}),
       ...(r.stats.por ? { por: { ...r.stats.por } } : {}),
     },
     ...(r.facts ? { facts: r.facts } : {}),
@@ -179,26 +204,45 @@ export function toReport(input: ReportInput): Report {
       ? { timing: { seconds: round(r.stats.seconds, 3), statesPerSecond: Math.round(r.stats.statesPerSecond), peakRssBytes: r.stats.peakRssBytes } }
       : {}),
     properties,
-    violations: r.violations.map((v) => ({
-      property: v.property,
-      kind: v.kind,
-      description: v.description,
-      message: v.message,
-      source: (v.source ?? []).map(src),
-      trace: v.trace
-        ? {
-            initial: v.trace.initial,
-            steps: v.trace.steps.map((s, i) => ({ index: i + 1, step: s.step, process: s.process, source: src(s.source), changes: { ...s.changes } })),
-            states: v.trace.states.map((s) => ({ ...s })),
-          }
-        : null,
-    })),
+    violations,
+    ...(r.dropped ? { droppedTransitions: r.dropped.map((d) => ({ step: d.step, source: src(d.source), kind: d.kind, count: d.count })) } : {}),
+    // a shard cannot tell that a branch is unreachable: another shard may reach it
+    unreachedCovers: input.settings.shard ? [] : unreachedCovers(properties, violations),
     coverage: {
       steps: r.coverage.length,
       fired: r.coverage.filter((c) => c.fired > 0).length,
       neverFired: r.coverage.filter((c) => c.fired === 0).map((c) => c.step),
     },
   };
+}
+
+function reportViolation(v: Result['violations'][number]): ReportViolation {
+  return {
+    property: v.property,
+    kind: v.kind,
+    description: v.description,
+    message: v.message,
+    source: (v.source ?? []).map(src),
+    trace: v.trace
+      ? {
+          initial: v.trace.initial,
+          steps: v.trace.steps.map((s, i) => ({ index: i + 1, step: s.step, process: s.process, source: src(s.source), changes: { ...s.changes } })),
+          states: v.trace.states.map((s) => ({ ...s })),
+        }
+      : null,
+  };
+}
+
+/** The covers whose verdict is `unreachable`; those also in `violations` fail the run. */
+export function unreachedCovers(properties: readonly ReportProperty[], violations: readonly ReportViolation[]): ReportCover[] {
+  return properties
+    .filter((p) => p.kind === 'sometimes' && p.verdict === 'unreachable')
+    .map((p) => ({ property: p.id, description: p.description, source: p.source, fails: violations.some((v) => v.property === p.id) }));
+}
+
+/** Branch covers never reached that do not fail the run (those that do are listed as violations). */
+export function findings(r: Pick<Report, 'unreachedCovers'>): ReportCover[] {
+  return (r.unreachedCovers ?? []).filter((c) => !c.fails);
 }
 
 const src = (s: SourceRef): SourceRef => ({ file: s.file, func: s.func, line: s.line });

@@ -44,6 +44,44 @@ export function readReport(path: string, cwd: string): Report {
   return data as Report;
 }
 
+/**
+ * A report for `merge`: what readReport checks, and the shape of every part merge reads (tool,
+ * status, settings, stats, properties, coverage, timing), so that a damaged report is exit 2.
+ */
+export function readMergeable(path: string, cwd: string): Report {
+  const r = readReport(path, cwd) as unknown as Record<string, unknown>;
+  const bad = (what: string): never => {
+    throw usage(`${path} is not a xentimer-check report: ${what}`, HINT);
+  };
+  const obj = (x: unknown, what: string): Record<string, unknown> => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : bad(`${what} must be an object`));
+  const num = (o: Record<string, unknown>, k: string, what: string): void => void (typeof o[k] === 'number' && Number.isFinite(o[k]) ? 0 : bad(`${what}.${k} must be a number`));
+  if (typeof obj(r['tool'], '"tool"')['version'] !== 'string') bad('"tool.version" must be a string');
+  if (!['pass', 'violation', 'incomplete'].includes(r['status'] as string)) bad('"status" must be pass, violation or incomplete');
+  if (typeof r['complete'] !== 'boolean') bad('"complete" must be true or false');
+  if (r['incompleteReason'] !== null && typeof r['incompleteReason'] !== 'string') bad('"incompleteReason" must be a string or null');
+  const settings = obj(r['settings'], '"settings"');
+  if (settings['shard'] !== undefined) ['index', 'count'].forEach((k) => num(obj(settings['shard'], '"settings.shard"'), k, 'settings.shard'));
+  const stats = obj(r['stats'], '"stats"');
+  ['states', 'transitions', 'levels', 'depth', 'stateBytes', 'bytesPerState', 'storeBytes'].forEach((k) => num(stats, k, 'stats'));
+  if (stats['shard'] !== undefined) {
+    const sh = obj(stats['shard'], '"stats.shard"');
+    ['index', 'count', 'roots', 'levelSize'].forEach((k) => num(sh, k, 'stats.shard'));
+    if (sh['splitLevel'] !== null) num(sh, 'splitLevel', 'stats.shard');
+  }
+  if (r['timing'] !== undefined) ['seconds', 'statesPerSecond', 'peakRssBytes'].forEach((k) => num(obj(r['timing'], '"timing"'), k, 'timing'));
+  if (!Array.isArray(r['properties'])) bad('"properties" must be an array');
+  (r['properties'] as unknown[]).forEach((p, i) => {
+    const o = obj(p, `properties[${i}]`);
+    if (typeof o['id'] !== 'string' || typeof o['kind'] !== 'string' || typeof o['verdict'] !== 'string' || typeof o['description'] !== 'string') bad(`properties[${i}] needs id, kind, description and verdict strings`);
+    if (!Array.isArray(o['source'])) bad(`properties[${i}].source must be an array`);
+  });
+  const cov = obj(r['coverage'], '"coverage"');
+  ['steps', 'fired'].forEach((k) => num(cov, k, 'coverage'));
+  if (!Array.isArray(cov['neverFired']) || !(cov['neverFired'] as unknown[]).every((x) => typeof x === 'string')) bad('"coverage.neverFired" must be a list of step ids');
+  if (r['facts'] !== undefined) obj(r['facts'], '"facts"');
+  return r as unknown as Report;
+}
+
 function checkViolation(v: unknown, at: string, bad: (what: string) => never): void {
   if (typeof v !== 'object' || v === null) bad(`${at} must be an object`);
   const o = v as Record<string, unknown>;

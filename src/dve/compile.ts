@@ -48,7 +48,7 @@
  *     leader_filters.1 770 / 1980). (The hanoi models' comment "we have no lazy evaluation",
  *     hence the 100 sentinels at the bottom of each tower, shows the authors did not rely on it.)
  */
-import type { Model, Step, StepAccess, StepCtx } from '../engine/model.js';
+import type { DroppedTransitions, Model, Step, StepAccess, StepCtx } from '../engine/model.js';
 import { Layout, type Field } from '../engine/schema.js';
 import type { Assign, DveModel, Expr, Pos, ProcessDecl, Transition, VarDecl } from './ast.js';
 import { DveError } from './errors.js';
@@ -229,9 +229,13 @@ class Compiler {
     const values: number[] = [];
     if (size !== undefined) {
       const list = d.initList ?? [];
+      // fewer values than elements: the rest are 0, as in C (test/dve/fixtures/features.dve relies on it)
       if (list.length > size) {
-        // BEEM's anderson models declare `byte Slot[N] = {1, 0, ..., 0}` with N+1 values: accepted, extra ignored
-        this.warnings.push(`${this.file}:${list[size]!.pos.line}:${list[size]!.pos.col}: array ${d.name}[${size}] has ${list.length} initial values; the extra ones are ignored`);
+        // BEEM's anderson models declare `byte Slot[N] = {1, 0, ..., 0}` with N+1 values: extra zeros
+        // change nothing and are accepted (with a warning); any other extra value would be lost
+        const lost = list.slice(size).find((e) => cst(e, `the initial value of ${d.name}`) !== 0);
+        if (lost) this.err(startOf(lost), `array ${d.name}[${size}] has ${list.length} initial values; the extra non-zero value would be lost`);
+        this.warnings.push(`${this.file}:${list[size]!.pos.line}:${list[size]!.pos.col}: array ${d.name}[${size}] has ${list.length} initial values; the extra zeros are ignored`);
       }
       for (let i = 0; i < size; i++) values.push(i < list.length ? cst(list[i]!, `the initial value of ${d.name}[${i}]`) : 0);
       for (let i = size; i < list.length; i++) cst(list[i]!, `the initial value of ${d.name}[${i}]`);
@@ -409,7 +413,7 @@ class ExprGen {
   private index(e: Expr, size: number): { pre: string; at: number | string } {
     const x = this.expr(e);
     if (x.c !== undefined) {
-      if (x.c < 0 || x.c >= size) return { pre: x.pre + this.fail(), at: 0 };
+      if (x.c < 0 || x.c >= size) this.c.err(startOf(e), `index ${x.c} is out of bounds for an array of ${size} (a constant index: always an error)`);
       return { pre: x.pre, at: x.c };
     }
     const t = this.temp();
@@ -633,7 +637,6 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
   // the error state (experiments only): a hidden flag field, every other byte zero
   const errorField = usesErrorState ? c.extraBool('$error') : undefined;
   const schema = c.layoutDone();
-  const counts = options.errorCounts;
 
   const steps: Step[] = [];
   const codes: StepCode[] = [];
@@ -649,7 +652,8 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
       const step = steps.length;
       // expand: `break T<step>` skips the transition; the error state is emitted in place
       const errAction = (kind: 0 | 1 | 2, mode: string): string => {
-        const count = counts ? `E[${4 * step + kind}]++; ` : '';
+        // evaluation errors are always counted (on the error path only): reports list dropped transitions
+        const count = `E[${4 * step + kind}]++; `;
         if (mode === 'error-state') return `{ ${count}ERRST(D); if (!emit(${step})) @STOP@; break T${step}; }`;
         return `{ ${count}break T${step}; }`;
       };
@@ -704,7 +708,8 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
 
   const expandSrc = generateExpand(c, codes, schema.size, schema.words, maxTemps, hasCommit, errorField);
   const expandFactory = new Function('E', ...kNames, expandSrc) as (...args: unknown[]) => NonNullable<Model['expand']>;
-  const expand = expandFactory(counts ?? new Int32Array(0), ...consts);
+  const errorCounts = options.errorCounts ?? new Int32Array(4 * steps.length);
+  const expand = expandFactory(errorCounts, ...consts);
 
   const initial = schema.blank();
   for (const { field, value } of c.initValues) schema.set(initial, field, value);
@@ -725,6 +730,7 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
     init: () => [initial.slice()],
     steps,
     properties: [],
+    droppedTransitions: () => droppedTransitions(steps, errorCounts),
     expand,
     info,
     expandSource: expandSrc,
@@ -845,4 +851,18 @@ function generateExpand(
   }
   out.push('};');
   return out.join('\n');
+}
+
+const ERROR_KINDS = ['guard', 'effect', 'range'] as const;
+
+/** The non-zero error counts of expand (index 4 * step + kind), by step. */
+function droppedTransitions(steps: readonly Step[], counts: Int32Array): DroppedTransitions[] {
+  const out: DroppedTransitions[] = [];
+  steps.forEach((st, i) => {
+    ERROR_KINDS.forEach((kind, k) => {
+      const count = counts[4 * i + k] ?? 0;
+      if (count > 0) out.push({ step: st.id, source: st.source, kind, count });
+    });
+  });
+  return out;
 }

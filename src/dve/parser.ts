@@ -24,12 +24,24 @@ const KEYWORDS = new Set([
 ]);
 
 export function parseDve(text: string, file: string): DveModel {
-  return new Parser(text, file).model();
+  // a UTF-8 byte-order mark is not part of the text
+  return new Parser(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file).model();
 }
+
+/**
+ * Expressions are read and compiled by recursion: bounded here, so that no input can exhaust the
+ * stack (a located error instead). Nesting: parentheses, indexes, unary operators and `imply`
+ * inside each other; height: the depth of the expression tree (a chain `1 + 1 + ... + 1` of n
+ * terms has height n).
+ */
+export const MAX_NESTING = 100;
+export const MAX_HEIGHT = 1000;
 
 class Parser {
   private readonly toks: Token[];
   private i = 0;
+  private nesting = 0;
+  private readonly heights = new WeakMap<Expr, number>();
 
   constructor(
     private readonly text: string,
@@ -242,15 +254,34 @@ class Parser {
   // ------------------------------------------------------------------ expressions
 
   expr(): Expr {
-    return this.imply();
+    return this.nested(() => this.imply());
+  }
+
+  /** Run a recursive descent one nesting level deeper (at most MAX_NESTING). */
+  private nested<T>(f: () => T): T {
+    if (++this.nesting > MAX_NESTING) this.err(this.t.pos, `expression nested too deeply (more than ${MAX_NESTING} levels of parentheses, indexes or unary operators)`);
+    try {
+      return f();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /** `e`, whose tree height is checked against MAX_HEIGHT. */
+  private node(e: Expr, ...children: (Expr | undefined)[]): Expr {
+    let h = 1;
+    for (const c of children) if (c) h = Math.max(h, 1 + (this.heights.get(c) ?? 1));
+    if (h > MAX_HEIGHT) this.err(e.pos, `expression too long or too deep (more than ${MAX_HEIGHT} operations in a chain); split it up`);
+    this.heights.set(e, h);
+    return e;
   }
 
   private imply(): Expr {
     const left = this.or();
     if (this.is('imply')) {
       const op = this.expect('imply');
-      const right = this.imply();
-      return { kind: 'binary', op: '->', left, right, pos: op.pos };
+      const right = this.nested(() => this.imply());
+      return this.node({ kind: 'binary', op: '->', left, right, pos: op.pos }, left, right);
     }
     return left;
   }
@@ -263,7 +294,7 @@ class Parser {
       if (!op) return left;
       this.i++;
       const right = next();
-      left = { kind: 'binary', op, left, right, pos: t.pos };
+      left = this.node({ kind: 'binary', op, left, right, pos: t.pos }, left, right);
     }
   }
 
@@ -300,11 +331,10 @@ class Parser {
 
   private unary(): Expr {
     const t = this.t;
-    if (this.accept('-')) return { kind: 'unary', op: '-', arg: this.unary(), pos: t.pos };
-    if (this.accept('!') || this.accept('not')) return { kind: 'unary', op: '!', arg: this.unary(), pos: t.pos };
-    if (this.accept('~')) return { kind: 'unary', op: '~', arg: this.unary(), pos: t.pos };
-    if (this.accept('+')) return this.unary();
-    return this.primary();
+    const op = this.accept('-') ? '-' : this.accept('!') || this.accept('not') ? '!' : this.accept('~') ? '~' : this.accept('+') ? '+' : undefined;
+    if (op === undefined) return this.primary();
+    const arg = this.nested(() => this.unary());
+    return op === '+' ? arg : this.node({ kind: 'unary', op, arg, pos: t.pos }, arg);
   }
 
   private primary(): Expr {
@@ -325,10 +355,10 @@ class Parser {
       if (this.accept('.')) {
         const n = this.name(`a state or variable of process ${t.text}`);
         const index = this.index(n.name);
-        return { kind: 'dot', proc: t.text, name: n.name, index, pos: t.pos, namePos: n.pos };
+        return this.node({ kind: 'dot', proc: t.text, name: n.name, index, pos: t.pos, namePos: n.pos }, index);
       }
       const index = this.index(t.text);
-      return { kind: 'var', name: t.text, index, pos: t.pos };
+      return this.node({ kind: 'var', name: t.text, index, pos: t.pos }, index);
     }
     if (t.kind === 'id') this.err(t.pos, `expected an expression, found keyword '${t.text}'`);
     this.err(t.pos, `expected an expression, found ${describe(t)}`);

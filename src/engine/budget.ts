@@ -14,6 +14,8 @@ export interface BudgetOptions {
   readonly onProgress?: ProgressListener;
   /** Milliseconds between progress events. Default 250. */
   readonly progressInterval?: number;
+  /** Polled with the limits: true stops the search (reason `interrupted`). */
+  readonly shouldStop?: () => boolean;
 }
 
 /** What the search says about itself in a progress event. */
@@ -31,6 +33,7 @@ export class Budget {
   private readonly memoryLimit: number;
   private readonly onProgress: ProgressListener | undefined;
   private readonly progressInterval: number;
+  private readonly shouldStop: (() => boolean) | undefined;
   private lastCheck = this.started;
   private lastProgress = this.started;
 
@@ -42,6 +45,7 @@ export class Budget {
     this.memoryLimit = options.memoryLimit ?? Infinity;
     this.onProgress = options.onProgress;
     this.progressInterval = options.progressInterval ?? 250;
+    this.shouldStop = options.shouldStop;
   }
 
   /** exceeded(), at most once every 50 ms (the per-state call). */
@@ -56,6 +60,7 @@ export class Budget {
   exceeded(now: number): IncompleteReason | undefined {
     const rss = process.memoryUsage.rss();
     if (rss > this.peakRss) this.peakRss = rss;
+    if (this.shouldStop?.()) return 'interrupted';
     if (now - this.started > this.timeLimitMs) return 'time-limit';
     if (rss > this.memoryLimit) return 'memory-limit';
     if (this.onProgress && now - this.lastProgress >= this.progressInterval) {

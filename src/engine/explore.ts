@@ -60,6 +60,17 @@ export interface ExploreOptions {
    * but not always the shortest. Not with `parallel` or `shard` (the report says it was off).
    */
   por?: boolean;
+  /**
+   * A `sometimes` property (branch cover) that a complete search never reached is a violation.
+   * Default false: it is a finding (Result.covers, reached false) that leaves the status alone,
+   * unless the property itself sets failIfUnreached.
+   */
+  failOnUnreachedCover?: boolean;
+  /**
+   * Polled with the budgets (at most every 50 ms): true stops the search cleanly, as a budget
+   * does, with incompleteReason `interrupted` (SIGINT / SIGTERM).
+   */
+  shouldStop?: () => boolean;
 }
 
 export function explore(model: Model, options: ExploreOptions = {}): Result {
@@ -89,11 +100,12 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     onProgress: options.onProgress,
     progressInterval: options.progressInterval,
     por: por?.analysis,
+    shouldStop: options.shouldStop,
   });
   s.initial(inits);
   if (par) new ParallelRun(s, par, checkDomains).run();
   else runSequential(s);
-  return searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, por: por && porStats(s, por) });
+  return searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, por: por && porStats(s, por), failOnUnreachedCover: options.failOnUnreachedCover === true });
 }
 
 /** The reduction's analysis, or why there is none. */

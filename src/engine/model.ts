@@ -141,8 +141,14 @@ export interface TerminalProperty extends PropertyBase {
 }
 export interface SometimesProperty extends PropertyBase {
   readonly kind: 'sometimes';
-  /** Must hold in at least one reachable state; never reached is reported. */
+  /** Must hold in at least one reachable state; never reached is reported (a finding, not a violation). */
   check(s: Uint8Array): boolean;
+  /**
+   * Make a complete search that never reaches this state a violation (exit 1), as
+   * ExploreOptions.failOnUnreachedCover does for every cover. Default: an unreached cover is
+   * reported as a finding and the run passes when every safety property holds.
+   */
+  readonly failIfUnreached?: boolean;
 }
 export interface AssertProperty extends PropertyBase {
   /** Raised from inside a step with ctx.fail(id). */
@@ -152,6 +158,20 @@ export interface AssertProperty extends PropertyBase {
 export type Property = AlwaysProperty | TransitionProperty | TerminalProperty | SometimesProperty | AssertProperty;
 export type PropertyKind = Property['kind'] | 'deadlock';
 
+/**
+ * Transitions a model's own rules took away while the search ran: how often step `step` met an
+ * evaluation error (DVE: an index out of bounds or a division by zero in a guard disables the
+ * transition; in an effect, or an out-of-range assignment, drops it). The verdict depends on
+ * those rules, so reports list them.
+ */
+export interface DroppedTransitions {
+  readonly step: string;
+  readonly source: SourceRef;
+  /** `guard`: disabled by an error in its guard; `effect`: an error in its effect; `range`: an assignment out of range. */
+  readonly kind: 'guard' | 'effect' | 'range';
+  readonly count: number;
+}
+
 export interface Model {
   readonly name: string;
   readonly schema: Schema;
@@ -160,6 +180,8 @@ export interface Model {
   init(): Uint8Array[];
   readonly steps: readonly Step[];
   readonly properties: readonly Property[];
+  /** Evaluation errors met so far by this model's successor generator (counts since it was built). */
+  droppedTransitions?(): readonly DroppedTransitions[];
   /** A state with no enabled step that is a proper end (not a deadlock). Default: none is. */
   validEnd?(s: Uint8Array): boolean;
   /** Explain a deadlocked state (who waits for what, the lock chain). Default: the control states. */

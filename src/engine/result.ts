@@ -50,7 +50,7 @@ export interface StepCoverage {
   readonly fired: number;
 }
 
-export type IncompleteReason = 'max-states' | 'max-depth' | 'time-limit' | 'memory-limit' | 'stopped' | 'simulation';
+export type IncompleteReason = 'max-states' | 'max-depth' | 'time-limit' | 'memory-limit' | 'stopped' | 'simulation' | 'interrupted';
 
 export interface Stats {
   readonly states: number;
@@ -117,6 +117,12 @@ export interface ShardStats {
   /** States of the split level this shard expanded, and the size of that level. */
   readonly roots: number;
   readonly levelSize: number;
+  /** States before the split level (the shared prefix, searched by every shard). */
+  readonly prefixStates: number;
+  /** Fingerprint of the shared prefix (see ShardSplit.prefix); absent when the space was too small to split. */
+  readonly prefix?: string;
+  /** In a report: the shard searched all of its part (the report itself is never complete). */
+  readonly complete?: boolean;
 }
 
 export interface Result {
@@ -133,6 +139,8 @@ export interface Result {
   /** Ids of every property checked (for per-property reports like JUnit). */
   readonly properties: readonly { id: string; kind: PropertyKind; description: string; source?: readonly SourceRef[] }[];
   readonly info?: Readonly<Record<string, Value>>;
+  /** Transitions the model's evaluation rules disabled or dropped (Model.droppedTransitions), when any. */
+  readonly dropped?: readonly import('./model.js').DroppedTransitions[];
   /** Knowledge of accumulating transition properties (see TransitionProperty.facts), by property id. */
   readonly facts?: Readonly<Record<string, unknown>>;
 }

@@ -6,7 +6,7 @@ export { System, Proc, src, withHook, type Access, type Context, type StepSpec, 
 export { ExclusiveLock, RwLock, Lock, type IrqOpt, type LockStepOpt, type StepExtra } from './locks.js';
 export { localIrqSave, localIrqRestore } from './irq.js';
 export { HrTimer, type Placement, type HrTimerOptions } from './hrtimer.js';
-export { Gpc, VcpuState, warnOnOnce } from './kvm.js';
+export { Gpc, readValidated, VcpuState, warnOnOnce, type ReadValidatedSrc } from './kvm.js';
 export { KernelChecks, KERNEL_PROPERTIES } from './checks.js';
 import { ExclusiveLock, RwLock } from './locks.js';
 import type { System } from './system.js';

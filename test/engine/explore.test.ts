@@ -165,7 +165,7 @@ test('terminal property: checked only on states with no step', () => {
   assert.equal(ok.status, 'pass');
 });
 
-test('sometimes: reached with a shortest trace; never reached is a violation (trace null) only when complete', () => {
+test('sometimes: reached with a shortest trace; never reached is a finding, a violation (trace null) only when asked for and complete', () => {
   const props: Property[] = [
     { kind: 'sometimes', id: 'x2y0', description: 'x = 2 while y = 0', check: (s) => x(s) === 2 && y(s) === 0 },
     { kind: 'sometimes', id: 'x2y2', description: 'the corner', check: (s) => x(s) === 2 && y(s) === 2 },
@@ -181,11 +181,19 @@ test('sometimes: reached with a shortest trace; never reached is a violation (tr
     ],
   );
   assert.deepEqual(r.covers[0]!.trace!.steps.map((s) => s.step), ['incX', 'incX']);
-  assert.equal(r.status, 'violation');
-  assert.deepEqual(r.violations.map((v) => [v.property, v.kind, v.trace]), [['never', 'sometimes', null]]);
-  assert.match(r.violations[0]!.message, /never reached/);
+  // an unreached cover alone: every safety property holds, so the run passes
+  assert.equal(r.status, 'pass');
+  assert.deepEqual(r.violations, []);
+  // --fail-on-unreached-cover, or the property's own failIfUnreached: a violation without a trace
+  const failing = explore(grid({ properties: props }), { failOnUnreachedCover: true });
+  const flagged = explore(grid({ properties: props.map((p) => (p.id === 'never' ? { ...p, failIfUnreached: true } : p)) }));
+  for (const f of [failing, flagged]) {
+    assert.equal(f.status, 'violation');
+    assert.deepEqual(f.violations.map((v) => [v.property, v.kind, v.trace]), [['never', 'sometimes', null]]);
+    assert.match(f.violations[0]!.message, /never reached/);
+  }
   // not complete: unknown, so not reported
-  const partial = explore(grid({ properties: props }), { maxStates: 4 });
+  const partial = explore(grid({ properties: props }), { maxStates: 4, failOnUnreachedCover: true });
   assert.equal(partial.status, 'incomplete');
   assert.deepEqual(partial.violations, []);
   assert.equal(partial.covers.find((c) => c.property === 'x2y2')!.reached, false);
@@ -247,7 +255,7 @@ test('stop at the first violation vs allViolations: each property once, each wit
   // BFS order: layer 1 is expanded before layer 2, and (0,1) --incY--> raises the assert first
   assert.deepEqual(lengths(first), { assert: 2 });
 
-  const all = explore(manyViolations(), { allViolations: true });
+  const all = explore(manyViolations(), { allViolations: true, failOnUnreachedCover: true });
   assert.equal(all.complete, true);
   assert.deepEqual(lengths(all), { assert: 2, always: 3, transition: 3, terminal: 4, [DEADLOCK_ID]: 4, sometimes: null });
   assert.equal(all.violations.length, 6, 'each property once although most are violated on several states/edges');

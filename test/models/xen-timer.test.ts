@@ -60,30 +60,34 @@ test('F10: the old 34-step baseline "lost wakeup" is served — the port bit set
   const fast = (k: string): string => th(`run>inject>set_evtchn>set_evtchn_fast.${k}`);
   const arm = [th('hcall.set_timer_op(future)'), th('hcall>start_timer.clear_pending'), th('hcall>start_timer.set_expires'), th('hcall>start_timer.hrtimer_start')];
   const trace = [
-    ...arm, cb('fire@cpu2'), th('hcall_arm.return'), ...arm, th('hcall_arm.return'), th('KVM_RUN'),
+    ...arm, cb('fire@cpu2'), th('hcall_arm.return'), ...arm, th('hcall_arm.return'), th('KVM_RUN'), th('run.has_pending_events'),
     cb('callback.read_pending'), cb('callback.atomic_inc'), th('run.has_pending_timer'), th('run>inject.read_pending'),
     fast('read_lock'), fast('check_shinfo'), fast('test_and_set_bit'), fast('unlock_shinfo'), fast('lock_vcpu_info'), fast('check_vcpu_info'), fast('out_unlock'),
     th('run>inject.clear_expires'), cb('callback.kick'), cb('callback.return'),
     cb('fire@cpu0'), cb('callback.read_pending'), cb('callback.return'), th('run>inject.clear_pending'), th('run.return'),
-    th('KVM_RUN'), th('run.has_pending_timer'), th('run.return'),
+    th('KVM_RUN'), th('run.has_pending_events'), th('run.has_pending_timer'), th('run.return'),
   ];
   const out = replay(model, trace);
-  assert.equal(out.trace.steps.length, 34);
+  // 34 steps then; 36 now that each KVM_RUN iteration also checks the in-kernel event bits
+  // (kvm_xen_has_pending_events) before the pending timer
+  assert.equal(out.trace.steps.length, 36);
   const st = out.trace.states;
-  // step 19: inject sets the port bit (for the stale arm #1); nothing consumes it afterwards
-  assert.equal(st[18]!['vcpu0.evtchn_pending[timer_virq]'], false);
-  assert.equal(st[19]!['vcpu0.evtchn_pending[timer_virq]'], true);
-  for (let i = 19; i <= 34; i++) assert.equal(st[i]!['vcpu0.evtchn_pending[timer_virq]'], true, `bit still set after step ${i}`);
-  // step 27: arm #2 expires (its callback starts) with the bit pending: the guest will take the
-  // interrupt after #2's deadline, so #2 is served, although its callback then does nothing
-  assert.equal(st[26]!['vcpu0.ghost.served'], false);
-  assert.equal(st[27]!['vcpu0.ghost.gen'], 2);
-  assert.equal(st[27]!['vcpu0.ghost.expired'], true);
-  assert.equal(st[27]!['vcpu0.ghost.served'], true);
-  assert.equal(st[29]!['vcpu0.timer.callback.pc'], 'idle', 'callback #2 returned on timer_pending');
+  // step 20 (19 then): inject sets the port bit (for the stale arm #1), step 23 notifies the guest
+  // through its vcpu_info; nothing consumes them afterwards
+  assert.equal(st[19]!['vcpu0.evtchn_pending[timer_virq]'], false);
+  assert.equal(st[20]!['vcpu0.evtchn_pending[timer_virq]'], true);
+  assert.equal(st[23]!['vcpu0.vcpu_info.evtchn_upcall_pending'], true);
+  for (let i = 23; i <= 36; i++) assert.equal(st[i]!['vcpu0.vcpu_info.evtchn_upcall_pending'] && st[i]!['vcpu0.evtchn_pending[timer_virq]'], true, `still pending after step ${i}`);
+  // step 28 (27 then): arm #2 expires (its callback starts) with the event pending: the guest will
+  // take the interrupt after #2's deadline, so #2 is served, although its callback then does nothing
+  assert.equal(st[27]!['vcpu0.ghost.served'], false);
+  assert.equal(st[28]!['vcpu0.ghost.gen'], 2);
+  assert.equal(st[28]!['vcpu0.ghost.expired'], true);
+  assert.equal(st[28]!['vcpu0.ghost.served'], true);
+  assert.equal(st[30]!['vcpu0.timer.callback.pc'], 'idle', 'callback #2 returned on timer_pending');
   assert.ok(out.failures.every((f) => f.every((x) => x.property !== 'xen.no-lost-event')));
   const lost = model.properties.find((p) => p.id === 'xen.no-lost-event') as { check(s: Uint8Array): boolean };
-  assert.equal(lost.check(model.schema.encode(st[34] as Record<string, string | number | boolean>)), true, 'quiescent, and not a loss');
+  assert.equal(lost.check(model.schema.encode(st[36] as Record<string, string | number | boolean>)), true, 'quiescent, and not a loss');
 });
 
 test('served: an arm whose expiry comes after the guest consumed the only event is still owed', () => {
@@ -98,7 +102,7 @@ test('served: an arm whose expiry comes after the guest consumed the only event 
   const trace = [
     th('hcall.set_timer_op(expired)'), th('hcall>start_timer.clear_pending'), th('hcall>start_timer.set_expires'), th('hcall>start_timer>callback.read_pending'),
     th('hcall>start_timer>callback.atomic_inc'), th('hcall>start_timer>callback.kick'), th('hcall_arm.return'),
-    th('KVM_RUN'), ...inject, th('guest.ack_event'),
+    th('KVM_RUN'), th('run.has_pending_events'), ...inject, th('guest.ack_event'),
     th('hcall.set_timer_op(future)'), th('hcall>start_timer.clear_pending'), th('hcall>start_timer.set_expires'), th('hcall>start_timer.hrtimer_start'), th('hcall_arm.return'),
     cb('fire@cpu2'),
   ];
@@ -117,7 +121,7 @@ test('expires-truthful is generation-aware: a replaced arm\'s hrtimer still queu
     'hcall.set_timer_op(future)', 'hcall>start_timer.clear_pending', 'hcall>start_timer.set_expires', 'hcall>start_timer.hrtimer_start', 'hcall_arm.return',
     'hcall.set_timer_op(expired)', 'hcall>start_timer.clear_pending', 'hcall>start_timer.set_expires', 'hcall>start_timer>callback.read_pending',
     'hcall>start_timer>callback.atomic_inc', 'hcall>start_timer>callback.kick', 'hcall_arm.return',
-    'KVM_RUN', 'run.has_pending_timer', 'run>inject.read_pending', 'run>inject>set_evtchn>set_evtchn_fast.read_lock', 'run>inject>set_evtchn>set_evtchn_fast.check_shinfo',
+    'KVM_RUN', 'run.has_pending_events', 'run.has_pending_timer', 'run>inject.read_pending', 'run>inject>set_evtchn>set_evtchn_fast.read_lock', 'run>inject>set_evtchn>set_evtchn_fast.check_shinfo',
     'run>inject>set_evtchn>set_evtchn_fast.test_and_set_bit', 'run>inject>set_evtchn>set_evtchn_fast.unlock_shinfo', 'run>inject>set_evtchn>set_evtchn_fast.lock_vcpu_info',
     'run>inject>set_evtchn>set_evtchn_fast.check_vcpu_info', 'run>inject>set_evtchn>set_evtchn_fast.out_unlock', 'run>inject.clear_expires', 'run>inject.clear_pending', 'run.return',
   ]);
@@ -136,7 +140,7 @@ test('expires-truthful is generation-aware: a replaced arm\'s hrtimer still queu
   // hrtimer_start) and a stop cancels it, so #1 cannot fire under a later, unexpired arm
   const cont = v0([
     'guest.ack_event', 'vcpu0.timer.callback:fire@cpu2', 'vcpu0.timer.callback:callback.read_pending', 'vcpu0.timer.callback:callback.atomic_inc',
-    'vcpu0.timer.callback:callback.kick', 'vcpu0.timer.callback:callback.return', 'KVM_RUN(kicked)', 'run.has_pending_timer', 'run>inject.read_pending',
+    'vcpu0.timer.callback:callback.kick', 'vcpu0.timer.callback:callback.return', 'KVM_RUN(kicked)', 'run.has_pending_events', 'run.has_pending_timer', 'run>inject.read_pending',
     'run>inject>set_evtchn>set_evtchn_fast.read_lock', 'run>inject>set_evtchn>set_evtchn_fast.check_shinfo', 'run>inject>set_evtchn>set_evtchn_fast.test_and_set_bit',
   ]);
   // replay() throws unless every step is enabled in turn and reproduces the trace
@@ -231,6 +235,8 @@ test('no contract property is vacuous: each fires in some variant or mutation', 
   // baseline's old 34-step lost wakeup was served by the pending port bit (F10, test above)
   assert.equal(fires('baseline', 'xen.no-lost-event'), false);
   assert.ok(fires('seed-v2', 'deadlock'));
+  // the unseen upcall: as a consequence of F1's deadlock here; the mutation of the upcall test too
+  assert.ok(fires('seed-v2', 'xen.event-wakeup'));
   const seed = VARIANTS.find((v) => v.name === 'seed-v2')!;
   assert.ok(fires({ ...seed, name: 'mutant-no-destroy-cancel', destroy: 'none' }, 'xen.quiet-after-teardown'));
   assert.equal(fires('seed-v2', 'xen.quiet-after-teardown'), false);
@@ -292,4 +298,36 @@ test('today\'s kernels: 6.9 drops xen_lock from kvm_xen_set_evtchn (and the refr
   assert.match(tb.steps.find((s) => s.id === 'vcpu0:run>inject>set_evtchn>set_evtchn_fast.read_lock')!.source.line, /read_trylock/);
   const pf = buildXenTimer({ variant: 'proposed-fix' });
   assert.match(pf.steps.find((s) => s.id === 'vcpu0:run>inject>set_evtchn>set_evtchn_fast.read_lock')!.source.line, /read_lock_irqsave/, 'proposed-fix: trylock in interrupt context only');
+});
+
+test('the upcall: a fast path that forgets its kick is caught by xen.event-wakeup, not by xen.no-lost-event (the guest was notified, but a halted vCPU never wakes to see it)', () => {
+  const main = VARIANTS.find((v) => v.name === 'mainline')!;
+  const run = (variant: Variant, extra: object) => explore(buildXenTimer({ variant, ops: 3, ...extra }), { allViolations: true });
+  const noKick = run({ ...main, name: 'mutant-no-kick', mutantNoKick: true }, { invalidations: 0, vcpuInfoInvalidations: 0 });
+  const w = noKick.violations.find((v) => v.property === 'xen.event-wakeup');
+  assert.ok(w, 'the missing kick is found');
+  const end = w!.trace!.states.at(-1)!;
+  assert.equal(end['vcpu0.pc'], 'idle');
+  assert.equal(end['vcpu0.vcpu_info.evtchn_upcall_pending'], true, 'the guest is notified ...');
+  assert.equal(end['vcpu0.req_unblock'], false, '... but nothing will run the halted vCPU');
+  assert.equal(noKick.violations.some((v) => v.property === 'xen.no-lost-event'), false);
+  // the real code holds both, also when vcpu_info is invalidated and the bit waits in the
+  // in-kernel evtchn_pending_sel for kvm_xen_inject_pending_events()
+  const real = run(main, { invalidations: 0, vcpuInfoInvalidations: 1 });
+  assert.equal(real.violations.some((v) => v.property === 'xen.event-wakeup' || v.property === 'xen.no-lost-event'), false);
+  assert.ok(real.covers.find((c) => c.property === 'cover.inject_events.copies')!.reached);
+  assert.ok(real.covers.find((c) => c.property === 'cover.set_evtchn_fast.vcpu_info_invalid')!.reached);
+});
+
+test('another sender: the VMM\'s KVM_XEN_HVM_EVTCHN_SEND to a port in the timer\'s word contends for the same locks and adds no violation to 6.9 (quiescence waits for the send to finish)', () => {
+  assert.equal(buildXenTimer({}).processes.includes('vmm_sender'), false, 'off by default');
+  const model = buildXenTimer({ variant: 'upstream-v6.9', ops: 2, vcpuInfoInvalidations: 0, sends: 1 });
+  assert.equal(model.symmetry, undefined, 'the sender targets vCPU 0: no vCPU symmetry');
+  const ids = model.steps.filter((s) => s.process === 'vmm_sender').map((s) => s.id);
+  assert.ok(ids.includes('vmm_sender:KVM_XEN_HVM_EVTCHN_SEND') && ids.includes('vmm_sender:send>set_evtchn>retry>set_evtchn_fast.read_lock'), ids.join(' '));
+  const r = explore(model, { allViolations: true });
+  // F2 only (the hard-irq callback's rwlock): no unseen upcall while the sender is between its
+  // vcpu_info write and its kick, and its ioctl returns hold no lock (kernel.lock-held-on-return)
+  assert.deepEqual(r.violations.filter((v) => v.kind !== 'sometimes').map((v) => v.property), ['kernel.raw-lock-nesting']);
+  assert.equal(r.complete, true);
 });

@@ -1,8 +1,6 @@
 /** `check [model]` — explore every reachable state and check the properties (the default command). */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { explore } from '../../engine/explore.js';
 import { colorEnabled, makeStyle } from '../color.js';
 import type { Ctx, GlobalOptions } from '../context.js';
 import { timingEnabled } from '../context.js';
@@ -15,10 +13,16 @@ import { toSarif } from '../format/sarif.js';
 import { plain, type Style } from '../format/style.js';
 import { formatText } from '../format/text.js';
 import { loadModel, type GivenParams } from '../load.js';
-import { collectParam, parseBytes, parseCount, parseInteger, parseSeconds, parseShard, parseWorkers } from '../options.js';
+import { checkOutput, writeAtomic } from '../output-file.js';
+import { camel, collectParam, parseBytes, parseCount, parseInteger, parseSeconds, parseShard, parseWorkers } from '../options.js';
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Report, type Settings } from '../report.js';
+import { exploreInWorker, stopFlag, withInterrupts } from '../search-host.js';
+import { explore, type ExploreOptions } from '../../engine/explore.js';
+import type { Model } from '../../engine/model.js';
+import type { ModelSpec } from '../../engine/parallel.js';
+import type { Result } from '../../engine/result.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'itf', 'junit', 'sarif', 'html'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -48,6 +52,7 @@ export interface CheckOptions extends GlobalOptions {
   shard?: { index: number; count: number };
   /** false with --no-por. */
   por?: boolean;
+  failOnUnreachedCover?: boolean;
 }
 
 export function checkCommand(ctx: Ctx): Command {
@@ -63,6 +68,7 @@ export function checkCommand(ctx: Ctx): Command {
   withBudgets(cmd)
     .option('--all-violations', 'keep exploring after a violation; report every violated property')
     .option('--no-deadlock', 'do not report deadlocks (states where nothing can move)')
+    .option('--fail-on-unreached-cover', 'a branch cover that the complete search never reached is a violation (exit 1); default: reported as a finding, exit 0 when every safety property holds')
     .option('--symmetry', 'symmetry reduction: store one state per orbit of interchangeable processes (models that declare a symmetry)')
     .option('--fingerprint', 'hash compaction: store 64-bit fingerprints instead of states (less memory; reports the probability a state was missed)')
     .option('--workers <n>', 'expand states in N worker threads (same result as sequential)', parseWorkers)
@@ -133,21 +139,51 @@ export function render(report: Report, format: CheckFormat, style: Style, opts: 
   }
 }
 
+/**
+ * The model parameters given, from -p and the named options. One parameter given twice (`--vcpus 2
+ * -p vcpus=1`, `-p preempt-rt=1 -p preemptRt=0`) is exit 2, not a silent choice.
+ */
 export function givenParams(opts: CheckOptions): GivenParams {
-  const given: Record<string, string | number | boolean> = { ...(opts.param ?? {}) };
-  if (opts.variant !== undefined) given['variant'] = opts.variant;
-  if (opts.vcpus !== undefined) given['vcpus'] = opts.vcpus;
-  if (opts.ops !== undefined) given['ops'] = opts.ops;
-  if (opts.invalidations !== undefined) given['invalidations'] = opts.invalidations;
-  if (opts.preemptRt) given['preemptRt'] = true;
-  if (opts.placement !== undefined) given['placement'] = opts.placement;
+  const given: Record<string, string | number | boolean> = {};
+  const spelled = new Map<string, string>();
+  const put = (name: string, value: string | number | boolean, as: string): void => {
+    const key = camel(name);
+    const prev = spelled.get(key);
+    if (prev !== undefined) throw usage(`parameter ${key} is given twice (${prev} and ${as})`, 'give each model parameter once');
+    spelled.set(key, as);
+    given[name] = value;
+  };
+  for (const [k, v] of Object.entries(opts.param ?? {})) put(k, v, `-p ${k}=${v}`);
+  const named: [string, string | number | boolean | undefined, string][] = [
+    ['variant', opts.variant, '--variant'],
+    ['vcpus', opts.vcpus, '--vcpus'],
+    ['ops', opts.ops, '--ops'],
+    ['invalidations', opts.invalidations, '--invalidations'],
+    ['preemptRt', opts.preemptRt ? true : undefined, '--preempt-rt'],
+    ['placement', opts.placement, '--placement'],
+  ];
+  for (const [name, v, flag] of named) if (v !== undefined) put(name, v, flag);
   return given;
+}
+
+/** The search: in a worker thread that SIGINT / SIGTERM can stop (the real process), or here (in-process callers). */
+function search(io: Ctx['io'], loaded: { model: Model; spec: ModelSpec }, options: ExploreOptions): Promise<Result> {
+  if (!io.signals) return Promise.resolve(explore(loaded.model, options));
+  const flag = stopFlag();
+  const explored = exploreInWorker(loaded.spec, options, flag);
+  return withInterrupts(io.stderr, flag, () => explored);
+}
+
+/** The files a loaded model was read from (an --output must not overwrite them). */
+export function modelFiles(loaded: { origin: { path?: string } }): string[] {
+  return loaded.origin.path !== undefined ? [loaded.origin.path] : [];
 }
 
 export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOptions): Promise<ExitCode> {
   const { io } = ctx;
   const format = formatFor(opts);
   const loaded = await loadModel(spec, givenParams(opts), io.cwd);
+  if (opts.output !== undefined) checkOutput(opts.output, io.cwd, modelFiles(loaded));
   const settings: Settings = {
     maxStates: opts.maxStates ?? null,
     maxDepth: opts.maxDepth ?? null,
@@ -160,12 +196,13 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
     ...(opts.shard ? { shard: opts.shard } : {}),
     ...(opts.por === false ? { por: false } : {}),
+    ...(opts.failOnUnreachedCover ? { failOnUnreachedCover: true } : {}),
   };
   if (opts.symmetry && !loaded.model.symmetry) throw usage(`model ${loaded.model.name} declares no symmetry`, 'symmetry reduction needs interchangeable processes declared by the model (xen-timer with --vcpus 2 or 3, philosophers with order=naive, counter)');
   if (opts.workers !== undefined && opts.fingerprint) throw usage('--workers and --fingerprint cannot be combined', 'the worker threads read the store of full states');
   // progress only when the terminal gets the text report (not with a machine format on stdout)
-  const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined));
-  const result = explore(loaded.model, {
+  const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined), io.env);
+  const result = await search(io, loaded, {
     maxStates: opts.maxStates,
     maxDepth: opts.maxDepth,
     timeLimit: opts.timeLimit,
@@ -177,6 +214,7 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     symmetry: opts.symmetry,
     fingerprint: opts.fingerprint,
     shard: opts.shard,
+    failOnUnreachedCover: opts.failOnUnreachedCover === true,
     ...(opts.workers !== undefined ? { parallel: { workers: opts.workers, spec: loaded.spec } } : {}),
     por: opts.por !== false,
   });
@@ -190,12 +228,14 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     toolVersion: toolVersion(),
   });
   writeReport(ctx, report, format, opts);
-  return exitForStatus(result.status);
+  return exitForStatus(report.status);
 }
 
 /**
  * Print a report: to the terminal in text (or in `format` on stdout), and in `format` to --output.
  * `text` renders the text form in a style (default: formatText); simulate adds its own lines.
+ * The terminal gets the report first, so a file that cannot be written (said on stderr) loses
+ * nothing; the caller's exit code (the verdict) stands.
  */
 export function writeReport(
   ctx: Ctx,
@@ -207,16 +247,16 @@ export function writeReport(
   const { io } = ctx;
   const style = makeStyle(colorEnabled(io.env, io.stdout, opts.color));
   const as = (f: CheckFormat, st: Style): string => (f === 'text' ? text(st) : render(report, f, plain, opts));
-  if (opts.output !== undefined) {
-    const path = resolve(io.cwd, opts.output);
-    try {
-      writeFileSync(path, as(format, plain));
-    } catch (e) {
-      throw usage(`cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check that the folder exists and is writable');
-    }
-    io.stdout.write(text(style));
-    if (!opts.quiet) io.stderr.write(`${format} report written to ${opts.output}\n`);
-  } else {
+  if (opts.output === undefined) {
     io.stdout.write(as(format, style));
+    return;
   }
+  io.stdout.write(text(style));
+  try {
+    writeAtomic(resolve(io.cwd, opts.output), as(format, plain));
+  } catch (e) {
+    io.stderr.write(`xentimer-check: error: cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the report above was not saved (the exit code is the verdict's)\n`);
+    return;
+  }
+  if (!opts.quiet) io.stderr.write(`${format} report written to ${opts.output}\n`);
 }

@@ -1,5 +1,5 @@
 /** `explain TRACE.json` — a saved trace as a race diagram (text) or a Mermaid sequence diagram. */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { colorEnabled, makeStyle } from '../color.js';
 import type { Ctx, GlobalOptions } from '../context.js';
 import { EXIT, usage, type ExitCode } from '../exit.js';
@@ -8,6 +8,8 @@ import { raceDiagram } from '../format/race.js';
 import { formatHtml } from '../html/report-page.js';
 import type { Report } from '../report.js';
 import { readReport, selectViolations } from '../saved.js';
+import { parseRange } from '../options.js';
+import { safeText } from '../format/safe.js';
 
 interface ExplainOptions extends GlobalOptions {
   format?: 'text' | 'mermaid' | 'html';
@@ -26,11 +28,7 @@ export function explainCommand(ctx: Ctx): Command {
     .argument('<trace>', 'saved JSON report (`check --format json --output FILE`)')
     .addOption(new Option('-f, --format <format>', 'diagram format').choices(['text', 'mermaid', 'html']).default('text'))
     .option('--property <id>', 'only the violation of this property')
-    .option('--width <columns>', 'total width of the text diagram (default 160)', (raw: string) => {
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n < 40) throw new InvalidArgumentError(`'${raw}' is not a width of at least 40 columns.`);
-      return n;
-    })
+    .option('--width <columns>', 'total width of the text diagram (default 160)', (raw: string) => parseRange(raw, 40, 100_000, 'a width in columns'))
     .action((file: string, _o: unknown, cmd: Command) => {
       ctx.code = runExplain(ctx, file, cmd.optsWithGlobals<ExplainOptions>());
     });
@@ -45,7 +43,7 @@ function runExplain(ctx: Ctx, file: string, opts: ExplainOptions): ExitCode {
     return EXIT.pass;
   }
   if (selected.length === 0) {
-    io.stdout.write(`${file}: no violation to explain (status ${report.status})\n`);
+    io.stdout.write(safeText(`${file}: no violation to explain (status ${report.status})`) + '\n');
     return EXIT.pass;
   }
   if (opts.format === 'mermaid') {

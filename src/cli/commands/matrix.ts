@@ -139,8 +139,8 @@ function cellText(v: string | undefined): string {
 
 function paint(style: Style, v: string | undefined, s: string): string {
   if (v === undefined) return style.dim(s);
-  if (v.startsWith('violated') || v === 'unreachable') return style.red(s);
-  if (v === 'unknown') return style.yellow(s);
+  if (v.startsWith('violated')) return style.red(s);
+  if (v === 'unknown' || v === 'unreachable') return style.yellow(s);
   return s;
 }
 

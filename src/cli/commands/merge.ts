@@ -16,8 +16,9 @@ import type { Ctx, GlobalOptions } from '../context.js';
 import { timingEnabled } from '../context.js';
 import { exitForStatus, usage, type ExitCode } from '../exit.js';
 import { rebuild } from '../load.js';
-import type { Report, ReportProperty, ReportViolation } from '../report.js';
-import { readReport } from '../saved.js';
+import { checkOutput } from '../output-file.js';
+import { unreachedCovers, type Report, type ReportProperty, type ReportViolation } from '../report.js';
+import { readMergeable } from '../saved.js';
 import { formatFor, withReportOptions, writeReport, type CheckFormat } from './check.js';
 
 interface MergeOptions extends GlobalOptions {
@@ -45,11 +46,12 @@ export function mergeCommand(ctx: Ctx): Command {
 
 async function runMerge(ctx: Ctx, files: readonly string[], opts: MergeOptions): Promise<ExitCode> {
   const { io } = ctx;
-  const reports = files.map((f) => readReport(f, io.cwd));
+  if (opts.output !== undefined) checkOutput(opts.output, io.cwd, files);
+  const reports = files.map((f) => readMergeable(f, io.cwd));
   const merged = mergeReports(reports, files);
   // accumulating properties: judge the union of the shards' facts on a rebuilt model
   const model = (await rebuild(merged.model, io.cwd, dirname(resolve(io.cwd, files[0]!)))).model;
-  const judged = judgeFacts(merged, reports, model);
+  const judged = judgeCovers(judgeFacts(merged, reports, model), model);
   const out = timingEnabled(io.env, opts.timing) ? judged : stripTiming(judged);
   writeReport(ctx, out, formatFor(opts), opts);
   return exitForStatus(out.status);
@@ -82,11 +84,13 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
     if (seen.has(i)) throw usage(`${names[k]} and ${seen.get(i)} are both shard ${i}/${count}`, 'give each shard once');
     seen.set(i, names[k]!);
   });
+  belongTogether(reports, names);
   const missing = Array.from({ length: count! }, (_, i) => i).filter((i) => !seen.has(i));
   if (missing.length > 0) throw usage(`shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count} missing`, 'merge needs all n shard reports of the search');
   const ordered = [...reports].sort((a, b) => a.settings.shard!.index - b.settings.shard!.index);
 
-  const complete = ordered.every((r) => r.complete);
+  // a shard report says `shard` when it searched all of its part
+  const complete = ordered.every((r) => r.incompleteReason === 'shard');
   const exact = ordered.every((r) => r.stats.shard?.splitLevel === null);
 
   // violations: per property the shortest trace (ties: the lowest shard)
@@ -114,12 +118,7 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
   // as a search reports them: shallowest first (ties in property order)
   const depthOf = (v: ReportViolation): number => (v.trace ? v.trace.steps.length : Infinity);
   const violations: ReportViolation[] = [...best.values()].sort((a, b) => depthOf(a) - depthOf(b) || order(first, a.property) - order(first, b.property));
-  for (const p of properties) {
-    if (p.kind === 'sometimes' && p.verdict === 'unreachable') {
-      violations.push({ property: p.id, kind: 'sometimes', description: p.description, message: `never reached: ${p.description}`, source: p.source, trace: null });
-    }
-  }
-  const incompleteReason = ordered.find((r) => r.incompleteReason)?.incompleteReason ?? null;
+  const incompleteReason = complete ? null : (ordered.find((r) => r.incompleteReason !== 'shard')?.incompleteReason ?? null);
   const status: Report['status'] = violations.length > 0 ? 'violation' : complete ? 'pass' : 'incomplete';
   const sum = (f: (r: Report) => number): number => ordered.reduce((a, r) => a + f(r), 0);
   const neverFired = first.coverage.neverFired.filter((s) => ordered.every((r) => r.coverage.neverFired.includes(s)));
@@ -157,9 +156,34 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
       : {}),
     properties,
     violations,
+    unreachedCovers: unreachedCovers(properties, violations),
     coverage: { steps: first.coverage.steps, fired: first.coverage.steps - neverFired.length, neverFired },
     ...(ordered.some((r) => r.facts) ? { facts: unionFacts(ordered) } : {}),
   };
+}
+
+/**
+ * Shards of one search: made by the same tool version, each an honest part (never complete by
+ * itself), its shard statistics naming the same part as its settings, and all with the same split
+ * (level, sizes) and the same fingerprint of the shared prefix. Anything else is exit 2.
+ */
+function belongTogether(reports: readonly Report[], names: readonly string[]): void {
+  const HINT = 'merge the reports of all shards of one `check --shard i/n` search, as written';
+  const first = reports[0]!;
+  const split = (r: Report): unknown => {
+    const s = r.stats.shard;
+    return s ? { splitLevel: s.splitLevel, levelSize: s.levelSize, prefixStates: s.prefixStates, prefix: s.prefix } : null;
+  };
+  reports.forEach((r, k) => {
+    const name = names[k];
+    if (r.tool.version !== first.tool.version) throw usage(`${name} was written by xentimer-check ${r.tool.version}, ${names[0]} by ${first.tool.version}`, HINT);
+    if (r.complete || r.status === 'pass') throw usage(`${name} claims to be complete: a shard report never is (edited, or from an older version)`, HINT);
+    const s = r.stats.shard;
+    if (!s) return; // simulate --shard: disjoint runs, no split
+    if (s.index !== r.settings.shard!.index || s.count !== r.settings.shard!.count) throw usage(`${name}: its statistics are of shard ${s.index}/${s.count}, its settings of ${r.settings.shard!.index}/${r.settings.shard!.count}`, HINT);
+    if (s.splitLevel !== null && s.prefix === undefined) throw usage(`${name} has no fingerprint of the shared prefix (written by an older version?)`, 'run the shards again with this version');
+    if (!sameJson(split(r), split(first))) throw usage(`${name} split the search differently from ${names[0]} (split level, sizes or the fingerprint of the shared prefix differ)`, HINT);
+  });
 }
 
 function withoutDepth(p: ReportProperty): ReportProperty {
@@ -177,6 +201,15 @@ function unionFacts(reports: readonly Report[]): Record<string, unknown> {
   const out: Record<string, unknown[]> = {};
   for (const r of reports) for (const [id, f] of Object.entries(r.facts ?? {})) (out[id] ??= []).push(f);
   return out;
+}
+
+/** Unreached covers that fail the run (--fail-on-unreached-cover, or the property's failIfUnreached) become violations. */
+export function judgeCovers(merged: Report, model: import('../../engine/model.js').Model): Report {
+  const fails = (id: string): boolean => merged.settings.failOnUnreachedCover === true || model.properties.some((p) => p.id === id && p.kind === 'sometimes' && p.failIfUnreached === true);
+  const failing = (merged.unreachedCovers ?? []).filter((c) => fails(c.property));
+  if (failing.length === 0) return merged;
+  const violations = [...merged.violations, ...failing.map((c): ReportViolation => ({ property: c.property, kind: 'sometimes', description: c.description, message: `never reached: ${c.description}`, source: c.source, trace: null }))];
+  return { ...merged, status: 'violation', exitCode: 1, violations, unreachedCovers: unreachedCovers(merged.properties, violations) };
 }
 
 /** Re-judge accumulating transition properties that no single shard found violated. */

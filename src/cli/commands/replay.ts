@@ -5,6 +5,7 @@ import { colorEnabled, makeStyle } from '../color.js';
 import type { Ctx, GlobalOptions } from '../context.js';
 import { EXIT, type ExitCode } from '../exit.js';
 import { changes, params, sourceLine, wrap } from '../format/common.js';
+import { safeData, safeText } from '../format/safe.js';
 import type { Style } from '../format/style.js';
 import { rebuild } from '../load.js';
 import { reproduce } from '../reproduce.js';
@@ -40,9 +41,10 @@ async function runReplay(ctx: Ctx, file: string, opts: ReplayOptions): Promise<E
   const reportDir = dirname(resolve(io.cwd, file));
   const first = await rebuild(report.model, io.cwd, reportDir);
   const style = makeStyle(colorEnabled(io.env, io.stdout, opts.color));
+  // text from the report and the model is made safe before it is styled
   const out = (s: string): void => void io.stdout.write(s + '\n');
   const p = params(first.origin.params);
-  out(`${style.bold(first.origin.name)}${p ? ` ${style.dim(p)}` : ''}: replaying ${selected.length} trace${selected.length === 1 ? '' : 's'} from ${file}`);
+  out(`${style.bold(safeText(first.origin.name))}${p ? ` ${style.dim(safeText(p))}` : ''}: replaying ${selected.length} trace${selected.length === 1 ? '' : 's'} from ${safeText(file)}`);
   if (selected.length === 0) {
     out('nothing to replay: the report has no violation');
     return EXIT.pass;
@@ -53,17 +55,17 @@ async function runReplay(ctx: Ctx, file: string, opts: ReplayOptions): Promise<E
     const model = v === selected[0] ? first.model : (await rebuild(report.model, io.cwd, reportDir)).model;
     const r = await reproduce(model, v, report.settings, async () => (await rebuild(report.model, io.cwd, reportDir)).model);
     out('');
-    out(`${style.bold(v.property)} ${style.dim(`(${v.kind})`)}`);
+    out(`${style.bold(safeText(v.property))} ${style.dim(`(${safeText(v.kind)})`)}`);
     if (r.status === 'no-trace') {
-      out(style.dim(`  skipped: ${r.reason}`));
+      out(style.dim(`  skipped: ${safeText(r.reason)}`));
       continue;
     }
-    if (r.outcome && !opts.quiet) printTrace(out, r.outcome.trace, style, opts.states === true);
+    if (r.outcome && !opts.quiet) printTrace(out, safeData(r.outcome.trace), style, opts.states === true);
     if (r.status === 'reproduces') {
-      out(`${style.green('✓ reproduces')}: ${r.how}`);
+      out(`${style.green('✓ reproduces')}: ${safeText(r.how)}`);
     } else {
       failed++;
-      out(`${style.red('✗ does not reproduce')}: ${r.reason}`);
+      out(`${style.red('✗ does not reproduce')}: ${safeText(r.reason)}`);
     }
   }
   return failed > 0 ? EXIT.violation : EXIT.pass;

@@ -13,11 +13,12 @@ import { exitForStatus, type ExitCode } from '../exit.js';
 import { int, plural } from '../format/common.js';
 import type { Style } from '../format/style.js';
 import { loadModel } from '../load.js';
+import { checkOutput } from '../output-file.js';
 import { parseCount, parseInteger, parseSeconds, parseShard } from '../options.js';
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Settings } from '../report.js';
-import { formatFor, givenParams, render, withModelParams, withReportOptions, writeReport, type CheckOptions } from './check.js';
+import { formatFor, givenParams, modelFiles, render, withModelParams, withReportOptions, writeReport, type CheckOptions } from './check.js';
 
 export const DEFAULT_RUNS = 1000;
 export const DEFAULT_DEPTH = 1000;
@@ -72,6 +73,7 @@ export async function runSimulate(ctx: Ctx, spec: string | undefined, opts: Simu
   const { io } = ctx;
   const format = formatFor(opts);
   const loaded = await loadModel(spec, givenParams(opts), io.cwd);
+  if (opts.output !== undefined) checkOutput(opts.output, io.cwd, modelFiles(loaded));
   const seed = opts.seed ?? randomInt(0, 0x100000000);
   const runs = opts.runs ?? DEFAULT_RUNS;
   const depth = opts.depth ?? DEFAULT_DEPTH;
@@ -86,7 +88,7 @@ export async function runSimulate(ctx: Ctx, spec: string | undefined, opts: Simu
   };
   const factory = loaded.factory;
   const params = loaded.origin.params;
-  const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined));
+  const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined), io.env);
   const result = simulate(loaded.model, {
     seed,
     runs,

@@ -6,7 +6,7 @@
  * also names the step that produced it.
  */
 import type { Value } from '../../engine/schema.js';
-import type { Report, ReportViolation } from '../report.js';
+import { findings, type Report, type ReportViolation } from '../report.js';
 import { params, sourceLine } from './common.js';
 
 export type ItfValue = boolean | string | { '#bigint': string };
@@ -31,6 +31,7 @@ export function toItf(r: Report, v: ReportViolation | undefined = r.violations.f
     tool: `${r.tool.name} ${r.tool.version}`,
     model: r.model.name,
     params: r.model.params,
+    ...(findings(r).length > 0 ? { unreachedCovers: findings(r).map((c) => c.property) } : {}),
   };
   if (v) {
     meta['property'] = v.property;

@@ -1,6 +1,7 @@
 /** A trace as a Mermaid sequence diagram: one participant per acting process, one message per step. */
 import type { ReportViolation } from '../report.js';
 import { actingProcesses } from './race.js';
+import { safeData } from './safe.js';
 
 /** Mermaid text escaping: `#`, `;`, `<`, `>` as entity codes (`;` would end the statement). */
 export function mermaidText(s: string): string {
@@ -8,7 +9,9 @@ export function mermaidText(s: string): string {
   return s.replace(/[#;<>]/g, (c) => `#${c.charCodeAt(0)};`).replace(/\s+/g, ' ').trim();
 }
 
-export function mermaidDiagram(v: ReportViolation, processes: readonly string[]): string {
+export function mermaidDiagram(violation: ReportViolation, procs: readonly string[]): string {
+  const v = safeData(violation);
+  const processes = safeData(procs);
   const out: string[] = ['sequenceDiagram'];
   const steps = v.trace?.steps ?? [];
   out.push(`  title ${mermaidText(`${v.property}: ${v.trace ? `${steps.length} steps` : 'no trace'}`)}`);

@@ -12,6 +12,7 @@
  */
 import type { ReportViolation } from '../report.js';
 import { chop, pad } from './common.js';
+import { safeData } from './safe.js';
 import type { Style } from './style.js';
 
 export interface RaceOptions {
@@ -27,7 +28,9 @@ export function actingProcesses(v: ReportViolation, processes: readonly string[]
   return out;
 }
 
-export function raceDiagram(v: ReportViolation, processes: readonly string[], style: Style, options: RaceOptions = {}): string {
+export function raceDiagram(violation: ReportViolation, procs: readonly string[], style: Style, options: RaceOptions = {}): string {
+  const v = safeData(violation);
+  const processes = safeData(procs);
   const lines: string[] = [];
   const head = `${v.property} (${v.kind})`;
   if (!v.trace) {

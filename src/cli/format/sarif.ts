@@ -5,8 +5,7 @@
  * there is no line number to point at); the whole shortest trace is a code flow.
  */
 import type { SourceRef } from '../../engine/model.js';
-import type { Report, ReportStep, ReportViolation } from '../report.js';
-import { violatingStep } from '../report.js';
+import { findings, violatingStep, type Report, type ReportCover, type ReportStep, type ReportViolation } from '../report.js';
 import { params } from './common.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -33,16 +32,30 @@ function resultMessage(v: ReportViolation): string {
   return lines.join('\n');
 }
 
+/** An unreached branch cover that does not fail the run: a warning at the branch's C line. */
+function coverResult(r: Report, c: ReportCover, ruleIndex: number | undefined): Record<string, unknown> {
+  return {
+    ruleId: c.property,
+    ...(ruleIndex !== undefined ? { ruleIndex } : {}),
+    level: 'warning',
+    kind: 'fail',
+    message: { text: `${c.property}: never reached: ${c.description}\nNo reachable state takes this branch within the bounds checked (dead code here); a finding, not a violation.` },
+    locations: c.source[0] ? [location(c.source[0])] : [],
+    partialFingerprints: { 'xentimerCheck/v1': `${r.model.name}|${params(r.model.params)}|${c.property}` },
+    properties: { kind: 'sometimes', verdict: 'unreachable', traceLength: null },
+  };
+}
+
 export function toSarif(r: Report): Record<string, unknown> {
   const rules = r.properties.map((p) => ({
     id: p.id,
     shortDescription: { text: p.description },
     fullDescription: { text: `${p.description} (${p.kind} property of model ${r.model.name})` },
-    defaultConfiguration: { level: 'error' },
+    defaultConfiguration: { level: p.kind === 'sometimes' && !r.settings.failOnUnreachedCover ? 'warning' : 'error' },
     properties: { kind: p.kind, tags: ['concurrency', p.kind] },
   }));
   const index = new Map(r.properties.map((p, i) => [p.id, i]));
-  const results = r.violations.map((v) => {
+  const results: Record<string, unknown>[] = r.violations.map((v) => {
     const last = violatingStep(v);
     const where = last ? location(last.source, `${stepText(last)}`) : v.source[0] ? location(v.source[0]) : undefined;
     const out: Record<string, unknown> = {
@@ -73,6 +86,7 @@ export function toSarif(r: Report): Record<string, unknown> {
     }
     return out;
   });
+  for (const c of findings(r)) results.push(coverResult(r, c, index.get(c.property)));
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -87,6 +101,7 @@ export function toSarif(r: Report): Record<string, unknown> {
           params: r.model.params,
           status: r.status,
           complete: r.complete,
+          unreachedCovers: findings(r).map((c) => c.property),
           states: r.stats.states,
           transitions: r.stats.transitions,
         },

@@ -3,9 +3,10 @@
  * the C line as `file:func: line`, the fields it changed), the property verdicts, and a final
  * summary line (states, transitions, depth, time, rate, memory).
  */
-import type { Report, ReportProperty, ReportViolation } from '../report.js';
+import { findings, type Report, type ReportProperty, type ReportViolation } from '../report.js';
 import { bytes, changes, int, params, plural, rate, seconds, sourceLine, wrap } from './common.js';
 import { raceDiagram } from './race.js';
+import { safeData } from './safe.js';
 import type { Style } from './style.js';
 
 export interface TextOptions {
@@ -23,10 +24,13 @@ export const INCOMPLETE: Readonly<Record<string, string>> = {
   'time-limit': 'the --time-limit was reached before the search completed',
   'memory-limit': 'the --memory-limit was reached before the search completed',
   stopped: 'the search was stopped before it completed',
+  interrupted: 'the search was interrupted (SIGINT / SIGTERM) before it completed',
+  shard: 'this is one shard of a split search: run `merge` on the reports of all shards for the verdict',
   simulation: 'random simulation is not exhaustive, the walks taken prove nothing about the rest',
 };
 
-export function formatText(r: Report, style: Style, options: TextOptions = {}): string {
+export function formatText(report: Report, style: Style, options: TextOptions = {}): string {
+  const r = safeData(report);
   const out: string[] = [];
   const width = options.width ?? 100;
   const p = params(r.model.params);
@@ -36,6 +40,9 @@ export function formatText(r: Report, style: Style, options: TextOptions = {}): 
     out.push('');
     out.push(...violation(v, r, style, options, width));
   }
+
+  out.push(...unreachedSection(r, style));
+  out.push(...droppedSection(r, style));
 
   if (!options.quiet) {
     out.push('');
@@ -110,6 +117,37 @@ function violation(v: ReportViolation, r: Report, style: Style, options: TextOpt
   return out;
 }
 
+/** The section of unreached branch covers: a finding about the code, not a broken property. */
+function unreachedSection(r: Report, style: Style): string[] {
+  const covers = findings(r);
+  if (covers.length === 0) return [];
+  const out = ['', style.yellow(style.bold(`${plural(covers.length, 'branch cover')} never reached`)) + style.dim(' (a finding, not a violation: no reachable state takes this branch within these bounds; --fail-on-unreached-cover makes it fail the run)')];
+  for (const c of covers) {
+    out.push(`${style.yellow('○')} ${style.bold(c.property)} ${c.description}`);
+    for (const s of c.source) out.push(`  ${style.dim(sourceLine(s))}`);
+  }
+  return out;
+}
+
+const DROPPED: Readonly<Record<string, string>> = {
+  guard: 'guard error (index out of bounds or division by zero): transition disabled',
+  effect: 'effect error (index out of bounds or division by zero): transition dropped',
+  range: 'assignment out of the variable\'s range: transition dropped',
+};
+
+/** Transitions the model's evaluation rules took away: the verdict depends on that rule. */
+function droppedSection(r: Report, style: Style): string[] {
+  const d = r.droppedTransitions ?? [];
+  if (d.length === 0) return [];
+  const total = d.reduce((n, x) => n + x.count, 0);
+  const out = ['', style.yellow(style.bold(`evaluation errors took away transitions ${int(total)} time${total === 1 ? '' : 's'}`)) + style.dim(' (the result depends on this rule: an error in a guard disables the transition, in an effect drops it)')];
+  for (const x of d) {
+    out.push(`${style.yellow('!')} ${style.bold(x.step)}  ${int(x.count)}× ${DROPPED[x.kind] ?? x.kind}`);
+    out.push(`  ${style.dim(sourceLine(x.source))}`);
+  }
+  return out;
+}
+
 /** Step ids often repeat their process (`vcpu0:hcall.set_timer_op`): drop it next to the process column. */
 export function shortStep(step: string, process: string): string {
   return step.startsWith(`${process}:`) && step.length > process.length + 1 ? step.slice(process.length + 1) : step;
@@ -158,9 +196,9 @@ function propertyList(r: Report, style: Style): string[] {
           ? style.red('✗')
           : p.verdict === 'reached'
             ? style.green('●')
-            : style.red('○');
+            : style.yellow('○');
     const v = verdictText(p);
-    const painted = p.verdict === 'violated' || p.verdict === 'unreachable' ? style.red(v) : v;
+    const painted = p.verdict === 'violated' ? style.red(v) : p.verdict === 'unreachable' ? style.yellow(v) : v;
     out.push(`  ${mark} ${p.id.padEnd(idW)}  ${painted}`);
   }
   if (unknown > 0) {
@@ -171,7 +209,12 @@ function propertyList(r: Report, style: Style): string[] {
 }
 
 export function summary(r: Report, style: Style): string {
-  const head = r.status === 'pass' ? style.green(style.bold('PASS')) : r.status === 'violation' ? style.red(style.bold('VIOLATION')) : style.yellow(style.bold('INCOMPLETE'));
+  const head =
+    r.status === 'pass'
+      ? style.green(style.bold('PASS'))
+      : r.status === 'violation'
+        ? style.red(style.bold(r.incompleteReason === 'interrupted' ? 'INTERRUPTED, VIOLATION' : 'VIOLATION'))
+        : style.yellow(style.bold(r.incompleteReason === 'interrupted' ? 'INTERRUPTED' : 'INCOMPLETE'));
   const ids = r.violations.map((v) => v.property);
   const counts = ids.length <= 3 ? ids.join(', ') : `${ids.length} properties`;
   const parts = [
@@ -180,5 +223,7 @@ export function summary(r: Report, style: Style): string {
     `depth ${int(r.stats.depth)}`,
   ];
   if (r.timing) parts.push(seconds(r.timing.seconds), rate(r.timing.statesPerSecond), `${bytes(r.timing.peakRssBytes)} peak RSS`);
-  return `${head}${r.status === 'violation' ? ` ${style.bold(counts)}` : ''}  ${parts.join(' · ')}`;
+  const unreached = findings(r);
+  const finding = unreached.length === 0 ? '' : `, ${style.yellow(`${plural(unreached.length, 'cover')} never reached`)}${unreached.length <= 2 ? ` (${unreached.map((c) => c.property).join(', ')})` : ''}`;
+  return `${head}${r.status === 'violation' ? ` ${style.bold(counts)}` : ''}${finding}  ${parts.join(' · ')}`;
 }

@@ -7,6 +7,8 @@ export interface ResultExtras {
   readonly fingerprint: boolean;
   readonly workers?: number;
   readonly por?: PorStats;
+  /** Every unreached cover of a complete search is a violation (otherwise only those with failIfUnreached). */
+  readonly failOnUnreachedCover?: boolean;
 }
 
 export function searchResult(s: Search, extras: ResultExtras): Result {
@@ -29,7 +31,8 @@ export function searchResult(s: Search, extras: ResultExtras): Result {
     covers = covers.map((c) => (c.reached ? c : { ...c, undecided: true }));
   } else if (complete && (split === null || split.level === null)) {
     // a shard cannot tell that a branch is unreachable: another shard may reach it
-    for (const c of covers) if (!c.reached) violations.push(obs.unreached(c));
+    const fails = (id: string): boolean => extras.failOnUnreachedCover === true || s.model.properties.some((p) => p.id === id && p.kind === 'sometimes' && p.failIfUnreached === true);
+    for (const c of covers) if (!c.reached && fails(c.property)) violations.push(obs.unreached(c));
   }
   const seconds = (end - budget.started) / 1000;
   const levels = s.levels;
@@ -59,9 +62,16 @@ export function searchResult(s: Search, extras: ResultExtras): Result {
     },
     violations,
     covers,
+    ...droppedOf(s.model),
     coverage: s.steps.map((st, i) => ({ step: st.id, process: st.process, fired: s.fired[i]! })),
     properties: obs.checked(),
     info: s.model.info,
     ...(facts ?? {}),
   };
+}
+
+/** The model's dropped transitions, when there are any (worker threads of a parallel search count their own: not included). */
+function droppedOf(model: Search['model']): { dropped?: ReturnType<NonNullable<Search['model']['droppedTransitions']>> } {
+  const d = model.droppedTransitions?.() ?? [];
+  return d.length > 0 ? { dropped: d } : {};
 }

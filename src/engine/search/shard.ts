@@ -8,6 +8,10 @@
  * of two shards is explored by both), so their state counts add up to an upper bound.
  */
 import { ModelError } from '../model.js';
+import { hashWords } from '../store.js';
+
+/** Reads stored state `id` into `out` (a store's load). */
+export type StateReader = (id: number, out: Int32Array) => void;
 
 export interface ShardOptions {
   readonly index: number;
@@ -25,8 +29,17 @@ export class ShardSplit {
   /** States of the split level this shard owns (expanded so far). */
   roots = 0;
   readonly minRoots: number;
+  /**
+   * A fingerprint of the shared prefix: the size of the prefix and the split level and a hash of
+   * the split level's state vectors in order. Every shard of one search computes the same one;
+   * `merge` refuses shards whose fingerprints differ (another model, options or split).
+   */
+  prefix: string | null = null;
 
-  constructor(readonly shard: ShardOptions) {
+  constructor(
+    readonly shard: ShardOptions,
+    private readonly read?: { readonly load: StateReader; readonly words: number },
+  ) {
     if (!(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
       throw new ModelError(`bad shard ${shard.index}/${shard.count}: need 0 <= index < count`);
     }
@@ -39,7 +52,21 @@ export class ShardSplit {
       this.level = depth;
       this.start = start;
       this.end = end;
+      this.prefix = this.digest();
     }
+  }
+
+  private digest(): string | null {
+    if (!this.read) return null;
+    const v = new Int32Array(this.read.words);
+    let a = hashWords(Int32Array.of(this.start, this.end, this.level ?? 0), 0, 3);
+    let b = ~a;
+    for (let id = this.start; id < this.end; id++) {
+      this.read.load(id, v);
+      a = hashWords(v, 0, v.length, a);
+      b = hashWords(v, 0, v.length, b ^ 0x5bd1e995);
+    }
+    return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
   }
 
   /** True when state `id` belongs to the split level and to another shard (not expanded here). */
@@ -55,7 +82,15 @@ export class ShardSplit {
     return this.level === null ? b - a >= this.minRoots : a < this.end && b > this.start;
   }
 
-  stats(): { index: number; count: number; splitLevel: number | null; roots: number; levelSize: number } {
-    return { index: this.shard.index, count: this.shard.count, splitLevel: this.level, roots: this.level === null ? 0 : this.roots, levelSize: this.end - this.start };
+  stats(): { index: number; count: number; splitLevel: number | null; roots: number; levelSize: number; prefixStates: number; prefix?: string } {
+    return {
+      index: this.shard.index,
+      count: this.shard.count,
+      splitLevel: this.level,
+      roots: this.level === null ? 0 : this.roots,
+      levelSize: this.end - this.start,
+      prefixStates: this.start,
+      ...(this.prefix !== null ? { prefix: this.prefix } : {}),
+    };
   }
 }

@@ -105,7 +105,7 @@ export class Search {
       if (!allViolations) this.stop = true;
     });
     this.tally = canon !== null ? new OrbitTally() : null;
-    this.split = options.shard ? new ShardSplit(options.shard) : null;
+    this.split = options.shard ? new ShardSplit(options.shard, { load: (id, out) => store.load(id, out), words: this.words }) : null;
     this.maxStates = options.maxStates;
     this.maxDepth = options.maxDepth;
     this.expand = successors(model, this.srcW, this.dstW);
