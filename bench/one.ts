@@ -13,6 +13,8 @@ export interface RunSpec {
   readonly name: string;
   readonly model: { readonly dve: string } | { readonly registry: string; readonly params: Record<string, number | boolean | string> };
   readonly options?: { readonly symmetry?: boolean; readonly fingerprint?: boolean; readonly workers?: number; readonly allViolations?: boolean; readonly por?: boolean };
+  /** The published state count, sizing the store (as SPIN's -w is sized). */
+  readonly expectedStates?: number;
 }
 
 const run = JSON.parse(process.argv[2] ?? '{}') as RunSpec;
@@ -32,6 +34,7 @@ const options: ExploreOptions = {
   allViolations: o.allViolations ?? true,
   symmetry: o.symmetry,
   fingerprint: o.fingerprint,
+  expectedStates: run.expectedStates,
   ...(o.workers ? { parallel: { workers: o.workers, spec } } : {}),
   por: o.por,
 };

@@ -55,7 +55,7 @@ for (const { instance, states } of large) {
   if (instance === 'anderson.6' && flag('--no-anderson')) continue;
   const path = join(beem, 'models', `${instance}.dve`);
   if (!existsSync(path)) continue;
-  plan.push({ suite: 'engine', run: { name: instance, model: { dve: path } }, expectStates: states });
+  plan.push({ suite: 'engine', run: { name: instance, model: { dve: path }, expectedStates: states }, expectStates: states });
   if (instance !== 'anderson.6') {
     plan.push({ suite: 'modes', run: { name: instance, model: { dve: path }, options: { workers: 1 } }, expectStates: states });
     plan.push({ suite: 'modes', run: { name: instance, model: { dve: path }, options: { workers: 2 } }, expectStates: states });

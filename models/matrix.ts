@@ -57,9 +57,10 @@ export function runMatrix(
   factory: ModelFactory,
   params: Readonly<Record<string, string | number | boolean>> = {},
   variants?: readonly string[],
-  options: ExploreOptions = {},
+  options: ExploreOptions & { readonly expectedStatesOf?: (variant: string) => number | undefined } = {},
   onRow?: (row: MatrixRow) => void,
 ): Matrix {
+  const { expectedStatesOf, ...explored } = options;
   const vspec = factory.params.find((p) => p.name === 'variant');
   const all = vspec?.values ?? [String(vspec?.default ?? 'default')];
   const chosen = variants ?? all;
@@ -70,7 +71,7 @@ export function runMatrix(
   for (const variant of chosen) {
     const p = resolveParams(factory, vspec ? { ...params, variant } : params);
     const model = factory.build(p);
-    const result = explore(model, { ...options, allViolations: true });
+    const result = explore(model, { ...explored, expectedStates: expectedStatesOf?.(variant), allViolations: true });
     // variants differ in code, so in branch covers: the matrix lists the union
     for (const { id, kind, description } of result.properties) if (!properties.some((q) => q.id === id)) properties.push({ id, kind, description });
     const row: MatrixRow = {

@@ -1,13 +1,5 @@
 /** The commander program: global options, one command per module, `check` as the default. */
 import { Command } from 'commander';
-import { checkCommand } from './commands/check.js';
-import { explainCommand } from './commands/explain.js';
-import { listCommand } from './commands/list.js';
-import { matrixCommand } from './commands/matrix.js';
-import { mergeCommand } from './commands/merge.js';
-import { replayCommand } from './commands/replay.js';
-import { serveCommand } from './commands/serve.js';
-import { simulateCommand } from './commands/simulate.js';
 import type { Ctx } from './context.js';
 import { EXIT_TABLE } from './exit.js';
 import { toolVersion } from './paths.js';
@@ -26,7 +18,29 @@ function configure(cmd: Command, ctx: Ctx): Command {
     .showSuggestionAfterError(true);
 }
 
-export function buildProgram(ctx: Ctx): Command {
+/**
+ * The commands in help order, each loaded only when needed: a run of one named command loads only
+ * its module (a `check` need not load the simulator, the HTML report or the server); help, the
+ * default command and anything else load them all (suggestions need every name).
+ */
+const COMMANDS: readonly (readonly [string, () => Promise<(ctx: Ctx) => Command>])[] = [
+  ['check', async () => (await import('./commands/check.js')).checkCommand],
+  ['simulate', async () => (await import('./commands/simulate.js')).simulateCommand],
+  ['matrix', async () => (await import('./commands/matrix.js')).matrixCommand],
+  ['merge', async () => (await import('./commands/merge.js')).mergeCommand],
+  ['list', async () => (await import('./commands/list.js')).listCommand],
+  ['replay', async () => (await import('./commands/replay.js')).replayCommand],
+  ['explain', async () => (await import('./commands/explain.js')).explainCommand],
+  ['serve', async () => (await import('./commands/serve.js')).serveCommand],
+];
+
+/** The command argv names explicitly (after the global options), if any. */
+function namedCommand(argv: readonly string[]): string | undefined {
+  const first = argv.find((a) => a !== '--color' && a !== '--no-color' && a !== '--debug');
+  return COMMANDS.some(([name]) => name === first) ? first : undefined;
+}
+
+export async function buildProgram(ctx: Ctx, argv?: readonly string[]): Promise<Command> {
   const program = configure(new Command('xentimer-check'), ctx)
     .description('Explicit-state model checker for the KVM Xen timer code paths (arch/x86/kvm/xen.c).\nWith no command: check the default model (xen-timer, variant seed-v2).')
     .version(toolVersion(), '-V, --version')
@@ -34,13 +48,9 @@ export function buildProgram(ctx: Ctx): Command {
     .option('--no-color', 'no colour, whatever FORCE_COLOR says (also NO_COLOR=1)')
     .option('--debug', 'print stack traces of errors')
     .addHelpText('after', `\nExit codes:\n${EXIT_TABLE.map((e) => `  ${e.code}  ${e.meaning}`).join('\n')}\n`);
-  program.addCommand(configure(checkCommand(ctx), ctx), { isDefault: true });
-  program.addCommand(configure(simulateCommand(ctx), ctx));
-  program.addCommand(configure(matrixCommand(ctx), ctx));
-  program.addCommand(configure(mergeCommand(ctx), ctx));
-  program.addCommand(configure(listCommand(ctx), ctx));
-  program.addCommand(configure(replayCommand(ctx), ctx));
-  program.addCommand(configure(explainCommand(ctx), ctx));
-  program.addCommand(configure(serveCommand(ctx), ctx));
+  const only = argv ? namedCommand(argv) : undefined;
+  const wanted = COMMANDS.filter(([name]) => only === undefined || name === only);
+  const made = await Promise.all(wanted.map(async ([, load]) => (await load())(ctx)));
+  wanted.forEach(([name], k) => program.addCommand(configure(made[k]!, ctx), name === 'check' ? { isDefault: true } : undefined));
   return program;
 }

@@ -29,7 +29,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const ctx: Ctx = { io, code: 0 };
   const debug = argv.includes('--debug');
   try {
-    const program = buildProgram(ctx);
+    const program = await buildProgram(ctx, argv);
     checkHelpTopic(argv, program.commands.map((c) => c.name()));
     await program.parseAsync([...argv], { from: 'user' });
     return ctx.code;

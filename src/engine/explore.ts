@@ -8,7 +8,7 @@
  */
 import { ModelError, type Model } from './model.js';
 import type { Result } from './result.js';
-import { FingerprintStore, sharedAlloc, StateStore, type VisitedStore } from './store.js';
+import { FingerprintStore, sharedAlloc, StateStore, STORE_MAX_LOAD, type VisitedStore } from './store.js';
 import { Canonicalizer } from './symmetry.js';
 import type { ProgressListener } from './events.js';
 import type { ParallelOptions } from './parallel.js';
@@ -71,6 +71,12 @@ export interface ExploreOptions {
    * does, with incompleteReason `interrupted` (SIGINT / SIGTERM).
    */
   shouldStop?: () => boolean;
+  /**
+   * About how many states the search will store (e.g. the count of an earlier run): the index is
+   * sized for it from the start instead of doubling its way there. A wrong hint costs memory or
+   * growth, never a different result.
+   */
+  expectedStates?: number;
 }
 
 export function explore(model: Model, options: ExploreOptions = {}): Result {
@@ -83,7 +89,8 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   if (par && options.fingerprint) throw new ModelError('a parallel search cannot use hash compaction (--fingerprint): the workers read the store of full states');
   if (par && !(Number.isInteger(par.workers) && par.workers >= 1)) throw new ModelError(`bad worker count ${par.workers}`);
   if (par && nsteps >= 1 << 24) throw new ModelError('a parallel search handles at most 2^24 steps');
-  const store: VisitedStore = options.fingerprint ? new FingerprintStore(words, wide) : new StateStore(words, wide, 16, par ? sharedAlloc : undefined);
+  const bits = indexBitsFor(options.expectedStates);
+  const store: VisitedStore = options.fingerprint ? new FingerprintStore(words, wide, bits) : new StateStore(words, wide, bits, par ? sharedAlloc : undefined);
   if (options.symmetry && !model.symmetry) throw new ModelError(`model ${model.name} declares no symmetry (symmetry reduction needs Model.symmetry)`);
   const canon = options.symmetry && model.symmetry ? new Canonicalizer(model.symmetry, words) : null;
   const checkDomains = options.checkDomains !== false;
@@ -121,4 +128,10 @@ function porStats(s: Search, plan: { analysis?: PorAnalysis; reason?: string }):
   if (!a || !s.por) return { used: false, reason: plan.reason };
   const p = s.por;
   return { used: true, declaredSteps: a.declared, steps: s.nsteps, reducedStates: p.cut, fullStates: p.full, provisoStates: p.proviso, ...(p.abandoned ? { abandoned: true } : {}) };
+}
+
+/** Index size (log2 slots) for an expected state count: room for it below the load limit, 2^16 .. 2^28. */
+export function indexBitsFor(expectedStates: number | undefined): number {
+  if (expectedStates === undefined || !(expectedStates > 0)) return 16;
+  return Math.min(28, Math.max(16, Math.ceil(Math.log2(expectedStates / STORE_MAX_LOAD))));
 }

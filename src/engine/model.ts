@@ -131,6 +131,11 @@ export interface TransitionProperty extends PropertyBase {
    * the union what no single shard saw.
    */
   facts?(): unknown;
+  /**
+   * For a property that accumulates knowledge: forget it, as in a new copy of the model (random
+   * simulation starts every walk afresh this way instead of rebuilding the model).
+   */
+  reset?(): void;
   /** Given the facts of several partial searches of one model: true, or a violation message. */
   judge?(facts: readonly unknown[]): true | string;
 }
@@ -192,6 +197,12 @@ export interface Model {
    * stop as soon as `emit` returns false.
    */
   expand?(src: Uint8Array, dst: Uint8Array, ctx: StepCtx, emit: (step: number) => boolean): void;
+  /**
+   * Optional compiled guard scan, equivalent to testing every step's guard in order: writes the
+   * indices of the steps whose guard holds in `s`, increasing, to `out` (room for every step) and
+   * returns how many (random simulation draws among them).
+   */
+  guards?(s: Uint8Array, out: Int32Array): number;
   /** Free-form facts shown in reports (variant, bounds...). */
   readonly info?: Readonly<Record<string, Value>>;
   /**

@@ -45,6 +45,13 @@ export class Observer {
   private readonly someTarget: (Uint8Array | undefined)[];
   /** Per transition property: the steps it cares about (null: all). */
   private readonly transRelevant: (((step: number) => boolean) | null)[];
+  /** Per step: the transition properties (indices) it is relevant to. */
+  private readonly transOfStep: Int32Array[];
+  /** Violated, per always / transition property (the hot-path view of `violated`). */
+  private readonly alwaysDone: Uint8Array;
+  private readonly transDone: Uint8Array;
+  /** Sometimes properties not reached yet. */
+  private someLeft: number;
   /** State properties need not be invariant under the group: check every image of each new state. */
   readonly imageChecks: boolean;
   private readonly narrow: readonly Field[];
@@ -70,6 +77,11 @@ export class Observer {
     this.someReached = new Int32Array(this.sometimes.length).fill(-1);
     this.someTarget = new Array(this.sometimes.length);
     this.transRelevant = this.transitionProps.map((p) => (p.relevant ? p.relevant.bind(p) : null));
+    // an edge is checked only by the transition properties relevant to its step (as a parallel search does)
+    this.transOfStep = model.steps.map((_, i) => Int32Array.from(this.transRelevant.flatMap((rel, k) => (rel === null || rel(i) ? [k] : []))));
+    this.alwaysDone = new Uint8Array(this.always.length);
+    this.transDone = new Uint8Array(this.transitionProps.length);
+    this.someLeft = this.sometimes.length;
     this.imageChecks = canon !== null && canon.size > 1 && !canon.sym.invariantProperties;
     this.narrow = opts.checkDomains ? model.schema.narrowFields() : [];
     this.outside = model.schema.domainChecker(this.narrow);
@@ -78,6 +90,8 @@ export class Observer {
   record(f: Found): void {
     if (this.violated.has(f.property)) return;
     this.violated.add(f.property);
+    if (f.kind === 'always') this.alwaysDone[this.always.findIndex((p) => p.id === f.property)] = 1;
+    if (f.kind === 'transition') this.transDone[this.transitionProps.findIndex((p) => p.id === f.property)] = 1;
     this.found.push(f);
     this.onViolation();
   }
@@ -100,16 +114,19 @@ export class Observer {
 
   private checkState(id: number, s: Uint8Array, image: boolean): void {
     const always = this.always;
+    const done = this.alwaysDone;
     for (let i = 0; i < always.length; i++) {
       const p = always[i]!;
-      if (!this.violated.has(p.id) && !p.check(s)) {
+      if (done[i] === 0 && !p.check(s)) {
         this.record({ property: p.id, kind: 'always', description: p.description, message: p.description, stateId: id, extraStep: -1, source: p.source, target: image ? s.slice() : undefined });
       }
     }
+    if (this.someLeft === 0) return;
     const some = this.sometimes;
     for (let i = 0; i < some.length; i++) {
       if (this.someReached[i]! < 0 && some[i]!.check(s)) {
         this.someReached[i] = id;
+        this.someLeft--;
         if (image) this.someTarget[i] = s.slice();
       }
     }
@@ -119,9 +136,10 @@ export class Observer {
   edge(stateId: number, step: number, src: Uint8Array, dst: Uint8Array): void {
     if (this.ctx.ids.length > 0) this.failures(stateId, step);
     const tp = this.transitionProps;
-    for (let k = 0; k < tp.length; k++) {
-      const p = tp[k]!;
-      if (!this.violated.has(p.id)) this.transition(p, stateId, step, src, dst);
+    const rel = this.transOfStep[step]!;
+    for (let j = 0; j < rel.length; j++) {
+      const k = rel[j]!;
+      if (this.transDone[k] === 0) this.transition(tp[k]!, stateId, step, src, dst);
     }
   }
 

@@ -51,6 +51,15 @@ export interface ParallelOptions {
   readonly blockSize?: number;
   /** Levels with fewer states are expanded by the calling thread (default 256: not worth the round trip). */
   readonly minLevel?: number;
+  /**
+   * Decide per level, from the measured cost per state here and through the workers, whether the
+   * round trip pays, and start the workers only once a level is big enough to earn their start
+   * (search/level-plan.ts). Default true; false: every level of at least minLevel states goes to
+   * the workers.
+   */
+  readonly adaptive?: boolean;
+  /** Adaptive: a level predicted to take this many seconds in the calling thread starts the workers (default 0.2). */
+  readonly startSeconds?: number;
   /** Let workers claim index slots for new states (default true; false: the owner inserts every candidate). */
   readonly claim?: boolean;
 }

@@ -179,6 +179,8 @@ interface Views {
   model: Model;
   steps: readonly Step[];
   always: Extract<Property, { kind: 'always' }>[];
+  /** Index of each always property in model.properties. */
+  alwaysNo: Int32Array;
   transition: Extract<Property, { kind: 'transition' }>[];
   terminal: Extract<Property, { kind: 'terminal' }>[];
   sometimes: Extract<Property, { kind: 'sometimes' }>[];
@@ -190,6 +192,7 @@ function views(model: Model): Views {
     model,
     steps: model.steps,
     always: ps.filter((p): p is Extract<Property, { kind: 'always' }> => p.kind === 'always'),
+    alwaysNo: Int32Array.from(ps.flatMap((p, i) => (p.kind === 'always' ? [i] : []))),
     transition: ps.filter((p): p is Extract<Property, { kind: 'transition' }> => p.kind === 'transition'),
     terminal: ps.filter((p): p is Extract<Property, { kind: 'terminal' }> => p.kind === 'terminal'),
     sometimes: ps.filter((p): p is Extract<Property, { kind: 'sometimes' }> => p.kind === 'sometimes'),
@@ -213,12 +216,15 @@ export function simulate(model: Model, options: SimulateOptions): Result {
   const progressInterval = options.progressInterval ?? 250;
   const stateful = model.properties.some((p) => p.kind === 'transition');
   const fresh = stateful ? options.fresh : undefined;
+  // when every stateful property can forget, a walk resets them instead of rebuilding the model
+  const resettable = fresh !== undefined && model.properties.every((p) => p.kind !== 'transition' || p.reset !== undefined);
   const inits = model.init();
   if (inits.length === 0) throw new ModelError(`model ${model.name} has no initial state`);
   inits.forEach((s, k) => {
     if (s.length !== schema.size) throw new ModelError(`model ${model.name}: initial state ${k} has ${s.length} bytes, expected ${schema.size}`);
   });
   const narrow = options.checkDomains === false ? [] : schema.narrowFields();
+  const outside = schema.domainChecker(narrow);
   const propIndex = new Map(model.properties.map((p, i) => [p.id, i]));
   const sometimesIds = model.properties.filter((p) => p.kind === 'sometimes').map((p) => p.id);
 
@@ -264,20 +270,19 @@ export function simulate(model: Model, options: SimulateOptions): Result {
 
   /** Checks of a state just reached (`len` steps into run `run`). */
   const checkState = (run: number, initial: number, len: number): void => {
-    for (let i = 0; i < narrow.length; i++) {
-      const f = narrow[i]!;
-      const x = schema.get(cur, f);
-      if (x < f.min || x > f.max) {
-        const by = len > 0 ? v.steps[path[len - 1]!]!.id : 'initial state';
-        throw new ModelError(`model ${model.name}: ${by} set ${f.name} = ${x}, outside its domain ${f.min}..${f.max}`);
-      }
+    const bad = outside(cur);
+    if (bad >= 0) {
+      const f = narrow[bad]!;
+      const by = len > 0 ? v.steps[path[len - 1]!]!.id : 'initial state';
+      throw new ModelError(`model ${model.name}: ${by} set ${f.name} = ${schema.get(cur, f)}, outside its domain ${f.min}..${f.max}`);
     }
     if (store.count < maxStored) store.insert(curW, -1, 0);
     else if (storedAll && store.find(curW) < 0) storedAll = false;
     const always = v.always;
+    const alwaysNo = v.alwaysNo;
     for (let i = 0; i < always.length; i++) {
       const p = always[i]!;
-      if (!isViolated(p.id) && !p.check(cur)) {
+      if (violatedProp[alwaysNo[i]!] === 0 && !p.check(cur)) {
         record({ property: p.id, kind: 'always', description: p.description, message: p.description, source: p.source, run, initial }, len);
       }
     }
@@ -293,8 +298,10 @@ export function simulate(model: Model, options: SimulateOptions): Result {
   };
 
   const walk = (run: number): void => {
-    if (fresh) v = views(fresh());
+    if (resettable) for (const p of v.transition) p.reset!();
+    else if (fresh) v = views(fresh());
     const steps = v.steps;
+    const guards = v.model.guards?.bind(v.model);
     const transitionProps = v.transition;
     const rng = new Rng(seed, run);
     const initial = inits.length === 1 ? 0 : rng.below(inits.length);
@@ -306,7 +313,8 @@ export function simulate(model: Model, options: SimulateOptions): Result {
       // (returns false) is removed and the pick repeated, so the choice is uniform among the
       // enabled steps (a full guard scan is cheaper than drawing steps without replacement)
       let nc = 0;
-      for (let i = 0; i < nsteps; i++) if (steps[i]!.guard(cur)) cand[nc++] = i;
+      if (guards) nc = guards(cur, cand);
+      else for (let i = 0; i < nsteps; i++) if (steps[i]!.guard(cur)) cand[nc++] = i;
       let chosen = -1;
       while (nc > 0) {
         const j = rng.below(nc);
@@ -538,7 +546,7 @@ export class Shrinker {
 
   /** Run `schedule` from initial state `initial` and check property `id` of kind `kind` along it. */
   evaluate(id: string, kind: PropertyKind, initial: number, schedule: ArrayLike<number>): Evaluation {
-    const m = kind === 'transition' && this.options.fresh ? this.options.fresh() : this.model;
+    const m = kind === 'transition' && this.options.fresh ? this.copyFor(id) : this.model;
     const steps = m.steps;
     const p = m.properties.find((q) => q.id === id);
     const { w, nw, s, n, ctx } = this;
@@ -572,6 +580,16 @@ export class Shrinker {
       }
     }
     return { fails: false, taken, message: '' };
+  }
+
+  /** A model whose transition property `id` starts afresh: this one, reset if it can forget, else a new copy. */
+  private copyFor(id: string): Model {
+    const p = this.model.properties.find((q) => q.id === id);
+    if (p?.kind === 'transition' && p.reset) {
+      p.reset();
+      return this.model;
+    }
+    return this.options.fresh!();
   }
 
   private anyEnabled(m: Model, s: Uint8Array): boolean {

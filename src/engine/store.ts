@@ -20,6 +20,8 @@ const CHUNK_SHIFT = 16;
 const CHUNK = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK - 1;
 const MAX_LOAD = 0.75;
+/** The index grows when more than this fraction of its slots is used. */
+export const STORE_MAX_LOAD = MAX_LOAD;
 
 /** The second, independent hash of a fingerprint. */
 export const FINGERPRINT_SEED = 0x6b43a9b5;

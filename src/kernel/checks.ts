@@ -151,6 +151,7 @@ export class KernelChecks {
    * every lock p still holds, and the interrupts a task left disabled.
    */
   checkReturn(s: Uint8Array, p: Proc, ctx: StepCtx, entry: string): void {
+    if (!this.heldAtReturn(s, p)) return;
     const locks: string[] = [];
     for (const h of this.held) if (!h.pseudo && h.held(s, p)) locks.push(h.name);
     const irqs = p.irqoff ? s[p.irqoff.offset]! : 0;
@@ -165,12 +166,30 @@ export class KernelChecks {
     return { reads: [...locks, ...(p.irqoff ? [p.irqoff] : [])], fails: [KERNEL_PROPERTIES.lockHeldOnReturn] };
   }
 
+  /** Anything checkReturn would report (without building the report: this runs on every return step). */
+  private heldAtReturn(s: Uint8Array, p: Proc): boolean {
+    if (p.irqoff && s[p.irqoff.offset]! > 0) return true;
+    const held = this.held;
+    for (let k = 0; k < held.length; k++) if (!held[k]!.pseudo && held[k]!.held(s, p)) return true;
+    return false;
+  }
+
   /** Atomic context: hard irq, interrupts disabled by the task, or a spinning lock held. */
   atomic(s: Uint8Array, p: Proc): string | null {
     if (p.context === 'hardirq') return 'hard-interrupt context';
     if (p.irqoff && s[p.irqoff.offset]! > 0) return 'interrupts disabled';
     for (const h of this.held) if (h.spinning(s, p)) return `spinning lock ${h.cls} held (preemption disabled)`;
     return null;
+  }
+
+  /** atomic(s, p) !== null, without building the description. */
+  inAtomic(s: Uint8Array, p: Proc): boolean {
+    if (p.context === 'hardirq') return true;
+    if (p.irqoff && s[p.irqoff.offset]! > 0) return true;
+    // only a lock that spins on this kernel can be held spinning
+    const held = this.held;
+    for (let k = 0; k < held.length; k++) if (held[k]!.spins && held[k]!.spinning(s, p)) return true;
+    return false;
   }
 
   properties(): Property[] {
@@ -200,10 +219,32 @@ export class KernelChecks {
     const spinsOnRt = new Set(this.held.filter((h) => h.spins).map((h) => h.cls));
     // classes some hard-irq step takes with a blocking acquire (usedInIrq can only hold these)
     const irqClasses = new Set(meta.flatMap((m, i) => (m.proc.context === 'hardirq' && !trylockOf[i] ? m.acquires : [])));
+    // the same knowledge as flags over lock-class numbers, for the per-edge fast paths
+    const held = this.held;
+    const classes = [...new Set([...held.map((h) => h.cls), ...acquiresOf.flat()])];
+    const classNo = new Map(classes.map((c, i) => [c, i]));
+    const nc = classes.length;
+    const heldNo = Int32Array.from(held.map((h) => classNo.get(h.cls)!));
+    const acquiresNo = acquiresOf.map((a) => Int32Array.from(a.map((c) => classNo.get(c)!)));
+    // irq-unsafe usage: hrtimer pseudo-locks never count; on PREEMPT_RT only locks that still spin
+    const irqClassesNo = acquiresOf.map((a) => Int32Array.from(a.filter((c) => !c.startsWith('hrtimer ') && !(sys.preemptRt && !spinsOnRt.has(c))).map((c) => classNo.get(c)!)));
+    // per lock class, its instances (indices into held)
+    const heldOfClass = classes.map((_, cn) => Int32Array.from(held.flatMap((h, k) => (heldNo[k] === cn ? [k] : []))));
+    const exclusiveHeld = (s: Uint8Array, p: Proc, cn: number): boolean => {
+      const of = heldOfClass[cn]!;
+      for (let j = 0; j < of.length; j++) if (held[of[j]!]!.exclusive(s, p)) return true;
+      return false;
+    };
+    const edgeKnown = new Uint8Array(nc * nc);
+    const irqUsed = new Uint8Array(nc);
+    const irqOnWritten = new Uint8Array(nc);
     this.resetAccumulated = () => {
       edges.clear();
       usedInIrq.clear();
       writeIrqOn.clear();
+      edgeKnown.fill(0);
+      irqUsed.fill(0);
+      irqOnWritten.fill(0);
     };
     const findPath = (from: string, to: string): string[] | null => {
       const prev = new Map<string, string>();
@@ -231,6 +272,22 @@ export class KernelChecks {
     const irqoffs = sys.procs.flatMap((p) => (p.irqoff ? [p.irqoff] : []));
     const spinningFields = this.held.filter((h) => h.spins).flatMap((h) => h.fields ?? []);
     const blockPoints = blockList.flatMap(([p, mp]) => [...mp.keys()].map((pc) => ({ proc: p, pc })));
+    // flat tables for the per-state checks: (pc offset, label) pairs
+    const atPoint = (points: readonly { proc: Proc; pc: number }[]): { offs: Int32Array; pcs: Int32Array } => ({
+      offs: Int32Array.from(points.map((x) => x.proc.pc.offset)),
+      pcs: Int32Array.from(points.map((x) => x.pc)),
+    });
+    const blocking = atPoint(blockList.flatMap(([p, mp]) => [...mp.keys()].map((pc) => ({ proc: p, pc }))));
+    const blockingProc = blockList.flatMap(([p, mp]) => [...mp.keys()].map(() => p));
+    const rec = atPoint(recursive);
+    const recSelf = recursive.map((r) => r.self);
+    const selfCancel = atPoint(cancelSelf);
+    const rawNesting = atPoint(rtSleeping);
+    const reachedAny = (t: { offs: Int32Array; pcs: Int32Array }, s: Uint8Array): boolean => {
+      for (let k = 0; k < t.offs.length; k++) if (s[t.offs[k]!] === t.pcs[k]) return true;
+      return false;
+    };
+
     const props: Property[] = [
       {
         kind: 'always',
@@ -246,8 +303,8 @@ export class KernelChecks {
         },
         description: 'no step that may sleep (mutex, sleeping lock on PREEMPT_RT, hrtimer_cancel, gpc refresh) is reached in hard-irq, irqs-off or preempt-off context',
         check: (s) => {
-          for (const [p, mp] of blockList) {
-            if (mp.has(s[p.pc.offset]!) && this.atomic(s, p)) return false;
+          for (let k = 0; k < blocking.offs.length; k++) {
+            if (s[blocking.offs[k]!] === blocking.pcs[k] && this.inAtomic(s, blockingProc[k]!)) return false;
           }
           return true;
         },
@@ -265,7 +322,7 @@ export class KernelChecks {
         },
         description: 'no process waits for a lock it already holds (possible recursive locking: blocks forever)',
         check: (s) => {
-          for (const r of recursive) if (s[r.proc.pc.offset] === r.pc && r.self(s)) return false;
+          for (let k = 0; k < rec.offs.length; k++) if (s[rec.offs[k]!] === rec.pcs[k] && recSelf[k]!(s)) return false;
           return true;
         },
       },
@@ -274,20 +331,14 @@ export class KernelChecks {
         id: KERNEL_PROPERTIES.cancelSelf,
         reads: { fields: [], values: Object.fromEntries(cancelSelf.map((c) => [c.proc.pc.name, cancelSelf.filter((d) => d.proc === c.proc).map((d) => d.pc)])) },
         description: 'hrtimer_cancel is never called from the timer\'s own callback (it would wait for itself)',
-        check: (s) => {
-          for (const c of cancelSelf) if (s[c.proc.pc.offset] === c.pc) return false;
-          return true;
-        },
+        check: (s) => !reachedAny(selfCancel, s),
       },
       {
         kind: 'always',
         id: KERNEL_PROPERTIES.rawLockNesting,
         reads: { fields: [], values: Object.fromEntries(rtSleeping.map((c) => [c.proc.pc.name, rtSleeping.filter((d) => d.proc === c.proc).map((d) => d.pc)])) },
         description: 'no spinlock_t / rwlock_t (sleeping on PREEMPT_RT) is taken with a blocking lock operation in hard-irq context, on any kernel (lockdep CONFIG_PROVE_RAW_LOCK_NESTING; trylocks exempt)',
-        check: (s) => {
-          for (const r of rtSleeping) if (s[r.proc.pc.offset] === r.pc) return false;
-          return true;
-        },
+        check: (s) => !reachedAny(rawNesting, s),
       },
       {
         kind: 'transition',
@@ -295,6 +346,7 @@ export class KernelChecks {
         reads: this.reads([], []),
         description: 'the lock-class order graph over all explored steps has no cycle (no ABBA inversion)',
         relevant: (step) => acquiresOf[step]!.length > 0,
+        reset: () => this.resetAccumulated(),
         facts: () => ({ edges: [...edges].flatMap(([a, out]) => [...out].map(([b, at]) => [a, b, at])) }),
         // an edge is added only for a lock held while another is taken
         observes: (before, step) => {
@@ -317,16 +369,20 @@ export class KernelChecks {
           return `lock order inversion: ${cycle.map((x, i) => (i + 1 < cycle.length ? `${x} -> ${cycle[i + 1]} at ${union.get(x)!.get(cycle[i + 1]!)}` : '')).filter(Boolean).join(', ')}`;
         },
         check: (before, step) => {
-          const acq = acquiresOf[step]!;
+          const acq = acquiresNo[step]!;
           if (acq.length === 0 || trylockOf[step]) return true;
           const p = procOf[step]!;
-          const held = this.heldBy(before, p);
-          for (const b of acq) {
-            for (const a of held) {
-              if (a === b) continue;
+          for (let j = 0; j < acq.length; j++) {
+            const bn = acq[j]!;
+            for (let h = 0; h < held.length; h++) {
+              const an = heldNo[h]!;
+              // a known edge adds nothing: test that before whether the lock is held
+              if (an === bn || edgeKnown[an * nc + bn] === 1 || !held[h]!.held(before, p)) continue;
+              edgeKnown[an * nc + bn] = 1;
+              const a = classes[an]!;
+              const b = classes[bn]!;
               let out = edges.get(a);
               if (!out) edges.set(a, (out = new Map()));
-              if (out.has(b)) continue;
               out.set(b, sys.steps[step]!.id);
               const back = findPath(b, a);
               if (back) {
@@ -344,6 +400,7 @@ export class KernelChecks {
         reads: this.reads(irqoffs, []),
         description: 'no lock class is taken in hard-irq context and also held for writing with interrupts enabled in task context',
         relevant: (step) => acquiresOf[step]!.length > 0,
+        reset: () => this.resetAccumulated(),
         facts: () => ({ usedInIrq: [...usedInIrq], writeIrqOn: [...writeIrqOn] }),
         // what check() would record and could matter: a class taken in hard irq, or held for
         // writing with irqs on — only for a class some hard-irq step takes (no other can conflict)
@@ -370,19 +427,22 @@ export class KernelChecks {
           return true;
         },
         check: (before, step, after) => {
-          const acq = acquiresOf[step]!;
+          const acq = irqClassesNo[step]!;
           if (acq.length === 0) return true;
           const p = procOf[step]!;
-          for (const c of acq) {
-            if (c.startsWith('hrtimer ')) continue;
-            if (sys.preemptRt && !spinsOnRt.has(c)) continue;
+          for (let j = 0; j < acq.length; j++) {
+            const cn = acq[j]!;
+            const c = classes[cn]!;
             if (p.context === 'hardirq') {
-              if (!trylockOf[step] && !usedInIrq.has(c)) usedInIrq.set(c, sys.steps[step]!.id);
-            } else {
-              const h = this.held.find((x) => x.cls === c && x.exclusive(after, p));
-              if (h && !(p.irqoff && after[p.irqoff.offset]! > 0) && !writeIrqOn.has(c)) writeIrqOn.set(c, sys.steps[step]!.id);
+              if (!trylockOf[step] && irqUsed[cn] === 0) {
+                irqUsed[cn] = 1;
+                usedInIrq.set(c, sys.steps[step]!.id);
+              }
+            } else if (irqOnWritten[cn] === 0 && !(p.irqoff && after[p.irqoff.offset]! > 0) && exclusiveHeld(after, p, cn)) {
+              irqOnWritten[cn] = 1;
+              writeIrqOn.set(c, sys.steps[step]!.id);
             }
-            if (usedInIrq.has(c) && writeIrqOn.has(c)) {
+            if (irqUsed[cn] === 1 && irqOnWritten[cn] === 1) {
               return `inconsistent lock state: ${c} taken in hard irq at ${usedInIrq.get(c)} and held for writing with irqs enabled at ${writeIrqOn.get(c)}`;
             }
           }

@@ -27,6 +27,7 @@ import { Layout, type Field, type Schema } from '../engine/schema.js';
 import type { Model, Property, SourceRef, Step, StepAccess, StepCtx, Symmetry } from '../engine/model.js';
 import { fieldSymmetry, permutations, renameIn, renameMembers, type FieldImage } from '../engine/symmetry.js';
 import { KernelChecks } from './checks.js';
+import { compileExpander, compileGuardScan } from './successors.js';
 
 export type Context = 'task' | 'hardirq';
 
@@ -199,6 +200,8 @@ interface StepMeta {
   access: Access | undefined;
   /** The step returns from an entry (StepSpec.returns): it also runs the lock-held-on-return check. */
   returns: boolean;
+  /** The step's own guard, besides its label and the interrupt freeze. */
+  guard?: (s: Uint8Array) => boolean;
   mayBlock?: BlockKind;
   waitsFor?: (s: Uint8Array) => string;
   acquires: readonly string[];
@@ -290,7 +293,7 @@ export class System {
     const step: Step = { id, process: p.name, source: spec.src, guard, apply };
     this.steps.push(step);
     const access = spec.guard === undefined && spec.run === undefined ? (spec.access ?? {}) : spec.access;
-    this.meta.push({ proc: p, at, access, returns: entry !== undefined, mayBlock: spec.mayBlock, waitsFor: spec.waitsFor, acquires: spec.acquires ?? [] });
+    this.meta.push({ proc: p, at, guard: extra, access, returns: entry !== undefined, mayBlock: spec.mayBlock, waitsFor: spec.waitsFor, acquires: spec.acquires ?? [] });
     return step;
   }
 
@@ -341,6 +344,7 @@ export class System {
       return [s];
     };
     const validEnd = opts.validEnd ?? ((s: Uint8Array) => procs.every((p) => p.isIdle(s)));
+    const guards = compileGuardScan(this, this.meta.map((m) => m.guard));
     const properties = [...this.checks.properties(), ...(opts.properties ?? [])];
     const model: Model = {
       name: opts.name,
@@ -352,59 +356,11 @@ export class System {
       validEnd,
       describeDeadlock: (s) => this.describeBlocked(s),
       info: opts.info,
-      expand: this.expander(),
+      expand: compileExpander(this.steps, guards),
+      guards,
       ...(opts.symmetric && opts.symmetric.members.length > 1 ? { symmetry: this.symmetry(schema, opts.symmetric) } : {}),
     };
     return model;
-  }
-
-  /**
-   * The successor generator: a step can only be enabled where its process's pc is at the step's
-   * label, so per state only the steps at the current labels are tried — in step order, as
-   * Model.expand must (the order decides ids and which of equally short traces is kept).
-   */
-  private expander(): NonNullable<Model['expand']> {
-    const steps = this.steps;
-    const pcOffsets = this.procs.map((p) => p.pc.offset);
-    const byPc: (Int32Array | undefined)[][] = this.procs.map(() => []);
-    this.meta.forEach((m, i) => {
-      const table = byPc[m.proc.index]!;
-      const prev = table[m.at];
-      const list = new Int32Array((prev?.length ?? 0) + 1);
-      if (prev) list.set(prev);
-      list[list.length - 1] = i;
-      table[m.at] = list;
-    });
-    const nprocs = pcOffsets.length;
-    const cand = new Int32Array(steps.length);
-    return (src, dst, ctx, emit) => {
-      let n = 0;
-      for (let k = 0; k < nprocs; k++) {
-        const list = byPc[k]![src[pcOffsets[k]!]!];
-        if (list === undefined) continue;
-        for (let j = 0; j < list.length; j++) {
-          // insertion into the sorted candidate list (a handful of entries)
-          const v = list[j]!;
-          let at = n++;
-          while (at > 0 && cand[at - 1]! > v) {
-            cand[at] = cand[at - 1]!;
-            at--;
-          }
-          cand[at] = v;
-        }
-      }
-      for (let t = 0; t < n; t++) {
-        const i = cand[t]!;
-        const st = steps[i]!;
-        if (!st.guard(src)) continue;
-        dst.set(src);
-        if (st.apply(dst, ctx) === false) {
-          (ctx as { reset?: () => void }).reset?.();
-          continue;
-        }
-        if (!emit(i)) return;
-      }
-    };
   }
 
   private symmetry(schema: Schema, spec: NonNullable<FinishOptions['symmetric']>): Symmetry {

@@ -170,7 +170,7 @@ test('parallel: 1 and 2 workers give exactly the sequential result (counts, cove
     for (const [workers, claim] of (k === 0 ? [[1, true], [2, true], [2, false]] : [[2, true], [2, false]]) as [number, boolean][]) {
       // small blocks and no sequential shortcut, so that even tiny levels go through the workers
       const blockSize = model.name === 'xen-timer' ? 97 : 7;
-      const par = explore(model, { ...opts, parallel: { workers, spec, blockSize, minLevel: 1, claim } });
+      const par = explore(model, { ...opts, parallel: { workers, spec, blockSize, minLevel: 1, adaptive: false, claim } });
       assert.equal(par.stats.workers, workers);
       assert.deepEqual(comparable(par), comparable(seq), `${model.name} ${JSON.stringify(opts)} with ${workers} workers, claim ${claim}`);
     }
@@ -180,9 +180,9 @@ test('parallel: 1 and 2 workers give exactly the sequential result (counts, cove
 test('parallel: a worker that cannot build the model is an error, not a hang', () => {
   const { model } = registry('philosophers');
   const spec: ModelSpec = { module: new URL('../../models/index.js', import.meta.url).href, export: 'noSuchExport', args: {} };
-  assert.throws(() => explore(model, { parallel: { workers: 1, spec, minLevel: 1 } }), /could not build the model/);
+  assert.throws(() => explore(model, { parallel: { workers: 1, spec, minLevel: 1, adaptive: false } }), /could not build the model/);
   const other: ModelSpec = { module: new URL('../../models/index.js', import.meta.url).href, export: 'buildRegistered', args: { name: 'counter', params: {} } };
-  assert.throws(() => explore(model, { parallel: { workers: 1, spec: other, minLevel: 1 } }), /different model/);
+  assert.throws(() => explore(model, { parallel: { workers: 1, spec: other, minLevel: 1, adaptive: false } }), /different model/);
   assert.throws(() => explore(model, { fingerprint: true, parallel: { workers: 1, spec: other } }), /cannot use hash compaction/);
 });
 

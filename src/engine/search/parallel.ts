@@ -7,12 +7,14 @@
 import { WorkerPool, type LevelMessage, type ParallelOptions } from '../parallel.js';
 import { ClaimArena, type StateStore } from '../store.js';
 import { runClaimLevel } from './claim-level.js';
+import { LevelPlan } from './level-plan.js';
 import { replayBlock } from './replay-block.js';
 import type { Search } from './state.js';
 
 export class ParallelRun {
-  readonly pool: WorkerPool;
   readonly store: StateStore;
+  private started: WorkerPool | null = null;
+  private readonly plan: LevelPlan;
   /** A budget ran out, or a worker reported an end: stop after the current level. */
   halted = false;
   claimArena: ClaimArena | null = null;
@@ -24,8 +26,16 @@ export class ParallelRun {
     readonly opts: ParallelOptions,
     checkDomains: boolean,
   ) {
-    this.pool = WorkerPool.start(opts.workers, opts.spec, { symmetry: s.canon !== null, checkDomains, expect: { words: s.words, steps: s.nsteps } });
     this.store = s.store as StateStore;
+    this.plan = new LevelPlan({ minLevel: opts.minLevel ?? 256, adaptive: opts.adaptive ?? true, startSeconds: opts.startSeconds });
+    this.startPool = () => WorkerPool.start(opts.workers, opts.spec, { symmetry: s.canon !== null, checkDomains, expect: { words: s.words, steps: s.nsteps } });
+  }
+
+  private readonly startPool: () => WorkerPool;
+
+  /** The workers, started on first use (see LevelPlan: a search that never needs them never pays for them). */
+  get pool(): WorkerPool {
+    return (this.started ??= this.startPool());
   }
 
   /** The transition properties that care about `step`, on src (loaded) -> the successor at e[at..]. */
@@ -42,27 +52,27 @@ export class ParallelRun {
   }
 
   run(): void {
-    const { s, pool, opts } = this;
+    const { s } = this;
     try {
       while (s.curId < s.store.count && !s.stop && !this.halted) {
         const a = s.curId;
         const b = a === s.levelEnd ? s.store.count : s.levelEnd;
-        if (b - a < (opts.minLevel ?? 256)) {
-          this.expandHere(b);
-          continue;
+        const mode = this.plan.choose(b - a, this.started !== null);
+        // started before the clock: the level's time is its own
+        if (mode === 'workers' && this.started === null) this.started = this.startPool();
+        const t0 = performance.now();
+        if (mode === 'here') this.expandHere(b);
+        else if (this.claimable(a, b)) runClaimLevel(this, a, b);
+        else {
+          this.pool.runLevel(this.levelMessage(a, b), (_k, r) => {
+            replayBlock(this, r);
+            return !s.stop && !this.halted;
+          });
         }
-        if (this.claimable(a, b)) {
-          runClaimLevel(this, a, b);
-          continue;
-        }
-        pool.runLevel(this.levelMessage(a, b), (_k, r) => {
-          replayBlock(this, r);
-          return !s.stop && !this.halted;
-        });
-        if (s.stop || this.halted) break;
+        this.plan.note(mode, b - a, (performance.now() - t0) / 1000);
       }
     } finally {
-      pool.close();
+      this.started?.close();
     }
   }
 
