@@ -12,7 +12,7 @@ import { buildRegistered } from '../models/index.js';
 export interface RunSpec {
   readonly name: string;
   readonly model: { readonly dve: string } | { readonly registry: string; readonly params: Record<string, number | boolean | string> };
-  readonly options?: { readonly symmetry?: boolean; readonly fingerprint?: boolean; readonly workers?: number; readonly allViolations?: boolean };
+  readonly options?: { readonly symmetry?: boolean; readonly fingerprint?: boolean; readonly workers?: number; readonly allViolations?: boolean; readonly por?: boolean };
   /** The published state count, sizing the store (as SPIN's -w is sized). */
   readonly expectedStates?: number;
 }
@@ -36,6 +36,7 @@ const options: ExploreOptions = {
   fingerprint: o.fingerprint,
   expectedStates: run.expectedStates,
   ...(o.workers ? { parallel: { workers: o.workers, spec } } : {}),
+  por: o.por,
 };
 const cpu0 = process.cpuUsage();
 const r = explore(model, options);
@@ -43,7 +44,7 @@ const cpu = process.cpuUsage(cpu0);
 process.stdout.write(
   JSON.stringify({
     name: run.name,
-    mode: [o.workers ? `workers=${o.workers}` : 'sequential', o.symmetry ? 'symmetry' : '', o.fingerprint ? 'fingerprint' : ''].filter(Boolean).join('+'),
+    mode: [o.workers ? `workers=${o.workers}` : 'sequential', o.symmetry ? 'symmetry' : '', o.fingerprint ? 'fingerprint' : '', o.por ? 'por' : ''].filter(Boolean).join('+'),
     status: r.status,
     states: r.stats.states,
     transitions: r.stats.transitions,
@@ -56,6 +57,7 @@ process.stdout.write(
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     ...(r.stats.symmetry ? { unreducedStates: r.stats.symmetry.unreducedStates, reduction: Number(r.stats.symmetry.reduction.toFixed(3)) } : {}),
     ...(r.stats.fingerprint ? { collisionProbability: r.stats.fingerprint.collisionProbability } : {}),
+    ...(r.stats.por ? { por: r.stats.por } : {}),
     violations: r.violations.filter((v) => v.kind !== 'sometimes').map((v) => v.property),
   }) + '\n',
 );

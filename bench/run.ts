@@ -6,7 +6,11 @@
  *   npm run bench -- --only peterson   runs whose name contains 'peterson'
  *   npm run bench -- --reps 3          repeat each run, report every repetition and the best
  *   npm run bench -- --no-anderson     skip anderson.6 (18 M states, about a minute)
- *   npm run bench -- --suite engine|modes|xen   one part only
+ *   npm run bench -- --suite engine|modes|xen|reduction   one part only
+ *
+ * The reduction suite runs each model without and with partial-order reduction (BEEM large
+ * instances, Xen variants at 1 and 2 vCPUs) and ends with a table on stderr: states and time
+ * with and without it.
  *
  * The BEEM instances come from test/fixtures/beem/large.csv (published state counts); each result
  * says whether the count matches. large.csv records no running times, so the comparison with the
@@ -33,7 +37,7 @@ const suite = value('--suite');
 const reps = Number(value('--reps') ?? 1);
 
 interface Planned {
-  readonly suite: 'engine' | 'modes' | 'xen';
+  readonly suite: 'engine' | 'modes' | 'xen' | 'reduction';
   readonly run: RunSpec;
   readonly expectStates?: number;
 }
@@ -57,6 +61,9 @@ for (const { instance, states } of large) {
     plan.push({ suite: 'modes', run: { name: instance, model: { dve: path }, options: { workers: 2 } }, expectStates: states });
     plan.push({ suite: 'modes', run: { name: instance, model: { dve: path }, options: { fingerprint: true } }, expectStates: states });
   }
+  if (instance !== 'anderson.6') {
+    for (const por of [false, true]) plan.push({ suite: 'reduction', run: { name: instance, model: { dve: path }, options: { por } }, expectStates: states });
+  }
 }
 const xen = (name: string, params: Record<string, number | boolean | string>, options: RunSpec['options'] = {}): void => {
   plan.push({ suite: 'xen', run: { name, model: { registry: 'xen-timer', params }, options } });
@@ -73,6 +80,15 @@ xen('xen-timer seed-v2 N=2 K=1', { vcpus: 2, ops: 1 }, { symmetry: true, workers
 xen('xen-timer seed-v2 N=3 K=1 M=0 other-CPU', { vcpus: 3, ops: 1, invalidations: 0, placement: 'other' }, { symmetry: true });
 xen('xen-timer seed-v2 N=3 K=1 M=0 other-CPU', { vcpus: 3, ops: 1, invalidations: 0, placement: 'other' }, { symmetry: true, workers: 2 });
 
+// reduction: each Xen run without and with partial-order reduction (two vCPUs: with symmetry)
+const reduction = (name: string, params: Record<string, number | boolean | string>, options: RunSpec['options'] = {}): void => {
+  for (const por of [false, true]) plan.push({ suite: 'reduction', run: { name, model: { registry: 'xen-timer', params }, options: { ...options, por } } });
+};
+for (const variant of ['seed-v2', 'proposed-fix']) {
+  reduction(`xen-timer ${variant} N=1 K=4`, { variant });
+  reduction(`xen-timer ${variant} N=2 K=1`, { variant, vcpus: 2, ops: 1 }, { symmetry: true });
+}
+
 const oneJs = join(here, 'one.js');
 const results: unknown[] = [];
 for (const p of plan) {
@@ -87,9 +103,32 @@ for (const p of plan) {
       continue;
     }
     const out = JSON.parse(r.stdout) as { states: number; seconds: number; statesPerSecond: number };
-    const row = { suite: p.suite, rep: k + 1, ...out, ...(p.expectStates !== undefined ? { publishedStates: p.expectStates, matchesPublished: out.states === p.expectStates || (p.run.options?.symmetry ?? false) } : {}) };
+    const reduced = (p.run.options?.symmetry ?? false) || (p.run.options?.por ?? false);
+    const row = { suite: p.suite, rep: k + 1, ...out, ...(p.expectStates !== undefined ? { publishedStates: p.expectStates, matchesPublished: out.states === p.expectStates || reduced } : {}) };
     results.push(row);
     process.stderr.write(` ${out.states} states, ${out.seconds} s, ${out.statesPerSecond} states/s\n`);
   }
 }
 process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+process.stderr.write(reductionTable(results));
+
+/** The reduction suite as a table: per model, states and seconds without and with reduction (best repetition). */
+function reductionTable(rows: unknown[]): string {
+  type Row = { suite: string; name: string; mode: string; states: number; seconds: number; por?: { reducedStates?: number } };
+  const red = (rows as Row[]).filter((r) => r.suite === 'reduction' && r.states !== undefined);
+  if (red.length === 0) return '';
+  const best = new Map<string, Row>();
+  for (const r of red) {
+    const k = `${r.name}|${r.mode}`;
+    const b = best.get(k);
+    if (!b || r.seconds < b.seconds) best.set(k, r);
+  }
+  const out = ['', '| model | states | with reduction | factor | seconds | with reduction |', '|---|---:|---:|---:|---:|---:|'];
+  for (const [k, full] of best) {
+    if (k.includes('por')) continue;
+    const por = best.get(`${k}+por`) ?? best.get(k.replace('|sequential', '|sequential+por'));
+    if (!por) continue;
+    out.push(`| ${full.name} (${full.mode}) | ${full.states.toLocaleString('en')} | ${por.states.toLocaleString('en')} | ${(full.states / por.states).toFixed(2)} | ${full.seconds} | ${por.seconds} |`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -43,7 +43,8 @@ export function verdictsOf(result: Result): Record<string, Verdict> {
   for (const p of result.properties) {
     if (p.kind === 'sometimes') {
       const c = result.covers.find((x) => x.property === p.id);
-      out[p.id] = c?.reached ? `reached:${c.depth}` : result.complete ? 'unreachable' : 'unknown';
+      // under partial-order reduction a cover not reached is not decided (CoverEntry.undecided)
+      out[p.id] = c?.reached ? `reached:${c.depth}` : result.complete && !c?.undecided ? 'unreachable' : 'unknown';
       continue;
     }
     const v = result.violations.find((x) => x.property === p.id);

@@ -23,7 +23,7 @@
  */
 import type { Field } from '../../src/engine/schema.js';
 import type { Property, SourceRef, StepCtx } from '../../src/engine/model.js';
-import { ExclusiveLock, Gpc, HrTimer, mutex, Proc, System, VcpuState, type Placement } from '../../src/kernel/index.js';
+import { ExclusiveLock, Gpc, HrTimer, mutex, Proc, System, VcpuState, type Access, type Placement } from '../../src/kernel/index.js';
 import type { Variant } from './variants.js';
 
 export const XEN_C = 'arch/x86/kvm/xen.c';
@@ -193,6 +193,8 @@ export class Xen {
           // the callback's start is the arm's expiry moment (the hrtimer fires at or after it)
           if (s[hrGen] === s[ghost.gen]) expireAt(s, ghost);
         },
+        // coarsely, every field of this vCPU's (partial-order reduction; see acc())
+        onFireAccess: { reads: Object.values(f), writes: Object.values(f) },
       });
       this.vcpus.push({ i, name, thread, timer, cb: timer.cb, st, mutex: vcpuMutex, vcpuInfo, ...f });
     }
@@ -203,6 +205,31 @@ export class Xen {
     this.refresher = p.refresher ? sys.task('refresher', 2 * p.vcpus + 1) : null;
     this.sender = p.sends > 0 ? sys.task('vmm_sender', 2 * p.vcpus + 2) : null;
     this.sendCount = p.sends > 0 ? L.int('vmm_sender.sends', 0, p.sends) : null;
+  }
+
+  private readonly vcpuFields = new Map<Vcpu, Field[]>();
+
+  /**
+   * What the model's own code of vCPU `vc` (thread or callback) may touch, for partial-order
+   * reduction: coarsely, every field of the vCPU (timer, caches, locals, ghost) but the program
+   * counters, plus the VM-wide fields in `shared`; and the assertions in `fails`. Coarse is sound:
+   * it only makes steps of one vCPU dependent on each other; what it buys is independence from
+   * the other vCPUs. (`verifyAccesses` checks it against the code in the tests.)
+   */
+  acc(vc: Vcpu, shared: readonly Field[] = [], fails: readonly string[] = []): Access {
+    let own = this.vcpuFields.get(vc);
+    if (!own) {
+      // not the program counters and the callback's CPU (every task's context check reads those),
+      // the interrupt-disable count and vcpu->mutex (the kernel library's steps declare those),
+      // nor the vcpu_info cache (the MMU notifier's too: steps that touch it name it in `shared`,
+      // so the vCPUs are not all tied together through the notifier)
+      const pcs = new Set([vc.thread.pc, vc.cb.pc, vc.cb.cpuField!, vc.thread.irqoff!, vc.mutex.owner]);
+      const cache = `${vc.vcpuInfo.name}.`;
+      own = this.sys.layout.declared.filter((f) => (f.name.startsWith(`${vc.name}.`) || f.name.startsWith(`${vc.name}->`)) && !pcs.has(f) && !f.name.startsWith(cache));
+      this.vcpuFields.set(vc, own);
+    }
+    const fields = [...own, ...shared];
+    return { reads: fields, writes: fields, fails };
   }
 
   /** kvm_get_running_vcpu() == vcpu for process `proc` in state s. */

@@ -1,5 +1,6 @@
 /** The guest-visible contract (kernel-semantics.md) and the code's own WARN_ON_ONCEs, as properties. */
-import type { Property } from '../../src/engine/model.js';
+import type { Property, PropertyReads } from '../../src/engine/model.js';
+
 import { PROP, xsrc, type Vcpu, type Xen } from './context.js';
 
 /**
@@ -39,6 +40,7 @@ export function quiescentState(x: Xen, vc: Vcpu): (s: Uint8Array) => boolean {
   const o = { ops: vc.ops.offset, req: vc.st.reqUnblock.offset, enq: vc.timer.enqueued.offset, pc: t.pc.offset };
   // (b): the thread's mutex_lock steps (from the kernel library's step metadata), per mutex
   const selfWait: { pcs: Set<number>; held: (s: Uint8Array) => boolean }[] = [];
+  // the mutex owners matter only at the thread's own mutex_lock labels (held by it: only it changes that)
   for (const lock of [x.xenLock, vc.mutex]) {
     const pcs = new Set<number>();
     x.sys.meta.forEach((m) => {
@@ -65,9 +67,41 @@ function everyVcpu(vcs: readonly Vcpu[], holds: (s: Uint8Array, vc: Vcpu, i: num
   };
 }
 
+/**
+ * Partial-order reduction: each contract property is a conjunction over the vCPUs of a part that
+ * only the vCPU's own thread and callback change (its timer, ghost and script fields; the mutexes
+ * it waits for count only as "held by its thread"). A step of them is visible when it flips the
+ * part; no other step can (PropertyReads.components).
+ */
+function perVcpu(x: Xen, holds: (vc: Vcpu, s: Uint8Array) => boolean): PropertyReads {
+  return {
+    fields: [],
+    components: x.vcpus.map((vc) => ({
+      owners: [vc.thread.pc.name, vc.cb.pc.name],
+      reads: [...(x.acc(vc).reads ?? []), vc.thread.pc, vc.cb.pc, vc.timer.enqueued, vc.mutex.owner, x.xenLock.owner].map((f) => f.name),
+      holds: (s: Uint8Array) => holds(vc, s),
+    })),
+  };
+}
+
 export function contractProperties(x: Xen): Property[] {
   const vcs = x.vcpus;
   const quiescent = vcs.map((vc) => quiescentState(x, vc));
+  // generation-aware: an hrtimer still queued for an arm that was stopped or replaced is not
+  // "a timer armed" in the sense of timer_expires (the field holds the current arm's expiry);
+  // it is a stale-event setup, checked by xen.no-stale-event. A delivery pending in
+  // timer_pending is the current arm's once that arm has expired: whichever arm deferred it,
+  // the event it raises serves the current one (Xen.raise)
+  const truthfulOk = (vc: Vcpu, s: Uint8Array): boolean => {
+    if (!vc.thread.isIdle(s) || !vc.cb.isIdle(s)) return true;
+    const g = s[vc.gen.offset]!;
+    const live = g > s[vc.dead.offset]!;
+    const queued = s[vc.timer.enqueued.offset] === 1 && s[vc.hrGen.offset] === g;
+    const pending = s[vc.pending.offset]! > 0 && s[vc.expired.offset] === 1;
+    return (live && (queued || pending)) === (s[vc.expires.offset] === 1);
+  };
+  const quietOk = (vc: Vcpu, s: Uint8Array): boolean => s[vc.tornDown.offset] === 0 || (s[vc.timer.enqueued.offset] === 0 && vc.cb.isIdle(s));
+  const lostOk = (vc: Vcpu, s: Uint8Array): boolean => !quiescent[vcs.indexOf(vc)]!(s) || s[vc.gen.offset]! <= s[vc.dead.offset]! || s[vc.served.offset] === 1;
   return [
     {
       kind: 'assert',
@@ -80,7 +114,8 @@ export function contractProperties(x: Xen): Property[] {
       id: PROP.lost,
       description: 'a timer the guest armed and did not stop or replace has been served — the guest was notified (port bit and vcpu_info upcall set) and had not consumed it at some moment at or after its expiry — once nothing is left that could still raise it (quiescent: callback idle, hrtimer not enqueued, vCPU thread idle with its script spent and no KVM_REQ_UNBLOCK, or waiting for a mutex it holds itself)',
       source: [xsrc('xen_timer_callback', 'rc = kvm_xen_set_evtchn_fast(&e, vcpu->kvm);'), xsrc('kvm_xen_inject_timer_irqs', 'kvm_xen_set_evtchn(&e, vcpu->kvm);')],
-      check: everyVcpu(vcs, (s, vc, i) => !quiescent[i]!(s) || s[vc.gen.offset]! <= s[vc.dead.offset]! || s[vc.served.offset] === 1),
+      check: everyVcpu(vcs, (s, vc) => lostOk(vc, s)),
+      reads: perVcpu(x, lostOk),
     },
     {
       kind: 'assert',
@@ -98,14 +133,8 @@ export function contractProperties(x: Xen): Property[] {
       // it is a stale-event setup, checked by xen.no-stale-event. A delivery pending in
       // timer_pending is the current arm's once that arm has expired: whichever arm deferred it,
       // the event it raises serves the current one (Xen.raise)
-      check: everyVcpu(vcs, (s, vc) => {
-        if (!vc.thread.isIdle(s) || !vc.cb.isIdle(s)) return true;
-        const g = s[vc.gen.offset]!;
-        const live = g > s[vc.dead.offset]!;
-        const queued = s[vc.timer.enqueued.offset] === 1 && s[vc.hrGen.offset] === g;
-        const pending = s[vc.pending.offset]! > 0 && s[vc.expired.offset] === 1;
-        return (live && (queued || pending)) === (s[vc.expires.offset] === 1);
-      }),
+      check: everyVcpu(vcs, (s, vc) => truthfulOk(vc, s)),
+      reads: perVcpu(x, truthfulOk),
     },
     {
       kind: 'assert',
@@ -131,7 +160,8 @@ export function contractProperties(x: Xen): Property[] {
       id: PROP.teardown,
       description: 'after kvm_xen_destroy_vcpu returned, the timer is neither enqueued nor running its callback',
       source: [xsrc('kvm_xen_destroy_vcpu', 'hrtimer_cancel(&vcpu->arch.xen.timer);')],
-      check: everyVcpu(vcs, (s, vc) => s[vc.tornDown.offset] === 0 || (s[vc.timer.enqueued.offset] === 0 && vc.cb.isIdle(s))),
+      check: everyVcpu(vcs, (s, vc) => quietOk(vc, s)),
+      reads: perVcpu(x, quietOk),
     },
   ];
 }

@@ -14,6 +14,7 @@ export function destroyVcpu(x: Xen, vc: Vcpu): void {
     at: 'destroy.check_enabled',
     src: xsrc(F, viaStop ? 'if (kvm_xen_timer_enabled(vcpu)) kvm_xen_stop_timer(vcpu);' : 'if (kvm_xen_timer_enabled(vcpu)) hrtimer_cancel(&vcpu->arch.xen.timer);'),
     run: (s) => (s[vc.virq.offset] && x.v.destroy !== 'none' ? stopL : deactL),
+    access: x.acc(vc),
   });
   if (viaStop) stopTimer(x, vc, 'destroy>', 'destroy.gpc_deactivate');
   else if (x.v.destroy === 'hrtimer_cancel') vc.timer.cancel(p, 'destroy.hrtimer_cancel', 'destroy.gpc_deactivate', xsrc(F, 'hrtimer_cancel(&vcpu->arch.xen.timer);'));
@@ -31,6 +32,7 @@ export function destroyVcpu(x: Xen, vc: Vcpu): void {
     },
     waitsFor: (s) => `${vi.lock.name} held by ${vi.lock.holders(s)}`,
     acquires: [vi.lock.cls],
+    access: x.acc(vc, [vi.validField, ...vi.lock.fields]),
   });
   x.coverAt('destroy.timer_enabled', 'kvm_xen_destroy_vcpu finds the timer enabled and cancels it', xsrc(F, 'if (kvm_xen_timer_enabled(vcpu))'), p, viaStop ? stopTimerEntry(x, 'destroy>') : 'destroy.hrtimer_cancel');
 }

@@ -19,9 +19,10 @@ export function injectTimerIrqs(x: Xen, vc: Vcpu, pre: string, exit: string): vo
     at: n('read_pending'),
     src: xsrc(F, 'if (atomic_read(&vcpu->arch.xen.timer_pending) > 0) {'),
     run: (s) => (s[vc.pending.offset]! > 0 ? deliverL : exitL),
+    access: x.acc(vc),
   });
   setEvtchn(x, vc, `${pre}inject>`, n('clear_expires'));
-  p.step({ at: n('clear_expires'), next: n('clear_pending'), src: xsrc(F, 'vcpu->arch.xen.timer_expires = 0;'), run: (s) => void (s[vc.expires.offset] = 0) });
-  p.step({ at: n('clear_pending'), next: exit, src: xsrc(F, 'atomic_set(&vcpu->arch.xen.timer_pending, 0);'), run: (s) => void (s[vc.pending.offset] = 0) });
+  p.step({ at: n('clear_expires'), next: n('clear_pending'), src: xsrc(F, 'vcpu->arch.xen.timer_expires = 0;'), run: (s) => void (s[vc.expires.offset] = 0), access: x.acc(vc) });
+  p.step({ at: n('clear_pending'), next: exit, src: xsrc(F, 'atomic_set(&vcpu->arch.xen.timer_pending, 0);'), run: (s) => void (s[vc.pending.offset] = 0), access: x.acc(vc) });
   x.coverAt('inject.delivers', 'kvm_xen_inject_timer_irqs finds timer_pending > 0 and delivers', xsrc(F, 'kvm_xen_set_evtchn(&e, vcpu->kvm);'), p, `${pre}inject>set_evtchn>set_evtchn_fast.read_lock`);
 }

@@ -8,7 +8,7 @@
  */
 import type { Field } from '../../src/engine/schema.js';
 import type { Proc } from '../../src/kernel/index.js';
-import { RC, xsrc, type Vcpu, type Xen } from './context.js';
+import { PROP, RC, xsrc, type Vcpu, type Xen } from './context.js';
 
 const F = 'kvm_xen_set_evtchn_fast';
 
@@ -47,7 +47,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
     p.step({ at: n('trylock_failed'), returns: opts.returns, src: xsrc(F, 'out_rcu: srcu_read_unlock(&kvm->srcu, idx); /* rc = -EWOULDBLOCK */'), run: (s) => {
       s[rcOff] = RC.EWOULDBLOCK;
       return ret(s);
-    } });
+    }, access: x.acc(vc) });
     x.coverAt('set_evtchn_fast.trylock_failed', 'kvm_xen_set_evtchn_fast\'s read_trylock on the shared_info lock fails (a writer holds it): -EWOULDBLOCK', xsrc(F, line), p, n('trylock_failed'));
   } else {
     sh.lock.readLock(p, n('read_lock'), n('check_shinfo'), xsrc(F, 'idx = srcu_read_lock(&kvm->srcu); read_lock_irqsave(&gpc->lock, flags); /* shinfo_cache */'), irqsave);
@@ -62,6 +62,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
       }
       return L.tas;
     },
+    access: x.acc(vc, [sh.validField]),
   });
   p.step({
     at: n('test_and_set_bit'),
@@ -76,6 +77,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
       s[rc] = RC.DELIVERED;
       return L.unlockShinfo;
     },
+    access: x.acc(vc, [], [PROP.stale]),
   });
   sh.lock.readUnlock(p, n('unlock_shinfo'), n('lock_vcpu_info'), xsrc(F, 'read_unlock_irqrestore(&gpc->lock, flags); gpc = &vcpu->arch.xen.vcpu_info_cache;'), irqsave);
   if (trylock) {
@@ -86,7 +88,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
     p.step({ at: n('vcpu_info_trylock_failed'), returns: opts.returns, src: xsrc(F, `if (!test_and_set_bit(port_word_bit, &vcpu->arch.xen.evtchn_pending_sel)) kick_vcpu = true; /* ${always ? 'trylock branch' : 'proposed'}; then the kick */`), run: (s) => {
       if (!x.pendInKernel(s, vc) && !x.v.mutantNoKick) vc.st.kick(s);
       return ret(s);
-    } });
+    }, access: x.acc(vc) });
     // a writer on the vcpu_info lock only exists if that cache can be invalidated (M' > 0)
     if (x.p.vcpuInfoInvalidations > 0) x.coverAt('set_evtchn_fast.vcpu_info_trylock_failed', 'kvm_xen_set_evtchn_fast\'s read_trylock on the vcpu_info lock fails: the bit goes to evtchn_pending_sel in-kernel', xsrc(F, line), p, n('vcpu_info_trylock_failed'));
   } else {
@@ -116,6 +118,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
       if (s[rc] === RC.DELIVERED) vc.st.kick(s);
       return ret(s);
     },
+    access: x.acc(vc, [...sh.lock.fields, ...vi.lock.fields, ...(p.irqoff ? [p.irqoff] : [])], ['kernel.bad-unlock']),
   });
   x.coverAt('set_evtchn_fast.ewouldblock', 'kvm_xen_set_evtchn_fast finds the shared_info cache invalid (-EWOULDBLOCK)', xsrc(F, 'if (!kvm_gpc_check(gpc, PAGE_SIZE)) goto out_rcu;'), p, n('out_unlock'), (s) => s[rc] === RC.EWOULDBLOCK);
   x.coverAt('set_evtchn_fast.already_pending', 'kvm_xen_set_evtchn_fast finds the port already pending (rc = 0)', xsrc(F, 'if (test_and_set_bit(xe->port, ...)) rc = 0;'), p, n('out_unlock'), (s) => s[rc] === RC.ALREADY);

@@ -52,12 +52,13 @@ export function startTimer(x: Xen, vc: Vcpu, pre: string, exit: string): void {
       at: n('check_expires'),
       src: xsrc(F, 'if (vcpu->arch.xen.timer_expires)'),
       run: (s) => (s[vc.expires.offset] ? cancelL : clearL),
+      access: x.acc(vc),
     });
     vc.timer.cancel(p, n('hrtimer_cancel'), n('clear_pending'), xsrc(F, 'hrtimer_cancel(&vcpu->arch.xen.timer);'));
     x.coverAt('start_timer.cancel_old', 'kvm_xen_start_timer cancels the old timer (timer_expires was set)', xsrc(F, 'hrtimer_cancel(&vcpu->arch.xen.timer);'), p, n('hrtimer_cancel'));
     x.coverAt('start_timer.cancel_waits', 'kvm_xen_start_timer\'s hrtimer_cancel has to wait for a running callback', xsrc(F, 'hrtimer_cancel(&vcpu->arch.xen.timer);'), p, n('hrtimer_cancel'), (s) => vc.timer.running(s));
   }
-  p.step({ at: n('clear_pending'), next: n('set_expires'), src: xsrc(F, 'atomic_set(&vcpu->arch.xen.timer_pending, 0);'), run: (s) => void (s[vc.pending.offset] = 0) });
+  p.step({ at: n('clear_pending'), next: n('set_expires'), src: xsrc(F, 'atomic_set(&vcpu->arch.xen.timer_pending, 0);'), run: (s) => void (s[vc.pending.offset] = 0), access: x.acc(vc) });
   const directL = p.label(`${pre}start_timer>callback.read_pending`);
   const hrL = p.label(n('hrtimer_start'));
   const gen = vc.gen.offset;
@@ -73,6 +74,7 @@ export function startTimer(x: Xen, vc: Vcpu, pre: string, exit: string): void {
       }
       return hrL;
     },
+    access: x.acc(vc),
   });
   // delta_ns <= 0: xen_timer_callback(&vcpu->arch.xen.timer) called directly, in task context
   // the direct call is for the current arm (only this thread starts arms)
@@ -82,5 +84,5 @@ export function startTimer(x: Xen, vc: Vcpu, pre: string, exit: string): void {
   const startLine = v.startTimerApi === 'linux_wa' ? 'hrtimer_start(&vcpu->arch.xen.timer, ktime_add_ns(kernel_now, delta), HRTIMER_MODE_ABS_HARD);' : 'hrtimer_start(&vcpu->arch.xen.timer, ktime_add_ns(ktime_now, delta_ns), HRTIMER_MODE_ABS_HARD);';
   vc.timer.start(p, n('hrtimer_start'), exit, xsrc(F, startLine), (s) => {
     s[hrGen] = s[gen]!;
-  });
+  }, x.acc(vc));
 }

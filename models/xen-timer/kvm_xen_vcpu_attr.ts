@@ -43,11 +43,12 @@ export function getAttr(x: Xen, vc: Vcpu, exit: string): void {
       at: n('check_expires'),
       src: xsrc(G, 'if (vcpu->arch.xen.timer_expires) {'),
       run: (s) => (s[exp] ? cancelL : skipL),
+      access: x.acc(vc),
     });
     if (v.getAttr !== 'v2-no-cancel') {
       vc.timer.cancel(p, n('hrtimer_cancel'), injectEntry(x, 'get_attr>'), xsrc(G, v.getAttr === 'v2' ? 'pending = hrtimer_cancel(&vcpu->arch.xen.timer);' : 'hrtimer_cancel(&vcpu->arch.xen.timer);'), (s, ret) => {
         if (v.getAttr === 'v2') s[gp] = ret;
-      });
+      }, x.acc(vc));
     }
     injectTimerIrqs(x, vc, 'get_attr>', afterFlush);
     x.coverAt('get_attr.timer_set', 'GET_ATTR(TIMER) finds timer_expires set and flushes the timer', xsrc(G, 'if (vcpu->arch.xen.timer_expires) {'), p, cancel);
@@ -80,11 +81,12 @@ export function getAttr(x: Xen, vc: Vcpu, exit: string): void {
       if (v.getAttr === 'v3') return s[exp] ? restartL : unlockL;
       return unlockL;
     },
+    access: x.acc(vc, [], [PROP.snapshot, PROP.consistent]),
   });
   if (v.getAttr === 'v2' || v.getAttr === 'v3') {
     vc.timer.start(p, n('restart'), unlock, xsrc(G, v.getAttr === 'v2' ? 'if (pending) hrtimer_start_expires(&vcpu->arch.xen.timer, HRTIMER_MODE_ABS_HARD);' : 'if (vcpu->arch.xen.timer_expires) hrtimer_start_expires(&vcpu->arch.xen.timer, HRTIMER_MODE_ABS_HARD);'), (s) => {
       s[gp] = 0;
-    });
+    }, x.acc(vc));
     x.coverAt('get_attr.restart', 'GET_ATTR(TIMER) restarts the cancelled timer', xsrc(G, 'hrtimer_start_expires(&vcpu->arch.xen.timer, HRTIMER_MODE_ABS_HARD);'), p, n('restart'));
   }
   x.xenLock.unlock(p, unlock, exit, xsrc(G, 'mutex_unlock(&vcpu->kvm->arch.xen.xen_lock);'));
@@ -109,6 +111,7 @@ export function setAttr(x: Xen, vc: Vcpu, exit: string): void {
       }
       return unlockL;
     },
+    access: x.acc(vc),
   });
   startTimer(x, vc, 'set_attr>', n('xen_unlock'));
   x.xenLock.unlock(p, n('xen_unlock'), exit, xsrc(S, 'mutex_unlock(&vcpu->kvm->arch.xen.xen_lock);'));

@@ -20,6 +20,7 @@ export function mmuNotifier(x: Xen): void {
       src: { file: 'virt/kvm/kvm_main.c', func: 'kvm_mmu_notifier_invalidate_range_start', line: `gfn_to_pfn_cache_invalidate_start(kvm, range->start, range->end); /* ${gpc.name} */` },
       guard: (s) => s[cnt]! < max && gpc.valid(s),
       run: (s) => void s[cnt]!++,
+      access: gpc === x.shinfo ? { reads: [x.mmuCount, gpc.validField], writes: [x.mmuCount] } : { reads: [x.mmuViCount, gpc.validField], writes: [x.mmuViCount] },
     });
     gpc.invalidate(p, `${at}.lock`, `${at}.unlock`, 'idle', undefined, { returns: 'kvm_mmu_notifier_invalidate_range_start' });
   }

@@ -37,6 +37,7 @@ export function refresher(x: Xen): void {
   x.xenLock.lock(p, 'idle', 'refresh', xsrc(F, 'mutex_lock(&kvm->arch.xen.xen_lock); /* another caller: kvm_gpc_check(shinfo_cache) failed */'), {
     id: `${p.name}:xen_lock`,
     guard: (s) => !sh.valid(s),
+    access: { reads: [sh.validField] },
   });
   sh.refresh(p, 'refresh', 'xen_unlock', xsrc(F, 'rc = kvm_gpc_refresh(gpc, PAGE_SIZE); /* shinfo_cache, another caller */'));
   x.xenLock.unlock(p, 'xen_unlock', 'idle', xsrc(F, 'mutex_unlock(&kvm->arch.xen.xen_lock); /* another caller */'), { returns: F });

@@ -47,6 +47,7 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
         s[o.loaded] = 1;
         run(s, ctx);
       },
+      access: x.acc(vc),
     });
   };
   const leave = (at: string, run?: (s: Uint8Array) => void, src: SourceRef = IOCTL_RET): void => {
@@ -56,6 +57,7 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
         s[o.loaded] = 0;
         run?.(s);
       },
+      access: x.acc(vc),
     });
   };
 
@@ -101,6 +103,7 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
     at: 'run.has_pending_timer',
     src: xsrc('vcpu_run', 'if (kvm_cpu_has_pending_timer(vcpu)) kvm_inject_pending_timer_irqs(vcpu); /* kvm_xen_has_pending_timer(): atomic_read(&vcpu->arch.xen.timer_pending); -> kvm_xen_inject_timer_irqs(vcpu) */', KVM_C),
     run: (s) => (s[vc.pending.offset]! > 0 ? injL : runRetL),
+    access: x.acc(vc),
   });
   injectTimerIrqs(x, vc, 'run>', 'run.return');
   // back into the guest: it sees whatever upcall is pending in its vcpu_info (ghost: nothing
@@ -123,6 +126,7 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
       s[o.unseen] = 0;
       s[vc.otherPort.offset] = 0; // the handler scans the whole word
     },
+    access: x.acc(vc),
   });
 
   // VMM: GET_ATTR(TIMER) (migration save)

@@ -29,6 +29,7 @@ export function xenTimerCallback(x: Xen, vc: Vcpu, p: Proc, pre: string, exit: s
     at: n('read_pending'),
     src: xsrc(F, 'if (atomic_read(&vcpu->arch.xen.timer_pending)) return HRTIMER_NORESTART;'),
     run: (s) => (s[pend]! > 0 ? exitL : afterL),
+    access: x.acc(vc),
   });
   x.coverAt('callback.already_pending', 'xen_timer_callback finds timer_pending already set and returns', xsrc(F, 'if (atomic_read(&vcpu->arch.xen.timer_pending)) return HRTIMER_NORESTART;'), p, n('read_pending'), (s) => s[pend]! > 0);
   if (v.callback !== 'defer') {
@@ -38,7 +39,7 @@ export function xenTimerCallback(x: Xen, vc: Vcpu, p: Proc, pre: string, exit: s
     x.coverAt('callback.fast_path_delivered', 'xen_timer_callback delivers through kvm_xen_set_evtchn_fast (rc != -EWOULDBLOCK)', xsrc(F, 'rc = kvm_xen_set_evtchn_fast(&e, vcpu->kvm);'), p, `${pre}callback>set_evtchn_fast.out_unlock`, (s) => s[rc] !== RC.EWOULDBLOCK);
     x.coverAt('callback.fast_path_deferred', 'xen_timer_callback falls back to deferred delivery (-EWOULDBLOCK)', xsrc(F, 'if (rc == -EWOULDBLOCK) {'), p, n('atomic_inc'));
     if (v.callback === 'fast-v2') {
-      p.step({ at: n('clear_expires'), next: exit, src: xsrc(F, '} else { vcpu->arch.xen.timer_expires = 0; }'), run: (s) => void (s[vc.expires.offset] = 0) });
+      p.step({ at: n('clear_expires'), next: exit, src: xsrc(F, '} else { vcpu->arch.xen.timer_expires = 0; }'), run: (s) => void (s[vc.expires.offset] = 0), access: x.acc(vc) });
     }
   }
   p.step({
@@ -49,12 +50,14 @@ export function xenTimerCallback(x: Xen, vc: Vcpu, p: Proc, pre: string, exit: s
       if (v.mutantNoPendingInc) return; // test mutation: the increment is lost
       s[pend]!++;
     },
+    access: x.acc(vc),
   });
   p.step({
     at: n('kick'),
     next: exit,
     src: xsrc(F, 'kvm_make_request(KVM_REQ_UNBLOCK, vcpu); kvm_vcpu_kick(vcpu);'),
     run: (s) => vc.st.kick(s),
+    access: x.acc(vc),
   });
 }
 

@@ -3,7 +3,7 @@
  * function of a Report, and the JSON format *is* the Report — so a `check --format json` file is
  * also a saved trace that `replay` and `explain` read back (schema/result.schema.json).
  */
-import type { Result, ShardStats, SymmetryStats } from '../engine/result.js';
+import type { PorStats, Result, ShardStats, SymmetryStats } from '../engine/result.js';
 import type { PropertyKind, SourceRef } from '../engine/model.js';
 import type { Value } from '../engine/schema.js';
 import { verdictsOf } from '../../models/matrix.js';
@@ -37,6 +37,8 @@ export interface Settings {
   readonly fingerprint?: boolean;
   readonly workers?: number;
   readonly shard?: { readonly index: number; readonly count: number };
+  /** false: partial-order reduction switched off (--no-por). */
+  readonly por?: boolean;
   /** --fail-on-unreached-cover: an unreached branch cover is a violation (absent: a finding only). */
   readonly failOnUnreachedCover?: boolean;
 }
@@ -113,6 +115,8 @@ export interface Report {
     readonly symmetry?: SymmetryStats;
     readonly fingerprint?: { readonly bits: 64; readonly collisionProbability: number };
     readonly shard?: ShardStats;
+    /** Partial-order reduction: used or not (why not), how many states it cut. */
+    readonly por?: PorStats;
     /** A merged report: the shards' state and transition counts were added up (an upper bound: shards overlap). */
     readonly merged?: { readonly shards: number; readonly exact: boolean };
   };
@@ -193,6 +197,7 @@ export function toReport(input: ReportInput): Report {
       ...(r.stats.symmetry ? { symmetry: { ...r.stats.symmetry, reduction: round(r.stats.symmetry.reduction, 4) } } : {}),
       ...(r.stats.fingerprint ? { fingerprint: { ...r.stats.fingerprint } } : {}),
       ...(r.stats.shard ? { shard: { ...r.stats.shard, complete: r.complete } } : {}),
+      ...(r.stats.por ? { por: { ...r.stats.por } } : {}),
     },
     ...(r.facts ? { facts: r.facts } : {}),
     ...(input.timing

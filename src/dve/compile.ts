@@ -48,7 +48,7 @@
  *     leader_filters.1 770 / 1980). (The hanoi models' comment "we have no lazy evaluation",
  *     hence the 100 sentinels at the bottom of each tower, shows the authors did not rely on it.)
  */
-import type { DroppedTransitions, Model, Step, StepCtx } from '../engine/model.js';
+import type { DroppedTransitions, Model, Step, StepAccess, StepCtx } from '../engine/model.js';
 import { Layout, type Field } from '../engine/schema.js';
 import type { Assign, DveModel, Expr, Pos, ProcessDecl, Transition, VarDecl } from './ast.js';
 import { DveError } from './errors.js';
@@ -364,6 +364,10 @@ class ExprGen {
     private temps = { n: 0 },
   ) {}
 
+  /** Fields the generated code reads and writes (an array indexed by a non-constant: all of it). */
+  readonly reads = new Set<Field>();
+  readonly writes = new Set<Field>();
+
   /** Share the temp counter with another generator of the same transition. */
   withTemps(other: ExprGen): this {
     this.temps = other.temps;
@@ -383,12 +387,14 @@ class ExprGen {
   }
 
   private readField(f: Field): string {
+    this.reads.add(f);
     const S = this.S;
     if (f.width === 1) return `${S}[${f.offset}]`;
     return `((${S}[${f.offset}] | (${S}[${f.offset + 1}] << 8)) << 16 >> 16)`;
   }
 
   private readAt(sym: VarSym, t: string): string {
+    for (const f of sym.fields) this.reads.add(f);
     const S = this.S;
     const base = sym.fields[0]!.offset;
     if (sym.type === 'byte') return `${S}[${base} + ${t}]`;
@@ -456,6 +462,7 @@ class ExprGen {
         const k = q.states.get(e.name);
         if (k !== undefined) {
           if (e.index) this.c.err(e.index.pos, `${e.proc}.${e.name} is a state, not an array`);
+          this.reads.add(q.stateField);
           return { pre: '', js: `(${this.S}[${q.stateField.offset}] === ${k})`, bool: true, min: 0, max: 1 };
         }
         const sym = q.locals.get(e.name);
@@ -576,6 +583,8 @@ class ExprGen {
     }
     pre += value.pre;
     let v = this.toInt(value);
+    if (typeof at === 'number') this.writes.add(sym.fields[at]!);
+    else for (const f of sym.fields) this.writes.add(f);
     const S = this.S;
     const inRange = value.min >= range.min && value.max <= range.max;
     if (!inRange && this.sem.range !== 'wrap') {
@@ -691,6 +700,8 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
         source: { file, func: p.decl.name, line: t.text },
         guard: guardFn,
         apply: (s: Uint8Array, _ctx: StepCtx): boolean => applyFn(s),
+        // the error state (experiments) writes every field: no declaration, no reduction
+        ...(errorField ? {} : { access: stepAccess(c, p, from, to, [g, e]) }),
       });
     }
   }
@@ -725,6 +736,22 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
     expandSource: expandSrc,
   };
   return model;
+}
+
+/**
+ * A transition's accesses, derived from its generated guard and effect: what they read and
+ * assign (arrays indexed by a non-constant count whole), its own control state, and the control
+ * states of the committed processes its guard tests.
+ */
+function stepAccess(c: Compiler, p: ProcInfo, from: number, to: number, gens: readonly ExprGen[]): StepAccess {
+  const reads = new Set<Field>([p.stateField]);
+  const writes = new Set<Field>([p.stateField]);
+  for (const g of gens) {
+    for (const f of g.reads) reads.add(f);
+    for (const f of g.writes) writes.add(f);
+  }
+  if (c.hasCommit && !p.committed.has(from)) for (const q of c.processes) if (q.committed.size > 0) reads.add(q.stateField);
+  return { reads: [...reads].map((f) => f.name), writes: [...writes].map((f) => f.name), at: { field: p.stateField.name, value: from, to: [to] } };
 }
 
 function errorStateFn(errorField: Field | undefined, size: number): string {

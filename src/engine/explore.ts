@@ -17,6 +17,8 @@ import { runSequential } from './search/sequential.js';
 import { ParallelRun } from './search/parallel.js';
 import { searchResult } from './search/result.js';
 import type { ShardOptions } from './search/shard.js';
+import { PorAnalysis } from './reduce/por.js';
+import type { PorStats } from './result.js';
 
 export { DEADLOCK_ID } from './observe.js';
 export { successors } from './search/successors.js';
@@ -53,6 +55,12 @@ export interface ExploreOptions {
   /** Expand the frontier in worker threads (same result as the sequential search; see parallel.ts). */
   parallel?: ParallelOptions;
   /**
+   * Partial-order reduction (reduce/por.ts, reduce/stubborn.ts) where the model declares its
+   * steps' accesses: the same violated properties and deadlocks, fewer states; traces are real
+   * but not always the shortest. Not with `parallel` or `shard` (the report says it was off).
+   */
+  por?: boolean;
+  /**
    * A `sometimes` property (branch cover) that a complete search never reached is a violation.
    * Default false: it is a finding (Result.covers, reached false) that leaves the status alone,
    * unless the property itself sets failIfUnreached.
@@ -86,6 +94,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   if (options.symmetry && !model.symmetry) throw new ModelError(`model ${model.name} declares no symmetry (symmetry reduction needs Model.symmetry)`);
   const canon = options.symmetry && model.symmetry ? new Canonicalizer(model.symmetry, words) : null;
   const checkDomains = options.checkDomains !== false;
+  const por = options.por ? porPlan(model, options) : undefined;
   const s = new Search(model, store, canon, {
     maxStates: options.maxStates ?? Infinity,
     maxDepth: options.maxDepth ?? Infinity,
@@ -97,12 +106,28 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     memoryLimit: options.memoryLimit,
     onProgress: options.onProgress,
     progressInterval: options.progressInterval,
+    por: por?.analysis,
     shouldStop: options.shouldStop,
   });
   s.initial(inits);
   if (par) new ParallelRun(s, par, checkDomains).run();
   else runSequential(s);
-  return searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, failOnUnreachedCover: options.failOnUnreachedCover === true });
+  return searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, por: por && porStats(s, por), failOnUnreachedCover: options.failOnUnreachedCover === true });
+}
+
+/** The reduction's analysis, or why there is none. */
+function porPlan(model: Model, options: ExploreOptions): { analysis?: PorAnalysis; reason?: string } {
+  if (options.parallel) return { reason: 'not available with worker threads (--workers)' };
+  if (options.shard) return { reason: 'not available with shards (--shard)' };
+  const b = PorAnalysis.build(model);
+  return b.ok ? { analysis: b.analysis } : { reason: b.reason };
+}
+
+function porStats(s: Search, plan: { analysis?: PorAnalysis; reason?: string }): PorStats {
+  const a = plan.analysis;
+  if (!a || !s.por) return { used: false, reason: plan.reason };
+  const p = s.por;
+  return { used: true, declaredSteps: a.declared, steps: s.nsteps, reducedStates: p.cut, fullStates: p.full, provisoStates: p.proviso, ...(p.abandoned ? { abandoned: true } : {}) };
 }
 
 /** Index size (log2 slots) for an expected state count: room for it below the load limit, 2^16 .. 2^28. */

@@ -42,6 +42,56 @@ export interface Step {
    * Returning `false` drops the transition (it is then neither counted nor explored).
    */
   apply(s: Uint8Array, ctx: StepCtx): void | boolean;
+  /**
+   * The state fields the step may touch (partial-order reduction). Without it the step counts as
+   * reading and writing every field: it is dependent on every other step, and visible.
+   */
+  readonly access?: StepAccess;
+}
+
+/**
+ * What a step may read (in its guard or its effect) and write, by field name, over every state
+ * it can be taken from; and the assertions it may raise with ctx.fail. Over-approximations are
+ * sound (they only cost reduction); an omission makes partial-order reduction unsound. Two steps
+ * of different processes are independent when neither writes what the other reads or writes.
+ */
+export interface StepAccess {
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+  /** Property ids the step may raise (ctx.fail); default none. */
+  readonly fails?: readonly string[];
+  /**
+   * A necessary condition of the guard: `field` = `value` (the process's program counter at the
+   * step's label). While it does not hold, only a step writing `field` can enable the step.
+   * `to`: every value the step may leave in `field` (its next labels), when known.
+   */
+  readonly at?: { readonly field: string; readonly value: number; readonly to?: readonly number[] };
+}
+
+/**
+ * The fields a property reads (partial-order reduction: a step that may change one is visible).
+ * `fields` are read whole; `values` lists fields only compared for equality against the values
+ * given (program counters: "pc = L"), so only a step that may leave or enter one of them is
+ * visible for that field.
+ */
+export interface PropertyReads {
+  readonly fields: readonly string[];
+  readonly values?: Readonly<Record<string, readonly number[]>>;
+  /**
+   * Fields that matter only while a process is at one of some labels, and whose meaning for that
+   * process only its own steps change (lock words: "held by p" changes only by p's lock and
+   * unlock — another process unlocking p's lock raises an assertion, which is visible anyway).
+   * A step of that process is visible when it changes one of `fields` while at, or moving from
+   * or to, one of `values` of `pc`; a step of another process is not visible for them.
+   */
+  readonly guarded?: readonly { readonly pc: string; readonly values: readonly number[]; readonly fields: readonly string[] }[];
+  /**
+   * An invariant that is a conjunction of parts each of which only some processes can change
+   * (their pcs, the locks they hold, their interrupt state, fields only they write): per part, the
+   * pc fields of those processes (`owners`), the part `holds`, and the fields it reads. A step of
+   * an owner is visible when it changes `holds`; no other step changes it.
+   */
+  readonly components?: readonly { readonly owners: readonly string[]; readonly reads: readonly string[]; holds(s: Uint8Array): boolean }[];
 }
 
 interface PropertyBase {
@@ -49,6 +99,11 @@ interface PropertyBase {
   readonly description: string;
   /** The C lines the property concerns. */
   readonly source?: readonly SourceRef[];
+  /**
+   * The fields `check` reads (partial-order reduction; for a transition property, of the states
+   * before and after the step). Undeclared: every field.
+   */
+  readonly reads?: PropertyReads;
 }
 
 export interface AlwaysProperty extends PropertyBase {
@@ -64,6 +119,12 @@ export interface TransitionProperty extends PropertyBase {
    * lock matter to a lock-order graph). Lets a parallel search skip the other edges. Default: all.
    */
   relevant?(step: number): boolean;
+  /**
+   * Partial-order reduction: false when the edge cannot add to what the property learns or
+   * report (a lock taken while holding nothing adds no lock-order edge). Reads only `reads`
+   * fields. Default: every relevant edge counts.
+   */
+  observes?(before: Uint8Array, step: number, after: Uint8Array): boolean;
   /**
    * For a property that accumulates knowledge across the exploration (a lock-order graph): the
    * knowledge gathered so far, as JSON data. Shards of one search export it; `judge` decides from

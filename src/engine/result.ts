@@ -37,9 +37,11 @@ export interface CoverEntry {
   readonly property: string;
   readonly description: string;
   readonly reached: boolean;
-  /** Length of the shortest trace reaching it (when reached). */
+  /** Length of the shortest trace reaching it (when reached; under partial-order reduction, of the trace found). */
   readonly depth?: number;
   readonly trace?: Trace;
+  /** Not reached under partial-order reduction, which need not keep it reachable: not decided (check with --no-por). */
+  readonly undecided?: boolean;
 }
 
 export interface StepCoverage {
@@ -71,6 +73,7 @@ export interface Stats {
   readonly fingerprint?: { readonly bits: 64; readonly collisionProbability: number };
   /** In a sharded search: which part this is. */
   readonly shard?: ShardStats;
+  readonly por?: PorStats;
   /** In a parallel search: the number of worker threads. */
   readonly workers?: number;
 }
@@ -84,6 +87,26 @@ export interface SymmetryStats {
   readonly unreducedTransitions: number;
   /** unreducedStates / states. */
   readonly reduction: number;
+}
+
+/** Partial-order reduction (explore's `por` option): used or not, and how often it cut. */
+export interface PorStats {
+  readonly used: boolean;
+  /** Why it was not used (the model declares no accesses, --workers, ...). */
+  readonly reason?: string;
+  /** Steps with an access declaration, of all steps. */
+  readonly declaredSteps?: number;
+  readonly steps?: number;
+  /**
+   * Expanded states whose edges were cut to a stubborn set (0: the search was in fact exhaustive,
+   * as without reduction); states fully expanded for lack of a smaller set; states whose stubborn
+   * set led back into the current or an earlier BFS level, fully expanded by the cycle proviso.
+   */
+  readonly reducedStates?: number;
+  readonly fullStates?: number;
+  readonly provisoStates?: number;
+  /** 20,000 states in a row cut less than 1% of them: the rest of the search expanded every state fully. */
+  readonly abandoned?: boolean;
 }
 
 export interface ShardStats {

@@ -90,6 +90,11 @@ export class Layout {
     return out;
   }
 
+  /** The fields declared so far, in layout order. */
+  get declared(): readonly Field[] {
+    return this.fields;
+  }
+
   private add(spec: { name: string; kind: FieldKind; min: number; max: number; values?: readonly string[]; group?: string }): Field {
     if (this.names.has(spec.name)) throw new SchemaError(`duplicate field ${spec.name}`);
     this.names.add(spec.name);

@@ -32,7 +32,8 @@
  *   no other edge pays for it. The "running" pseudo-lock of an hrtimer callback is not a lock.
  * Deadlock itself is the engine's check; `System.describeBlocked` prints the lock chain.
  */
-import type { Property, SourceRef, Step, StepCtx } from '../engine/model.js';
+import type { Property, PropertyReads, SourceRef, Step, StepCtx } from '../engine/model.js';
+import type { Field } from '../engine/schema.js';
 import type { Lock } from './locks.js';
 import type { Proc, System } from './system.js';
 
@@ -59,11 +60,13 @@ interface Held {
   exclusive: (s: Uint8Array, p: Proc) => boolean;
   /** The lock spins on this kernel (a pseudo-lock: false). */
   spins: boolean;
+  /** The fields held() reads (null: not declared). */
+  fields: readonly Field[] | null;
 }
 
 export class KernelChecks {
   private readonly held: Held[] = [];
-  private readonly recursivePoints: { proc: Proc; pc: number; self: (s: Uint8Array) => boolean; lock: string; src?: SourceRef }[] = [];
+  private readonly recursivePoints: { proc: Proc; pc: number; self: (s: Uint8Array) => boolean; lock: string; fields: readonly Field[]; src?: SourceRef }[] = [];
   private readonly cancelSelf: { proc: Proc; pc: number; timer: string }[] = [];
   private readonly trylocks = new Set<Step>();
   private readonly rtSleepingAcquires: { proc: Proc; pc: number }[] = [];
@@ -85,11 +88,29 @@ export class KernelChecks {
         return l.held(s, p);
       },
       spins: l.spins,
+      fields: l.fields,
     });
   }
 
-  registerPseudoLock(cls: string, held: (s: Uint8Array, p: Proc) => boolean): void {
-    this.held.push({ cls, name: cls, pseudo: true, held, spinning: () => false, exclusive: held, spins: false });
+  registerPseudoLock(cls: string, held: (s: Uint8Array, p: Proc) => boolean, fields?: readonly Field[]): void {
+    this.held.push({ cls, name: cls, pseudo: true, held, spinning: () => false, exclusive: held, spins: false, fields: fields ?? null });
+  }
+
+  /**
+   * What the checks read (partial-order reduction): the fields of every lock (held / spinning /
+   * exclusive), plus `extra`; program counters only compared with the labels in `at`. Undefined
+   * when a pseudo-lock does not declare its fields.
+   */
+  private reads(extra: readonly Field[], at: readonly { proc: Proc; pc: number }[]): PropertyReads | undefined {
+    if (this.held.some((h) => h.fields === null)) return undefined;
+    const fields = new Set<string>([...this.lockFields(), ...extra.map((f) => f.name)]);
+    const values: Record<string, number[]> = {};
+    for (const { proc, pc } of at) (values[proc.pc.name] ??= []).push(pc);
+    return { fields: [...fields], values };
+  }
+
+  private lockFields(): string[] {
+    return [...new Set(this.held.flatMap((h) => h.fields!.map((f) => f.name)))];
   }
 
   /** `step` is a trylock: it never waits (no lock-order edge to the lock, no hard-irq usage). */
@@ -103,7 +124,7 @@ export class KernelChecks {
   }
 
   lockPoint(p: Proc, at: string, l: Lock, self: (s: Uint8Array) => boolean): void {
-    this.recursivePoints.push({ proc: p, pc: p.label(at), self, lock: l.name });
+    this.recursivePoints.push({ proc: p, pc: p.label(at), self, lock: l.name, fields: l.fields });
   }
 
   /**
@@ -137,6 +158,12 @@ export class KernelChecks {
     if (locks.length === 0 && irqs === 0) return;
     const what = [...(locks.length ? [`holding ${locks.join(', ')}`] : []), ...(irqs ? [`with interrupts disabled (${irqs} irqsave/irq section${irqs > 1 ? 's' : ''} not restored)`] : [])];
     ctx.fail(KERNEL_PROPERTIES.lockHeldOnReturn, `${p.name} returns from ${entry} ${what.join(' and ')}`);
+  }
+
+  /** What checkReturn reads and may raise (partial-order reduction; null fields: undeclared pseudo-locks are skipped by it). */
+  returnCheck(p: Proc): { reads: Field[]; fails: string[] } {
+    const locks = this.held.filter((h) => !h.pseudo).flatMap((h) => h.fields ?? []);
+    return { reads: [...locks, ...(p.irqoff ? [p.irqoff] : [])], fails: [KERNEL_PROPERTIES.lockHeldOnReturn] };
   }
 
   /** Anything checkReturn would report (without building the report: this runs on every return step). */
@@ -190,6 +217,8 @@ export class KernelChecks {
     const writeIrqOn = new Map<string, string>();
     // on PREEMPT_RT only raw spinlocks still spin; the others sleep (sleep-in-atomic covers them)
     const spinsOnRt = new Set(this.held.filter((h) => h.spins).map((h) => h.cls));
+    // classes some hard-irq step takes with a blocking acquire (usedInIrq can only hold these)
+    const irqClasses = new Set(meta.flatMap((m, i) => (m.proc.context === 'hardirq' && !trylockOf[i] ? m.acquires : [])));
     // the same knowledge as flags over lock-class numbers, for the per-edge fast paths
     const held = this.held;
     const classes = [...new Set([...held.map((h) => h.cls), ...acquiresOf.flat()])];
@@ -240,6 +269,9 @@ export class KernelChecks {
       return null;
     };
 
+    const irqoffs = sys.procs.flatMap((p) => (p.irqoff ? [p.irqoff] : []));
+    const spinningFields = this.held.filter((h) => h.spins).flatMap((h) => h.fields ?? []);
+    const blockPoints = blockList.flatMap(([p, mp]) => [...mp.keys()].map((pc) => ({ proc: p, pc })));
     // flat tables for the per-state checks: (pc offset, label) pairs
     const atPoint = (points: readonly { proc: Proc; pc: number }[]): { offs: Int32Array; pcs: Int32Array } => ({
       offs: Int32Array.from(points.map((x) => x.proc.pc.offset)),
@@ -260,6 +292,15 @@ export class KernelChecks {
       {
         kind: 'always',
         id: KERNEL_PROPERTIES.sleepInAtomic,
+        // per process: at a may-block label and atomic (its irqoff, the spinning locks it holds)
+        reads: {
+          fields: [],
+          components: blockList.map(([p, mp]) => ({
+            owners: [p.pc.name],
+            reads: [...spinningFields, ...(p.irqoff ? [p.irqoff] : [])].map((f) => f.name),
+            holds: (s: Uint8Array) => !(mp.has(s[p.pc.offset]!) && this.atomic(s, p)),
+          })),
+        },
         description: 'no step that may sleep (mutex, sleeping lock on PREEMPT_RT, hrtimer_cancel, gpc refresh) is reached in hard-irq, irqs-off or preempt-off context',
         check: (s) => {
           for (let k = 0; k < blocking.offs.length; k++) {
@@ -271,6 +312,14 @@ export class KernelChecks {
       {
         kind: 'always',
         id: KERNEL_PROPERTIES.recursiveLock,
+        // per process: waiting at one of its lock labels for a lock it holds
+        reads: {
+          fields: [],
+          components: [...new Set(recursive.map((r) => r.proc))].map((p) => {
+            const mine = recursive.filter((r) => r.proc === p);
+            return { owners: [p.pc.name], reads: mine.flatMap((r) => r.fields.map((f) => f.name)), holds: (s: Uint8Array) => !mine.some((r) => s[p.pc.offset] === r.pc && r.self(s)) };
+          }),
+        },
         description: 'no process waits for a lock it already holds (possible recursive locking: blocks forever)',
         check: (s) => {
           for (let k = 0; k < rec.offs.length; k++) if (s[rec.offs[k]!] === rec.pcs[k] && recSelf[k]!(s)) return false;
@@ -280,22 +329,31 @@ export class KernelChecks {
       {
         kind: 'always',
         id: KERNEL_PROPERTIES.cancelSelf,
+        reads: { fields: [], values: Object.fromEntries(cancelSelf.map((c) => [c.proc.pc.name, cancelSelf.filter((d) => d.proc === c.proc).map((d) => d.pc)])) },
         description: 'hrtimer_cancel is never called from the timer\'s own callback (it would wait for itself)',
         check: (s) => !reachedAny(selfCancel, s),
       },
       {
         kind: 'always',
         id: KERNEL_PROPERTIES.rawLockNesting,
+        reads: { fields: [], values: Object.fromEntries(rtSleeping.map((c) => [c.proc.pc.name, rtSleeping.filter((d) => d.proc === c.proc).map((d) => d.pc)])) },
         description: 'no spinlock_t / rwlock_t (sleeping on PREEMPT_RT) is taken with a blocking lock operation in hard-irq context, on any kernel (lockdep CONFIG_PROVE_RAW_LOCK_NESTING; trylocks exempt)',
         check: (s) => !reachedAny(rawNesting, s),
       },
       {
         kind: 'transition',
         id: KERNEL_PROPERTIES.lockOrder,
+        reads: this.reads([], []),
         description: 'the lock-class order graph over all explored steps has no cycle (no ABBA inversion)',
         relevant: (step) => acquiresOf[step]!.length > 0,
         reset: () => this.resetAccumulated(),
         facts: () => ({ edges: [...edges].flatMap(([a, out]) => [...out].map(([b, at]) => [a, b, at])) }),
+        // an edge is added only for a lock held while another is taken
+        observes: (before, step) => {
+          const acq = acquiresOf[step]!;
+          if (acq.length === 0 || trylockOf[step]) return false;
+          return this.heldBy(before, procOf[step]!).some((a) => !acq.includes(a) || acq.length > 1);
+        },
         judge: (all) => {
           // the union of the shards' graphs: a cycle may close across shards
           const union = new Map<string, Map<string, string>>();
@@ -339,10 +397,24 @@ export class KernelChecks {
       {
         kind: 'transition',
         id: KERNEL_PROPERTIES.irqUnsafe,
+        reads: this.reads(irqoffs, []),
         description: 'no lock class is taken in hard-irq context and also held for writing with interrupts enabled in task context',
         relevant: (step) => acquiresOf[step]!.length > 0,
         reset: () => this.resetAccumulated(),
         facts: () => ({ usedInIrq: [...usedInIrq], writeIrqOn: [...writeIrqOn] }),
+        // what check() would record and could matter: a class taken in hard irq, or held for
+        // writing with irqs on — only for a class some hard-irq step takes (no other can conflict)
+        observes: (_before, step, after) => {
+          const p = procOf[step]!;
+          for (const c of acquiresOf[step]!) {
+            if (c.startsWith('hrtimer ')) continue;
+            if (sys.preemptRt && !spinsOnRt.has(c)) continue;
+            if (p.context === 'hardirq') {
+              if (!trylockOf[step]) return true;
+            } else if (irqClasses.has(c) && this.held.some((x) => x.cls === c && x.exclusive(after, p)) && !(p.irqoff && after[p.irqoff.offset]! > 0)) return true;
+          }
+          return false;
+        },
         judge: (all) => {
           const irq = new Map<string, string>();
           const on = new Map<string, string>();

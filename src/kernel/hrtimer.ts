@@ -21,7 +21,7 @@
  */
 import type { Field } from '../engine/schema.js';
 import type { SourceRef, StepCtx } from '../engine/model.js';
-import type { Proc, System } from './system.js';
+import { withHook, type Access, type Proc, type System } from './system.js';
 
 export type Placement = 'other' | 'same' | 'both';
 
@@ -36,6 +36,8 @@ export interface HrTimerOptions {
   fireSrc: SourceRef;
   /** Effect when the timer fires (e.g. ghost bookkeeping), before the callback's first step. */
   onFire?: (s: Uint8Array) => void;
+  /** What onFire reads and writes (without it the fire steps are undeclared). */
+  onFireAccess?: Access;
 }
 
 export class HrTimer {
@@ -52,12 +54,13 @@ export class HrTimer {
     this.enqueued = sys.layout.bool(`${name}.enqueued`);
     this.cb = sys.handler(`${name}.callback`, opts.homeCpu);
     this.cls = `hrtimer ${name}`;
-    sys.checks.registerPseudoLock(this.cls, (s, p) => p === this.cb && this.running(s));
+    sys.checks.registerPseudoLock(this.cls, (s, p) => p === this.cb && this.running(s), [this.cb.pc]);
     const e = this.enqueued.offset;
     const cpuOff = this.cb.cpuField!.offset;
     const onFire = opts.onFire;
     // the expiry interrupt: on the home CPU only while interrupts are enabled there
     const fire = (cpu: number, needIrqsOn: boolean): void => {
+      sys.handlerMayRunOn(this.cb, cpu);
       this.cb.step({
         at: 'idle',
         id: `${this.cb.name}:fire@cpu${cpu}`,
@@ -70,6 +73,7 @@ export class HrTimer {
           onFire?.(s);
         },
         acquires: [this.cls],
+        access: withHook({ reads: [this.enqueued], writes: [this.enqueued, this.cb.cpuField!], irqsOff: needIrqsOn ? cpu : undefined }, onFire, opts.onFireAccess),
       });
     };
     if (opts.placement !== 'other') fire(opts.homeCpu, true);
@@ -84,7 +88,7 @@ export class HrTimer {
   }
 
   /** hrtimer_start / hrtimer_start_expires: (re)arm. */
-  start(p: Proc, at: string, next: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => number | void): void {
+  start(p: Proc, at: string, next: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => number | void, runAccess?: Access): void {
     const e = this.enqueued.offset;
     p.step({
       at,
@@ -94,6 +98,7 @@ export class HrTimer {
         s[e] = 1;
         return run?.(s, ctx);
       },
+      access: withHook({ writes: [this.enqueued] }, run, runAccess),
     });
   }
 
@@ -114,6 +119,7 @@ export class HrTimer {
         }
         return i;
       },
+      access: { reads: [this.cb.pc, this.enqueued], writes: [this.enqueued] },
     });
   }
 
@@ -121,7 +127,7 @@ export class HrTimer {
    * hrtimer_cancel: waits while the callback runs, then dequeues. `result(s, ret)` sees the return
    * value (1 iff an enqueued timer was dequeued) and may branch.
    */
-  cancel(p: Proc, at: string, next: string, src: SourceRef, result?: (s: Uint8Array, ret: 0 | 1) => number | void): void {
+  cancel(p: Proc, at: string, next: string, src: SourceRef, result?: (s: Uint8Array, ret: 0 | 1) => number | void, resultAccess?: Access): void {
     const e = this.enqueued.offset;
     p.step({
       at,
@@ -136,6 +142,7 @@ export class HrTimer {
       mayBlock: 'hrtimer_cancel',
       waitsFor: () => `${this.name} callback to finish`,
       acquires: [this.cls],
+      access: withHook({ reads: [this.cb.pc, this.enqueued], writes: [this.enqueued] }, result, resultAccess),
     });
     if (p === this.cb) this.sys.checks.cancelSelfPoint(p, at, this.name);
   }
@@ -144,7 +151,7 @@ export class HrTimer {
    * The callback's `return HRTIMER_NORESTART;`: the handler ends (the timer stays enqueued only if
    * re-armed). It returns from the callback: holding a lock there is `kernel.lock-held-on-return`.
    */
-  callbackReturn(at: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => void): void {
-    this.cb.step({ at, next: 'idle', src, run, returns: `the ${this.name} hrtimer callback` });
+  callbackReturn(at: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => void, runAccess?: Access): void {
+    this.cb.step({ at, next: 'idle', src, run, returns: `the ${this.name} hrtimer callback`, access: withHook({}, run, runAccess) });
   }
 }

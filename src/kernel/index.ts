@@ -2,7 +2,7 @@
  * Linux concurrency primitives as reusable step builders, with lockdep-style checks.
  * See system.ts for an example; locks.ts, hrtimer.ts and kvm.ts document each primitive's rules.
  */
-export { System, Proc, src, type Context, type StepSpec, type BlockKind, type FinishOptions, type ReturnOpt } from './system.js';
+export { System, Proc, src, withHook, type Access, type Context, type StepSpec, type BlockKind, type FinishOptions, type ReturnOpt } from './system.js';
 export { ExclusiveLock, RwLock, Lock, type IrqOpt, type LockStepOpt, type StepExtra } from './locks.js';
 export { localIrqSave, localIrqRestore } from './irq.js';
 export { HrTimer, type Placement, type HrTimerOptions } from './hrtimer.js';

@@ -23,11 +23,11 @@ function irqoffOf(p: Proc): number {
 /** `local_irq_save(flags)` / `local_irq_disable()`. */
 export function localIrqSave(p: Proc, at: string, next: string, src: SourceRef, opt?: ReturnOpt): void {
   const o = irqoffOf(p);
-  p.step({ at, next, src, run: (s) => void s[o]!++, returns: opt?.returns });
+  p.step({ at, next, src, run: (s) => void s[o]!++, returns: opt?.returns, access: { reads: [p.irqoff!], writes: [p.irqoff!] } });
 }
 
 /** `local_irq_restore(flags)` / `local_irq_enable()`: undoes the innermost save. */
 export function localIrqRestore(p: Proc, at: string, next: string, src: SourceRef, opt?: ReturnOpt): void {
   const o = irqoffOf(p);
-  p.step({ at, next, src, run: (s) => void (s[o]! > 0 && s[o]!--), returns: opt?.returns });
+  p.step({ at, next, src, run: (s) => void (s[o]! > 0 && s[o]!--), returns: opt?.returns, access: { reads: [p.irqoff!], writes: [p.irqoff!] } });
 }

@@ -11,7 +11,7 @@
 import type { Field } from '../engine/schema.js';
 import type { SourceRef, StepCtx } from '../engine/model.js';
 import { RwLock } from './locks.js';
-import type { Proc, ReturnOpt, System } from './system.js';
+import { withHook, type Access, type Proc, type ReturnOpt, type System } from './system.js';
 
 export class Gpc {
   readonly validField: Field;
@@ -35,7 +35,7 @@ export class Gpc {
    * The lock and the store are one step (nobody can observe `valid` between them); the unlock is
    * its own step so readers can find the lock write-held (`opt.returns`: it ends the notifier).
    */
-  invalidate(p: Proc, at: string, unlockAt: string, next: string, run?: (s: Uint8Array) => void, opt?: ReturnOpt): void {
+  invalidate(p: Proc, at: string, unlockAt: string, next: string, run?: (s: Uint8Array) => void, opt?: ReturnOpt & { runAccess?: Access }): void {
     const v = this.validField.offset;
     const file = 'virt/kvm/pfncache.c';
     p.step({
@@ -51,6 +51,7 @@ export class Gpc {
       mayBlock: this.sys.preemptRt ? 'sleeping-lock' : undefined,
       waitsFor: (s) => `${this.lock.name} held by ${this.lock.holders(s)}`,
       acquires: [this.lock.cls],
+      access: withHook(this.lock.withIrq(p, { reads: this.lock.fields, writes: [this.lock.writer, this.validField] }, { irqsave: true }), run, opt?.runAccess),
     });
     this.sys.checks.rtSleepingAcquirePoint(p, at); // write_lock_irq on an rwlock_t
     this.lock.writeUnlock(p, unlockAt, next, { file, func: 'gfn_to_pfn_cache_invalidate_start', line: 'write_unlock_irq(&gpc->lock);' }, { irqsave: true, ...opt });
@@ -61,7 +62,7 @@ export class Gpc {
    * One step: wait for the lock to be free, mark valid (the lock is dropped again at once).
    * `opt.returns`: the step also ends the caller's entry (a refresher returning right after).
    */
-  refresh(p: Proc, at: string, next: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => number | void, opt?: ReturnOpt): void {
+  refresh(p: Proc, at: string, next: string, src: SourceRef, run?: (s: Uint8Array, ctx: StepCtx) => number | void, opt?: ReturnOpt & { runAccess?: Access }): void {
     const v = this.validField.offset;
     p.step({
       at,
@@ -76,6 +77,7 @@ export class Gpc {
       waitsFor: (s) => `${this.lock.name} held by ${this.lock.holders(s)}`,
       acquires: [this.lock.cls],
       returns: opt?.returns,
+      access: withHook({ reads: this.lock.fields, writes: [this.validField] }, run, opt?.runAccess),
     });
   }
 }

@@ -18,7 +18,7 @@
  */
 import type { Field } from '../engine/schema.js';
 import type { SourceRef, StepCtx } from '../engine/model.js';
-import type { Proc, ReturnOpt, System } from './system.js';
+import { withHook, type Access, type Proc, type ReturnOpt, type System } from './system.js';
 
 export interface IrqOpt {
   /** `_irqsave` / `_irq`: disables interrupts on the CPU while held (not on PREEMPT_RT). */
@@ -33,6 +33,8 @@ export interface StepExtra extends LockStepOpt {
   id?: string;
   guard?: (s: Uint8Array) => boolean;
   run?: (s: Uint8Array, ctx: StepCtx) => number | void;
+  /** What `guard` and `run` read and write (without it the step is undeclared: no reduction around it). */
+  access?: Access;
 }
 
 export abstract class Lock {
@@ -46,11 +48,13 @@ export abstract class Lock {
   /** Held in a way that disables preemption (a spinning lock on this kernel). */
   abstract spinningHeld(s: Uint8Array, p: Proc): boolean;
   abstract holders(s: Uint8Array): string;
+  /** The fields holding the lock's state (what held() and holders() read). */
+  abstract get fields(): readonly Field[];
   /** Spins (never sleeps) on this kernel. */
   abstract get spins(): boolean;
 
   /** A trylock step: never blocks; `take` when not `busy`, else continue at `fail`. */
-  protected trylockStep(p: Proc, at: string, ok: string, fail: string, src: SourceRef, busy: (s: Uint8Array) => boolean, take: (s: Uint8Array) => void, opt?: IrqOpt): void {
+  protected trylockStep(p: Proc, at: string, ok: string, fail: string, src: SourceRef, busy: (s: Uint8Array) => boolean, take: (s: Uint8Array) => void, opt: IrqOpt | undefined, access: Access): void {
     const okL = p.label(ok);
     const failL = p.label(fail);
     const step = p.step({
@@ -63,6 +67,7 @@ export abstract class Lock {
         return okL;
       },
       acquires: [this.cls],
+      access: this.withIrq(p, access, opt),
     });
     // lockdep: a trylock cannot wait, so it adds no dependency and no irq usage of its own
     this.sys.checks.trylockPoint(step);
@@ -71,6 +76,11 @@ export abstract class Lock {
   /** `_irqsave` / `_irq` disable interrupts: on a normal kernel; on PREEMPT_RT only for raw spinlocks. */
   protected get irqsaveDisables(): boolean {
     return !this.sys.preemptRt;
+  }
+  /** `access` plus the task's interrupt-disable count when the operation saves / restores interrupts. */
+  withIrq(p: Proc, access: Access, opt?: IrqOpt): Access {
+    if (!(opt?.irqsave && this.irqsaveDisables && p.irqoff)) return access;
+    return { ...access, reads: [...(access.reads ?? []), p.irqoff], writes: [...(access.writes ?? []), p.irqoff] };
   }
   protected irqDisable(p: Proc, s: Uint8Array, opt?: IrqOpt): void {
     if (opt?.irqsave && this.irqsaveDisables && p.irqoff) s[p.irqoff.offset]!++;
@@ -109,6 +119,9 @@ export class ExclusiveLock extends Lock {
     return this.kind === 'raw_spinlock' || !this.sys.preemptRt;
   }
 
+  get fields(): readonly Field[] {
+    return [this.owner];
+  }
   held(s: Uint8Array, p: Proc): boolean {
     return s[this.owner.offset] === p.ownerId;
   }
@@ -139,6 +152,7 @@ export class ExclusiveLock extends Lock {
       waitsFor: (s) => `${this.name} held by ${this.holders(s)}`,
       acquires: [this.cls],
       returns: opt?.returns,
+      access: withHook(this.withIrq(p, { reads: [this.owner], writes: [this.owner] }, opt), g ?? r, opt?.access),
     });
     this.sys.checks.lockPoint(p, at, this, (s) => s[o] === me);
     if (this.kind === 'spinlock') this.sys.checks.rtSleepingAcquirePoint(p, at);
@@ -148,7 +162,7 @@ export class ExclusiveLock extends Lock {
   trylock(p: Proc, at: string, ok: string, fail: string, src: SourceRef, opt?: IrqOpt): void {
     const o = this.owner.offset;
     const me = p.ownerId;
-    this.trylockStep(p, at, ok, fail, src, (s) => s[o] !== 0, (s) => void (s[o] = me), opt);
+    this.trylockStep(p, at, ok, fail, src, (s) => s[o] !== 0, (s) => void (s[o] = me), opt, { reads: [this.owner], writes: [this.owner] });
   }
 
   unlock(p: Proc, at: string, next: string, src: SourceRef, opt?: StepExtra): void {
@@ -168,6 +182,7 @@ export class ExclusiveLock extends Lock {
         return r?.(s, ctx);
       },
       returns: opt?.returns,
+      access: withHook(this.withIrq(p, { reads: [this.owner], writes: [this.owner], fails: ['kernel.bad-unlock'] }, opt), opt?.guard ?? r, opt?.access),
     });
   }
 }
@@ -194,6 +209,9 @@ export class RwLock extends Lock {
     return 1 << p.index;
   }
 
+  get fields(): readonly Field[] {
+    return [this.writer, this.readers];
+  }
   held(s: Uint8Array, p: Proc): boolean {
     return s[this.writer.offset] === p.ownerId || (s[this.readers.offset]! & this.bit(p)) !== 0;
   }
@@ -228,6 +246,7 @@ export class RwLock extends Lock {
       waitsFor: (s) => `${this.name} held by ${this.holders(s)}`,
       acquires: [this.cls],
       returns: opt?.returns,
+      access: this.withIrq(p, { reads: [this.writer, this.readers], writes: [this.readers] }, opt),
     });
     this.sys.checks.lockPoint(p, at, this, (s) => s[w] === p.ownerId);
     this.sys.checks.rtSleepingAcquirePoint(p, at);
@@ -238,7 +257,7 @@ export class RwLock extends Lock {
     const w = this.writer.offset;
     const r = this.readers.offset;
     const bit = this.bit(p);
-    this.trylockStep(p, at, ok, fail, src, (s) => s[w] !== 0, (s) => void (s[r] = s[r]! | bit), opt);
+    this.trylockStep(p, at, ok, fail, src, (s) => s[w] !== 0, (s) => void (s[r] = s[r]! | bit), opt, { reads: [this.writer, this.readers], writes: [this.readers] });
   }
 
   /**
@@ -253,6 +272,16 @@ export class RwLock extends Lock {
     this.irqRestore(p, s, opt);
   }
 
+  /** What releaseRead(p, ..., opt) reads, writes and may raise. */
+  releaseReadAccess(p: Proc, opt?: IrqOpt): Access {
+    return this.withIrq(p, { reads: [this.readers], writes: [this.readers], fails: ['kernel.bad-unlock'] }, opt);
+  }
+
+  /** What takeWrite(p, ..., opt) reads and writes. */
+  takeWriteAccess(p: Proc, opt?: IrqOpt): Access {
+    return this.withIrq(p, { writes: [this.writer] }, opt);
+  }
+
   /** The effect of write_lock(_irq) by p once the lock is free (see `free`). */
   takeWrite(p: Proc, s: Uint8Array, opt?: IrqOpt): void {
     s[this.writer.offset] = p.ownerId;
@@ -260,7 +289,7 @@ export class RwLock extends Lock {
   }
 
   readUnlock(p: Proc, at: string, next: string, src: SourceRef, opt?: LockStepOpt): void {
-    p.step({ at, next, src, run: (s, ctx) => this.releaseRead(p, s, ctx, opt), returns: opt?.returns });
+    p.step({ at, next, src, run: (s, ctx) => this.releaseRead(p, s, ctx, opt), returns: opt?.returns, access: this.releaseReadAccess(p, opt) });
   }
 
   writeLock(p: Proc, at: string, next: string, src: SourceRef, opt?: LockStepOpt): void {
@@ -281,6 +310,7 @@ export class RwLock extends Lock {
       waitsFor: (s) => `${this.name} held by ${this.holders(s)}`,
       acquires: [this.cls],
       returns: opt?.returns,
+      access: this.withIrq(p, { reads: [this.writer, this.readers], writes: [this.writer] }, opt),
     });
     this.sys.checks.lockPoint(p, at, this, (s) => s[w] === me || (s[r]! & bit) !== 0);
     this.sys.checks.rtSleepingAcquirePoint(p, at);
@@ -299,6 +329,7 @@ export class RwLock extends Lock {
         this.irqRestore(p, s, opt);
       },
       returns: opt?.returns,
+      access: this.withIrq(p, { reads: [this.writer], writes: [this.writer], fails: ['kernel.bad-unlock'] }, opt),
     });
   }
 }

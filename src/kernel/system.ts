@@ -24,7 +24,7 @@
  *   const model = sys.finish({ name: 'demo' });
  */
 import { Layout, type Field, type Schema } from '../engine/schema.js';
-import type { Model, Property, SourceRef, Step, StepCtx, Symmetry } from '../engine/model.js';
+import type { Model, Property, SourceRef, Step, StepAccess, StepCtx, Symmetry } from '../engine/model.js';
 import { fieldSymmetry, permutations, renameIn, renameMembers, type FieldImage } from '../engine/symmetry.js';
 import { KernelChecks } from './checks.js';
 import { compileExpander, compileGuardScan } from './successors.js';
@@ -60,6 +60,36 @@ export interface StepSpec {
    * interrupted context): the entries a process starts from its idle label.
    */
   returns?: string;
+  /**
+   * The fields `guard` and `run` read and write (partial-order reduction; the pc and what the
+   * context rules read are added). Required for a step with a guard or run to be declared: without
+   * it the step counts as touching every field.
+   */
+  access?: Access;
+}
+
+/** Fields a piece of step code reads and writes, and the assertions it may raise (see Step.access). */
+export interface Access {
+  readonly reads?: readonly Field[];
+  readonly writes?: readonly Field[];
+  readonly fails?: readonly string[];
+  /** Also reads what `System.irqsOff(s, cpu)` reads for this CPU (resolved when the system is finished: handlers may come later). */
+  readonly irqsOff?: number;
+}
+
+/**
+ * The accesses of library step code (`own`) extended by a caller's hook (a guard or run passed
+ * in) and the hook's declaration: undefined (undeclared) when there is a hook without one.
+ */
+export function withHook(own: Access, hook: unknown, hookAccess: Access | undefined): Access | undefined {
+  if (hook === undefined) return own;
+  if (hookAccess === undefined) return undefined;
+  return {
+    reads: [...(own.reads ?? []), ...(hookAccess.reads ?? [])],
+    writes: [...(own.writes ?? []), ...(hookAccess.writes ?? [])],
+    fails: [...(own.fails ?? []), ...(hookAccess.fails ?? [])],
+    irqsOff: own.irqsOff ?? hookAccess.irqsOff,
+  };
 }
 
 /** The `returns` marking alone, for step builders that take options (locks, irq save/restore). */
@@ -73,6 +103,8 @@ export class Proc {
   readonly irqoff: Field | null;
   /** For interrupt handlers: the CPU it is running on (set when it starts). */
   readonly cpuField: Field | null;
+  /** For interrupt handlers: the CPUs it may be started on (null: any; see System.handlerMayRunOn). */
+  cpus: Set<number> | null = null;
   readonly idle: number;
 
   constructor(
@@ -164,6 +196,10 @@ export type FieldMeaning = 'proc' | 'proc-mask' | 'cpu';
 interface StepMeta {
   proc: Proc;
   at: number;
+  /** Declared accesses of the step's own code (undefined: undeclared). */
+  access: Access | undefined;
+  /** The step returns from an entry (StepSpec.returns): it also runs the lock-held-on-return check. */
+  returns: boolean;
   /** The step's own guard, besides its label and the interrupt freeze. */
   guard?: (s: Uint8Array) => boolean;
   mayBlock?: BlockKind;
@@ -212,8 +248,14 @@ export class System {
 
   /** True when an interrupt handler is active on `cpu` (the task there is frozen). */
   interrupted(s: Uint8Array, cpu: number): boolean {
-    for (const h of this.handlers) if (!h.isIdle(s) && h.cpuOf(s) === cpu) return true;
+    // a handler that is never started on `cpu` is not read (partial-order reduction: independence)
+    for (const h of this.handlers) if ((h.cpus === null || h.cpus.has(cpu)) && !h.isIdle(s) && h.cpuOf(s) === cpu) return true;
     return false;
+  }
+
+  /** Handler `h` may be started on `cpu` (declare every CPU, or none: then any). */
+  handlerMayRunOn(h: Proc, cpu: number): void {
+    (h.cpus ??= new Set()).add(cpu);
   }
 
   /** Interrupts disabled on `cpu` (a task there holds an irq-disabling lock, or a handler runs there). */
@@ -250,13 +292,47 @@ export class System {
     };
     const step: Step = { id, process: p.name, source: spec.src, guard, apply };
     this.steps.push(step);
-    this.meta.push({ proc: p, at, guard: extra, mayBlock: spec.mayBlock, waitsFor: spec.waitsFor, acquires: spec.acquires ?? [] });
+    const access = spec.guard === undefined && spec.run === undefined ? (spec.access ?? {}) : spec.access;
+    this.meta.push({ proc: p, at, guard: extra, access, returns: entry !== undefined, mayBlock: spec.mayBlock, waitsFor: spec.waitsFor, acquires: spec.acquires ?? [] });
     return step;
+  }
+
+  /** Fields the context rules read: a task's guard asks whether a handler is active on its CPU. */
+  private contextReads(p: Proc): Field[] {
+    if (p.context !== 'task') return [];
+    return this.handlersOn(p.cpu).flatMap((h) => [h.pc, h.cpuField!]);
+  }
+
+  /** The handlers interrupted(s, cpu) reads. */
+  private handlersOn(cpu: number): Proc[] {
+    return this.handlers.filter((h) => h.cpus === null || h.cpus.has(cpu));
+  }
+
+  /** Fields `irqsOff(s, cpu)` reads: the tasks on that CPU, every handler (their placement is state). */
+  private irqsOffReads(cpu: number): Field[] {
+    return [...this.procs.flatMap((p) => (p.irqoff && p.cpu === cpu ? [p.irqoff] : [])), ...this.handlersOn(cpu).flatMap((h) => [h.pc, h.cpuField!])];
+  }
+
+  /** Step.access of every step whose code is declared (once the layout is final). */
+  private declareAccesses(): void {
+    this.meta.forEach((m, i) => {
+      if (m.access === undefined) return;
+      const pc = m.proc.pc;
+      const names = (fs: readonly Field[]): string[] => [...new Set(fs.map((f) => f.name))];
+      const ret = m.returns ? this.checks.returnCheck(m.proc) : { reads: [], fails: [] };
+      (this.steps[i] as { access?: StepAccess }).access = {
+        reads: names([pc, ...this.contextReads(m.proc), ...(m.access.reads ?? []), ...(m.access.irqsOff !== undefined ? this.irqsOffReads(m.access.irqsOff) : []), ...ret.reads]),
+        writes: names([pc, ...(m.access.writes ?? [])]),
+        fails: [...new Set([...(m.access.fails ?? []), ...ret.fails])],
+        at: { field: pc.name, value: m.at },
+      };
+    });
   }
 
   finish(opts: FinishOptions): Model {
     for (const p of this.procs) p.closePc();
     const schema = this.layout.finish();
+    this.declareAccesses();
     const procs = this.procs;
     const init = (): Uint8Array[] => {
       // every exploration starts from init(): the lock-order graph and irq usage start afresh

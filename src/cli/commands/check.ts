@@ -50,6 +50,8 @@ export interface CheckOptions extends GlobalOptions {
   fingerprint?: boolean;
   workers?: number;
   shard?: { index: number; count: number };
+  /** false with --no-por. */
+  por?: boolean;
   failOnUnreachedCover?: boolean;
 }
 
@@ -70,7 +72,8 @@ export function checkCommand(ctx: Ctx): Command {
     .option('--symmetry', 'symmetry reduction: store one state per orbit of interchangeable processes (models that declare a symmetry)')
     .option('--fingerprint', 'hash compaction: store 64-bit fingerprints instead of states (less memory; reports the probability a state was missed)')
     .option('--workers <n>', 'expand states in N worker threads (same result as sequential)', parseWorkers)
-    .option('--shard <i/n>', 'explore part i of n (0-based) of the state space; combine the reports with `merge`', parseShard);
+    .option('--shard <i/n>', 'explore part i of n (0-based) of the state space; combine the reports with `merge`', parseShard)
+    .option('--no-por', 'no partial-order reduction (on by default where the model declares its steps\' accesses; without it every trace is a shortest one)');
   return withReportOptions(cmd).action(async (model: string | undefined, _opts: unknown, cmd: Command) => {
     ctx.code = await runCheck(ctx, model, cmd.optsWithGlobals<CheckOptions>());
   });
@@ -192,6 +195,7 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     ...(opts.fingerprint ? { fingerprint: true } : {}),
     ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
     ...(opts.shard ? { shard: opts.shard } : {}),
+    ...(opts.por === false ? { por: false } : {}),
     ...(opts.failOnUnreachedCover ? { failOnUnreachedCover: true } : {}),
   };
   if (opts.symmetry && !loaded.model.symmetry) throw usage(`model ${loaded.model.name} declares no symmetry`, 'symmetry reduction needs interchangeable processes declared by the model (xen-timer with --vcpus 2 or 3, philosophers with order=naive, counter)');
@@ -212,6 +216,7 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     shard: opts.shard,
     failOnUnreachedCover: opts.failOnUnreachedCover === true,
     ...(opts.workers !== undefined ? { parallel: { workers: opts.workers, spec: loaded.spec } } : {}),
+    por: opts.por !== false,
   });
   progress.done();
   const report = toReport({

@@ -84,6 +84,16 @@ export function modeLines(r: Report, style: Style): string[] {
   if (st.merged) {
     out.push(style.dim(`merged from ${st.merged.shards} shard reports${st.merged.exact ? '' : '; state and transition counts are sums over the shards (an upper bound: shards overlap)'}`));
   }
+  const por = st.por;
+  if (por?.used) {
+    out.push(
+      style.dim(
+        por.reducedStates! > 0
+          ? `partial-order reduction: ${int(por.reducedStates!)} expanded states cut to a stubborn set (${int(por.provisoStates!)} more fully expanded by the cycle proviso${por.abandoned ? '; off after 20,000 states in a row cut under 1%' : ''}); traces are real executions but not always the shortest (--no-por gives the shortest); covers not reached are undecided`
+          : `partial-order reduction: nothing to cut${por.abandoned ? ' in the first 20,000 states, then off' : ''}; the search was exhaustive, as with --no-por`,
+      ),
+    );
+  }
   if (r.settings.workers) out.push(style.dim(`parallel: ${r.settings.workers} worker thread${r.settings.workers === 1 ? '' : 's'}`));
   return out;
 }

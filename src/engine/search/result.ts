@@ -1,11 +1,12 @@
 /** The end of a search: its verdict, statistics, traces and coverage as a Result. */
-import type { Result } from '../result.js';
+import type { PorStats, Result } from '../result.js';
 import { fingerprintCollisionProbability } from '../store.js';
 import type { Search } from './state.js';
 
 export interface ResultExtras {
   readonly fingerprint: boolean;
   readonly workers?: number;
+  readonly por?: PorStats;
   /** Every unreached cover of a complete search is a violation (otherwise only those with failIfUnreached). */
   readonly failOnUnreachedCover?: boolean;
 }
@@ -24,9 +25,12 @@ export function searchResult(s: Search, extras: ResultExtras): Result {
   budget.finish(end);
 
   const violations = obs.violations();
-  const covers = obs.covers();
-  // a shard cannot tell that a branch is unreachable: another shard may reach it
-  if (complete && (split === null || split.level === null)) {
+  let covers = obs.covers();
+  if (s.por !== null && s.por.cut > 0) {
+    // the reduction need not keep a cover's states: one not reached is not decided
+    covers = covers.map((c) => (c.reached ? c : { ...c, undecided: true }));
+  } else if (complete && (split === null || split.level === null)) {
+    // a shard cannot tell that a branch is unreachable: another shard may reach it
     const fails = (id: string): boolean => extras.failOnUnreachedCover === true || s.model.properties.some((p) => p.id === id && p.kind === 'sometimes' && p.failIfUnreached === true);
     for (const c of covers) if (!c.reached && fails(c.property)) violations.push(obs.unreached(c));
   }
@@ -54,6 +58,7 @@ export function searchResult(s: Search, extras: ResultExtras): Result {
       ...(extras.fingerprint ? { fingerprint: { bits: 64 as const, collisionProbability: fingerprintCollisionProbability(store.count) } } : {}),
       ...(split !== null ? { shard: split.stats() } : {}),
       ...(extras.workers !== undefined ? { workers: extras.workers } : {}),
+      ...(extras.por ? { por: extras.por } : {}),
     },
     violations,
     covers,

@@ -18,6 +18,8 @@ import { RecordingCtx } from '../trace.js';
 import { Budget, type BudgetOptions } from '../budget.js';
 import { Observer, type ObserveOptions } from '../observe.js';
 import { OrbitTally } from '../reduce/orbits.js';
+import { StubbornSets } from '../reduce/stubborn.js';
+import type { PorAnalysis } from '../reduce/por.js';
 import { ShardSplit, type ShardOptions } from './shard.js';
 import { successors } from './successors.js';
 import { ModelError } from '../model.js';
@@ -27,6 +29,8 @@ export interface SearchOptions extends BudgetOptions, ObserveOptions {
   readonly maxDepth: number;
   readonly allViolations: boolean;
   readonly shard?: ShardOptions;
+  /** Partial-order reduction (sequential search only). */
+  readonly por?: PorAnalysis;
 }
 
 export class Search {
@@ -49,6 +53,19 @@ export class Search {
   readonly maxStates: number;
   readonly maxDepth: number;
   readonly expand: NonNullable<Model['expand']>;
+  /** Partial-order reduction: the successor filter, and the edges of the state being expanded. */
+  readonly por: StubbornSets | null;
+  private readonly porA: PorAnalysis | null;
+  private readonly edgeSteps: Int32Array;
+  private readonly edgeSucc: Uint8Array;
+  private readonly edgeFails: ({ ids: string[]; messages: (string | undefined)[] } | null)[] = [];
+  private readonly chosen: Int32Array;
+  /** Per kept edge: 1 when it raised an assertion. */
+  private readonly edgeFailed: Uint8Array;
+  private nEdges = 0;
+  /** While emitting a reduced set: note an edge back into the current or an earlier level. */
+  private watchBack = false;
+  private backEdge = false;
 
   /** Stop the search: a violation in first-violation mode, or a budget ran out (then `incomplete` says which). */
   stop = false;
@@ -92,6 +109,14 @@ export class Search {
     this.maxStates = options.maxStates;
     this.maxDepth = options.maxDepth;
     this.expand = successors(model, this.srcW, this.dstW);
+    const a = options.por ?? null;
+    this.porA = a;
+    const procs = new Map(model.processes.map((p, k) => [p, k]));
+    this.por = a !== null ? new StubbornSets(a, Int32Array.from(this.steps, (st) => procs.get(st.process) ?? -1), this.nsteps) : null;
+    this.edgeSteps = new Int32Array(a !== null ? this.nsteps : 0);
+    this.edgeSucc = new Uint8Array(a !== null ? this.nsteps * this.schema.size : 0);
+    this.chosen = new Int32Array(a !== null ? this.nsteps : 0);
+    this.edgeFailed = new Uint8Array(a !== null ? this.nsteps : 0);
   }
 
   /** Store and check the initial states; the first level. */
@@ -144,7 +169,7 @@ export class Search {
     if (id >= 0) {
       if (this.tally !== null) this.tally.note(id, orb);
       this.obs.newState(id, this.dst);
-    }
+    } else if (this.watchBack && store.find(dstW) < this.levelEnd) this.backEdge = true;
     return !this.stop;
   };
 
@@ -188,13 +213,76 @@ export class Search {
     if (this.enabled === 0) this.obs.terminalState(this.curId, this.srcW, this.src);
   }
 
-  /** Expand state curId here: every edge through emit. */
+  /** Expand state curId here: every edge through emit (or, under reduction, a stubborn set of them). */
   expandHere(): void {
     this.store.load(this.curId, this.srcW);
     this.enabled = 0;
     this.ctx.reset();
-    this.expand(this.src, this.dst, this.ctx, this.emit);
+    if (this.por !== null && !this.por.abandoned) this.expandReduced(this.por);
+    else this.expand(this.src, this.dst, this.ctx, this.emit);
     if (this.tally !== null) this.tally.edges(this.curId, this.enabled);
     if (!this.stop) this.leaveSource();
+  }
+
+  /**
+   * Partial-order reduction (reduce/stubborn.ts): every edge is computed first, then only those
+   * of a stubborn set are emitted — all of them when a successor lies in the current or an
+   * earlier level (the cycle proviso for breadth-first search).
+   */
+  private expandReduced(por: StubbornSets): void {
+    this.nEdges = 0;
+    this.expand(this.src, this.dst, this.ctx, this.collect);
+    const n = this.nEdges;
+    const chosen = this.chosen;
+    const m = n === 0 ? 0 : por.choose(this.src, this.edgeSteps, n, this.edgeSucc, this.schema.size, this.edgeFailed, chosen);
+    if (m === n) {
+      for (let k = 0; k < n; k++) if (!this.emitEdge(k)) return;
+      return;
+    }
+    this.watchBack = true;
+    this.backEdge = false;
+    for (let j = 0; j < m; j++) {
+      if (!this.emitEdge(chosen[j]!)) break;
+    }
+    this.watchBack = false;
+    if (!this.backEdge || this.stop) return;
+    por.proviso++;
+    for (let k = 0, j = 0; k < n; k++) {
+      if (j < m && chosen[j] === k) {
+        j++;
+        continue;
+      }
+      if (!this.emitEdge(k)) return;
+    }
+  }
+
+  /** The successor generator's callback under reduction: keep the edge (its successor and assertions). */
+  private readonly collect = (i: number): boolean => {
+    const k = this.nEdges++;
+    this.edgeSteps[k] = i;
+    this.edgeSucc.set(this.dst, k * this.schema.size);
+    const ctx = this.ctx;
+    if (ctx.ids.length > 0) {
+      const declared = this.porA!.fails[i];
+      for (const id of ctx.ids) {
+        if (declared && !declared.has(id)) throw new ModelError(`model ${this.model.name}: step ${this.steps[i]!.id} raised ${id}, which its access declaration does not list (fails): partial-order reduction would be unsound`);
+      }
+      this.edgeFails[k] = { ids: ctx.ids.slice(), messages: ctx.messages.slice() };
+      this.edgeFailed[k] = 1;
+      ctx.reset();
+    } else {
+      this.edgeFails[k] = null;
+      this.edgeFailed[k] = 0;
+    }
+    return true;
+  };
+
+  /** Emit kept edge k (successor and assertions restored); false when the search stops. */
+  private emitEdge(k: number): boolean {
+    const size = this.schema.size;
+    this.dst.set(this.edgeSucc.subarray(k * size, (k + 1) * size));
+    const f = this.edgeFails[k];
+    if (f) for (let j = 0; j < f.ids.length; j++) this.ctx.fail(f.ids[j]!, f.messages[j]);
+    return this.emit(this.edgeSteps[k]!);
   }
 }

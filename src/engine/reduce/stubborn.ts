@@ -1,0 +1,146 @@
+/**
+ * Partial-order reduction for safety: the successor filter a search driver calls per state.
+ *
+ * Given the enabled steps of a state (and their successors, already computed), it picks a strong
+ * stubborn set (Valmari, "Stubborn sets for reduced state space generation", APN 1991;
+ * Godefroid 1996, ch. 4): the closure of one enabled step under
+ *   D1  an enabled step in the set brings every step dependent on it, and
+ *   D2  a disabled step brings a necessary enabling set (PorAnalysis.nesPc / nesGuard),
+ * rejecting a closure that holds a visible enabled edge (C2: fully expand instead). One closure is
+ * tried per process with an enabled step; the one with the fewest enabled steps wins. Strong
+ * stubborn sets keep every reachable deadlock; with the invisibility condition and the cycle
+ * proviso below they keep every reachable violation of an invariant.
+ *
+ * Cycle proviso for breadth-first search (the ignoring problem): a state is expanded in reduced
+ * form only if every successor through the chosen set lies in the next BFS level (it is new, or
+ * already queued for the next level); if one leads back into the current or an earlier level,
+ * the state is fully expanded. Any cycle of the reduced graph has an edge that does not go one
+ * level down, so every cycle holds a fully expanded state — condition C3 of Clarke, Grumberg &
+ * Peled (Model Checking, 1999, sec. 10.5), in the form Bošnački, Leue & Lluch Lafuente give for
+ * breadth-first search ("Partial-order reduction for general state exploring algorithms",
+ * STTT 11(1), 2009: the successors of a reduced state must not be in the closed/current levels).
+ * The check happens while the edges are emitted (Search.emit notes a back edge); the remaining
+ * edges then follow.
+ */
+import type { PorAnalysis } from './por.js';
+
+export class StubbornSets {
+  /** Generation stamps: step i is in the current closure when mark[i] === gen. */
+  private readonly mark: Int32Array;
+  private gen = 0;
+  private readonly stack: Int32Array;
+  /** Index (into the state's edge list) of each enabled step, or -1. */
+  private readonly edgeOf: Int32Array;
+  private readonly best: Int32Array;
+  private readonly cur: Int32Array;
+  /** States for which a smaller stubborn set was found, states without one, and of the former those the proviso expanded fully anyway. */
+  reduced = 0;
+  full = 0;
+  proviso = 0;
+  /**
+   * Set when a window of `window` states cut less than 1% of them: the search then expands every
+   * state fully, which is always allowed (it only costs the reduction) and saves computing sets
+   * that would not cut. The model's dependencies leave no room for reduction there.
+   */
+  abandoned = false;
+  static readonly window = 20000;
+  private windowEnd = StubbornSets.window;
+  private windowCut = 0;
+
+  constructor(
+    private readonly a: PorAnalysis,
+    private readonly procOf: Int32Array,
+    nsteps: number,
+  ) {
+    this.mark = new Int32Array(nsteps);
+    this.stack = new Int32Array(nsteps);
+    this.edgeOf = new Int32Array(nsteps).fill(-1);
+    this.best = new Int32Array(nsteps);
+    this.cur = new Int32Array(nsteps);
+  }
+
+  /**
+   * The state src has n edges: steps[k] leading to the successor at succ[k * words ...]. Writes the
+   * edge indices of a stubborn set into `out` (in edge order) and returns their number; n means
+   * no reduction.
+   */
+  /** States really expanded in reduced form (not fully expanded after all by the proviso). */
+  get cut(): number {
+    return this.reduced - this.proviso;
+  }
+
+  choose(src: Uint8Array, steps: Int32Array, n: number, succ: Uint8Array, bytes: number, failed: Uint8Array, out: Int32Array): number {
+    const edgeOf = this.edgeOf;
+    for (let k = 0; k < n; k++) edgeOf[steps[k]!] = k;
+    let bestN = n;
+    let lastProc = -1;
+    for (let k = 0; k < n && bestN > 1; k++) {
+      const p = this.procOf[steps[k]!]!;
+      if (p === lastProc) continue;
+      lastProc = p;
+      const m = this.closure(steps[k]!, src, succ, bytes, failed, bestN);
+      if (m < bestN) {
+        bestN = m;
+        this.best.set(this.cur.subarray(0, m));
+      }
+    }
+    for (let k = 0; k < n; k++) edgeOf[steps[k]!] = -1;
+    if (bestN === n) {
+      this.full++;
+      this.endOfWindow();
+      return n;
+    }
+    // in edge order
+    const b = this.best.subarray(0, bestN).sort();
+    out.set(b);
+    this.reduced++;
+    this.endOfWindow();
+    return bestN;
+  }
+
+  /** Every `window` states: give up when the last window cut less than 1% of its states. */
+  private endOfWindow(): void {
+    if (this.full + this.reduced < this.windowEnd) return;
+    if ((this.cut - this.windowCut) * 100 < StubbornSets.window) this.abandoned = true;
+    this.windowEnd += StubbornSets.window;
+    this.windowCut = this.cut;
+  }
+
+  /** The closure of `seed`: its enabled edges in cur[0..m), or `limit` when it would have at least that many or a visible one. */
+  private closure(seed: number, src: Uint8Array, succ: Uint8Array, bytes: number, failed: Uint8Array, limit: number): number {
+    const a = this.a;
+    const mark = this.mark;
+    const stack = this.stack;
+    if (this.gen === 0x3fffffff) {
+      this.mark.fill(0);
+      this.gen = 0;
+    }
+    const gen = ++this.gen;
+    let sp = 0;
+    let m = 0;
+    mark[seed] = gen;
+    stack[sp++] = seed;
+    while (sp > 0) {
+      const t = stack[--sp]!;
+      const e = this.edgeOf[t]!;
+      let next: Int32Array;
+      if (e >= 0) {
+        if (m + 1 >= limit) return limit;
+        if (a.visible(t, src, succ.subarray(e * bytes, (e + 1) * bytes), failed[e] === 1)) return limit;
+        this.cur[m++] = e;
+        next = a.dep[t]!;
+      } else {
+        const off = a.atOffset[t]!;
+        next = off >= 0 && src[off] !== a.atValue[t] ? a.nesPc[t]! : a.nesGuard[t]!;
+      }
+      for (let j = 0; j < next.length; j++) {
+        const u = next[j]!;
+        if (mark[u] !== gen) {
+          mark[u] = gen;
+          stack[sp++] = u;
+        }
+      }
+    }
+    return m;
+  }
+}

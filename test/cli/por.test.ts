@@ -1,0 +1,35 @@
+/**
+ * The CLI and partial-order reduction: on by default where the model declares its accesses (a
+ * .dve file), the report says so (text, JSON valid against the schema), `--no-por` switches it
+ * off, and worker threads switch it off with the reason in the report.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { cli, cliAsync, readJson, ROOT, validate } from './helpers.js';
+
+const schema = readJson(join(ROOT, 'schema', 'result.schema.json')) as Record<string, unknown>;
+const PETERSON = join('test', 'fixtures', 'beem', 'models', 'peterson.1.dve');
+
+test('check FILE.dve: reduction by default (text and JSON say so); --no-por gives the full search; --workers turns it off with the reason', async () => {
+  const [on, off, workers] = await Promise.all([
+    cliAsync(['check', PETERSON, '--no-deadlock', '--format', 'json', '--no-timing']),
+    cliAsync(['check', PETERSON, '--no-deadlock', '--format', 'json', '--no-timing', '--no-por']),
+    cliAsync(['check', PETERSON, '--no-deadlock', '--format', 'json', '--no-timing', '--workers', '1']),
+  ]);
+  for (const r of [on, off, workers]) assert.equal(r.code, 0, r.stderr);
+  const a = JSON.parse(on.stdout);
+  const b = JSON.parse(off.stdout);
+  const c = JSON.parse(workers.stdout);
+  for (const r of [a, b, c]) assert.deepEqual(validate(schema as never, r), []);
+  assert.equal(a.stats.por.used, true);
+  assert.ok(a.stats.por.reducedStates > 0);
+  assert.equal(a.stats.states, 8877); // regression value produced by this tool on 2026-12-02
+  assert.equal(b.settings.por, false);
+  assert.equal(b.stats.por, undefined);
+  assert.equal(b.stats.states, 12498); // BEEM expected.csv
+  assert.deepEqual(c.stats.por, { used: false, reason: 'not available with worker threads (--workers)' });
+  assert.equal(c.stats.states, 12498);
+  const text = cli(['check', PETERSON, '--no-deadlock', '-q']);
+  assert.match(text.stdout, /partial-order reduction: [\d,]+ expanded states cut to a stubborn set .*not always the shortest \(--no-por gives the shortest\)/);
+});
