@@ -277,8 +277,8 @@ export class KernelChecks {
       offs: Int32Array.from(points.map((x) => x.proc.pc.offset)),
       pcs: Int32Array.from(points.map((x) => x.pc)),
     });
-    const blocking = atPoint(blockList.flatMap(([p, mp]) => [...mp.keys()].map((pc) => ({ proc: p, pc }))));
-    const blockingProc = blockList.flatMap(([p, mp]) => [...mp.keys()].map(() => p));
+    const blocking = atPoint(blockPoints);
+    const blockingProc = blockPoints.map((b) => b.proc);
     const rec = atPoint(recursive);
     const recSelf = recursive.map((r) => r.self);
     const selfCancel = atPoint(cancelSelf);
@@ -404,14 +404,15 @@ export class KernelChecks {
         facts: () => ({ usedInIrq: [...usedInIrq], writeIrqOn: [...writeIrqOn] }),
         // what check() would record and could matter: a class taken in hard irq, or held for
         // writing with irqs on — only for a class some hard-irq step takes (no other can conflict)
+        // (irqClassesNo already leaves out the hrtimer pseudo-locks and, on RT, the sleeping locks)
         observes: (_before, step, after) => {
           const p = procOf[step]!;
-          for (const c of acquiresOf[step]!) {
-            if (c.startsWith('hrtimer ')) continue;
-            if (sys.preemptRt && !spinsOnRt.has(c)) continue;
+          const acq = irqClassesNo[step]!;
+          for (let j = 0; j < acq.length; j++) {
+            const cn = acq[j]!;
             if (p.context === 'hardirq') {
               if (!trylockOf[step]) return true;
-            } else if (irqClasses.has(c) && this.held.some((x) => x.cls === c && x.exclusive(after, p)) && !(p.irqoff && after[p.irqoff.offset]! > 0)) return true;
+            } else if (irqClasses.has(classes[cn]!) && exclusiveHeld(after, p, cn) && !(p.irqoff && after[p.irqoff.offset]! > 0)) return true;
           }
           return false;
         },
