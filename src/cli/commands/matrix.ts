@@ -1,5 +1,6 @@
 /** `matrix` — every variant × property against the expected matrix in the repo (the CI gate). */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_MODEL, findModel, listModels, resolveParams } from '../../../models/index.js';
@@ -24,6 +25,7 @@ interface MatrixOptions extends GlobalOptions {
   maxStates?: number;
   timeLimit?: number;
   memoryLimit?: number;
+  jobs?: number;
   format?: 'text' | 'json' | 'markdown';
   quiet?: boolean;
   timing?: boolean;
@@ -45,6 +47,7 @@ export function matrixCommand(ctx: Ctx): Command {
     .option('--max-states <n>', 'per-variant state budget (unfinished verdicts become "unknown")', parseCount)
     .option('--time-limit <seconds>', 'per-variant time limit', parseSeconds)
     .option('--memory-limit <size>', 'per-variant memory limit', parseBytes)
+    .option('-j, --jobs <n>', 'variants checked at once, each in a thread of its own (default: the number of CPUs; the matrix is the same for any number)', parseCount)
     .addOption(new Option('-f, --format <format>', 'output format (markdown: a variant × property table of the verdicts, ✗ N = violated in N steps)').choices(['text', 'json', 'markdown']).default('text'))
     .option('-q, --quiet', 'only the differences and the verdict line')
     .option('--no-timing', 'leave times out of the output (also XENTIMER_NO_TIMING=1)')
@@ -96,6 +99,7 @@ function runMatrixCommand(ctx: Ctx, opts: MatrixOptions): ExitCode {
       maxStates: opts.maxStates,
       timeLimit: opts.timeLimit,
       memoryLimit: opts.memoryLimit,
+      threads: opts.jobs ?? availableParallelism(),
       // the expected counts size each variant's store (a hint: a different count is still found)
       expectedStatesOf: (v) => expected?.variants[v]?.states,
     },
