@@ -93,9 +93,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   const checkDomains = options.checkDomains !== false;
   // the sequential search keeps states bit-packed, which checks the domains as it packs
   const packed = !options.fingerprint && !par && checkDomains;
-  // without a hint the packed index starts at 2^20 slots (4 MiB): growing to it would place
-  // every state again four times over in a run of a few hundred thousand states
-  const bits = options.expectedStates === undefined && packed ? PACKED_INITIAL_INDEX_BITS : indexBitsFor(options.expectedStates);
+  const bits = indexBitsFor(options.expectedStates);
   const store: VisitedStore = options.fingerprint
     ? new FingerprintStore(words, wide, bits)
     : packed
@@ -139,9 +137,6 @@ function porStats(s: Search, plan: { analysis?: PorAnalysis; reason?: string }):
   const p = s.por;
   return { used: true, declaredSteps: a.declared, steps: s.nsteps, reducedStates: p.cut, fullStates: p.full, provisoStates: p.proviso, ...(p.abandoned ? { abandoned: true } : {}) };
 }
-
-/** log2 of the packed store's first index size, without a hint. */
-export const PACKED_INITIAL_INDEX_BITS = 20;
 
 /** Index size (log2 slots) for an expected state count: room for it below the load limit, 2^16 .. 2^28. */
 export function indexBitsFor(expectedStates: number | undefined): number {
