@@ -71,6 +71,11 @@ export interface StepSpec {
 /** Fields a piece of step code reads and writes, and the assertions it may raise (see Step.access). */
 export interface Access {
   readonly reads?: readonly Field[];
+  /**
+   * Lock words read only as "does the stepping process hold it?" (`F@P`, Model.processFields):
+   * independent of the other processes' lock and unlock steps.
+   */
+  readonly own?: readonly Field[];
   readonly writes?: readonly Field[];
   readonly fails?: readonly string[];
   /** Also reads what `System.irqsOff(s, cpu)` reads for this CPU (resolved when the system is finished: handlers may come later). */
@@ -86,6 +91,7 @@ export function withHook(own: Access, hook: unknown, hookAccess: Access | undefi
   if (hookAccess === undefined) return undefined;
   return {
     reads: [...(own.reads ?? []), ...(hookAccess.reads ?? [])],
+    own: [...(own.own ?? []), ...(hookAccess.own ?? [])],
     writes: [...(own.writes ?? []), ...(hookAccess.writes ?? [])],
     fails: [...(own.fails ?? []), ...(hookAccess.fails ?? [])],
     irqsOff: own.irqsOff ?? hookAccess.irqsOff,
@@ -320,8 +326,9 @@ export class System {
       const pc = m.proc.pc;
       const names = (fs: readonly Field[]): string[] => [...new Set(fs.map((f) => f.name))];
       const ret = m.returns ? this.checks.returnCheck(m.proc) : { reads: [], fails: [] };
+      const own = (m.access.own ?? []).map((f) => `${f.name}@${m.proc.name}`);
       (this.steps[i] as { access?: StepAccess }).access = {
-        reads: names([pc, ...this.contextReads(m.proc), ...(m.access.reads ?? []), ...(m.access.irqsOff !== undefined ? this.irqsOffReads(m.access.irqsOff) : []), ...ret.reads]),
+        reads: [...new Set([...names([pc, ...this.contextReads(m.proc), ...(m.access.reads ?? []), ...(m.access.irqsOff !== undefined ? this.irqsOffReads(m.access.irqsOff) : [])]), ...own, ...ret.reads])],
         writes: names([pc, ...(m.access.writes ?? [])]),
         fails: [...new Set([...(m.access.fails ?? []), ...ret.fails])],
         at: { field: pc.name, value: m.at },
@@ -358,9 +365,17 @@ export class System {
       info: opts.info,
       expand: compileExpander(this.steps, guards),
       guards,
+      processFields: this.processFields(),
       ...(opts.symmetric && opts.symmetric.members.length > 1 ? { symmetry: this.symmetry(schema, opts.symmetric) } : {}),
     };
     return model;
+  }
+
+  /** Lock words (owners, readers): every lock step moves them only as to its own process (Model.processFields). */
+  private processFields(): Record<string, 'proc' | 'proc-mask'> {
+    const out: Record<string, 'proc' | 'proc-mask'> = {};
+    for (const [name, m] of this.meanings) if (m !== 'cpu') out[name] = m;
+    return out;
   }
 
   private symmetry(schema: Schema, spec: NonNullable<FinishOptions['symmetric']>): Symmetry {
