@@ -45,6 +45,13 @@ export class PorAnalysis {
   readonly nesGuard: Int32Array[];
   /** Per step: the steps that may move its process to its label (writers of the label's field); null: none known. */
   readonly nesPc: (Int32Array | null)[];
+  /**
+   * Per step: the steps at each label of its label's field (index: the field's current value), or
+   * null. Set when only steps labelled on that field write it (a process's program counter):
+   * then, while the field is not at the step's label, the steps at the current value are a
+   * necessary enabling set — the first step of any path that moves the field is one of them.
+   */
+  readonly atCurrent: (Int32Array[] | null)[];
   /** Per step: byte offset and value of its label (`at`), or -1. */
   readonly atOffset: Int32Array;
   readonly atValue: Int32Array;
@@ -216,6 +223,25 @@ export class PorAnalysis {
       }
       this.dep.push(Int32Array.from(d));
     }
+    // the label fields written only by steps labelled on them, and their steps per label
+    const byLabelField = new Map<string, Int32Array[]>();
+    const labelled = new Map<string, Set<number>>();
+    for (let i = 0; i < n; i++) {
+      const at = steps[i]!.access?.at;
+      if (at) {
+        let set = labelled.get(at.field);
+        if (!set) labelled.set(at.field, (set = new Set()));
+        set.add(i);
+      }
+    }
+    for (const [field, set] of labelled) {
+      const ws = new Set(ix.readBits(field).flatMap((k) => writers[k]!));
+      if (![...ws].every((j) => set.has(j))) continue;
+      const table: number[][] = Array.from({ length: 256 }, () => []);
+      for (const i of set) table[steps[i]!.access!.at!.value & 0xff]!.push(i);
+      byLabelField.set(field, table.map((t) => Int32Array.from(t)));
+    }
+    this.atCurrent = steps.map((st) => (st.access?.at ? (byLabelField.get(st.access.at.field) ?? null) : null));
     this.nesGuard = [];
     this.nesPc = [];
     for (let i = 0; i < n; i++) {

@@ -5,7 +5,11 @@
  * stubborn set (Valmari, "Stubborn sets for reduced state space generation", APN 1991;
  * Godefroid 1996, ch. 4): the closure of one enabled step under
  *   D1  an enabled step in the set brings every step dependent on it, and
- *   D2  a disabled step brings a necessary enabling set (PorAnalysis.nesPc / nesGuard),
+ *   D2  a disabled step brings a necessary enabling set: while its process is not at the step's
+ *       label, the process's steps at its current label (PorAnalysis.atCurrent; or the writers of
+ *       the label, nesPc); at the label, the writers of what its guard reads (nesGuard) —
+ *       the program-counter based necessary enabling sets of Laarman, Pater, van de Pol & Weber,
+ *       "Guard-based partial-order reduction", STTT 18(4), 2016,
  * rejecting a closure that holds a visible enabled edge (C2: fully expand instead). One closure is
  * tried per process with an enabled step; the one with the fewest enabled steps wins. Strong
  * stubborn sets keep every reachable deadlock; with the invisibility condition and the cycle
@@ -131,7 +135,12 @@ export class StubbornSets {
         next = a.dep[t]!;
       } else {
         const off = a.atOffset[t]!;
-        next = off >= 0 && src[off] !== a.atValue[t] ? a.nesPc[t]! : a.nesGuard[t]!;
+        if (off >= 0 && src[off] !== a.atValue[t]) {
+          // not at its label: the steps at the current label (when only they can move it), else
+          // the writers of the label field that may reach the label
+          const cur = a.atCurrent[t];
+          next = cur ? cur[src[off]!]! : a.nesPc[t]!;
+        } else next = a.nesGuard[t]!;
       }
       for (let j = 0; j < next.length; j++) {
         const u = next[j]!;
