@@ -88,6 +88,9 @@ for (const variant of ['seed-v2', 'proposed-fix']) {
   reduction(`xen-timer ${variant} N=1 K=4`, { variant });
   reduction(`xen-timer ${variant} N=2 K=1`, { variant, vcpus: 2, ops: 1 }, { symmetry: true });
 }
+// two vCPUs at K = 2 (issue 10): with symmetry and hash compaction, 10 minutes each at most (an
+// unfinished run reports complete: false and how far it got)
+reduction('xen-timer proposed-fix N=2 K=2', { variant: 'proposed-fix', vcpus: 2, ops: 2 }, { symmetry: true, fingerprint: true, timeLimit: 600 });
 
 const oneJs = join(here, 'one.js');
 const results: unknown[] = [];

@@ -131,8 +131,10 @@ export interface TransitionProperty extends PropertyBase {
   stepReads?(step: number): readonly string[];
   /**
    * Partial-order reduction: false when the edge cannot add to what the property learns or
-   * report (a lock taken while holding nothing adds no lock-order edge). Reads only `reads`
-   * fields. Default: every relevant edge counts.
+   * report (a lock taken while holding nothing adds no lock-order edge), or adds only what it has
+   * already learned — knowledge that only grows makes fewer edges visible over time, and a stubborn
+   * set chosen for more visible edges is still one for fewer. Reads only `reads` fields (of the
+   * states). Default: every relevant edge counts.
    */
   observes?(before: Uint8Array, step: number, after: Uint8Array): boolean;
   /**

@@ -365,11 +365,22 @@ export class KernelChecks {
         stepReads: (step) => this.heldReads(procOf[step]!),
         reset: () => this.resetAccumulated(),
         facts: () => ({ edges: [...edges].flatMap(([a, out]) => [...out].map(([b, at]) => [a, b, at])) }),
-        // an edge is added only for a lock held while another is taken
+        // an edge is added only for a lock held while another is taken, and only matters while
+        // the graph does not have it yet (the same test as check's: the graph only grows, so the
+        // edges that can still teach it something only become fewer — a smaller set of visible
+        // steps, for which every stubborn set chosen earlier is still one)
         observes: (before, step) => {
-          const acq = acquiresOf[step]!;
+          const acq = acquiresNo[step]!;
           if (acq.length === 0 || trylockOf[step]) return false;
-          return this.heldBy(before, procOf[step]!).some((a) => !acq.includes(a) || acq.length > 1);
+          const p = procOf[step]!;
+          for (let j = 0; j < acq.length; j++) {
+            const bn = acq[j]!;
+            for (let h = 0; h < held.length; h++) {
+              const an = heldNo[h]!;
+              if (an !== bn && edgeKnown[an * nc + bn] === 0 && held[h]!.held(before, p)) return true;
+            }
+          }
+          return false;
         },
         judge: (all) => {
           // the union of the shards' graphs: a cycle may close across shards
@@ -427,14 +438,15 @@ export class KernelChecks {
         // what check() would record and could matter: a class taken in hard irq, or held for
         // writing with irqs on — only for a class some hard-irq step takes (no other can conflict)
         // (irqClassesNo already leaves out the hrtimer pseudo-locks and, on RT, the sleeping locks)
+        // (and only a usage not yet recorded: the usages only grow, as the lock-order edges)
         observes: (_before, step, after) => {
           const p = procOf[step]!;
           const acq = irqClassesNo[step]!;
           for (let j = 0; j < acq.length; j++) {
             const cn = acq[j]!;
             if (p.context === 'hardirq') {
-              if (!trylockOf[step]) return true;
-            } else if (irqClasses.has(classes[cn]!) && exclusiveHeld(after, p, cn) && !(p.irqoff && after[p.irqoff.offset]! > 0)) return true;
+              if (!trylockOf[step] && irqUsed[cn] === 0) return true;
+            } else if (irqOnWritten[cn] === 0 && irqClasses.has(classes[cn]!) && exclusiveHeld(after, p, cn) && !(p.irqoff && after[p.irqoff.offset]! > 0)) return true;
           }
           return false;
         },

@@ -24,9 +24,18 @@
  * - `transition` (the kernel's lock-order graph and irq-usage, which accumulate facts over the
  *   whole search): an edge of a relevant step is visible unless the property says it observes
  *   nothing there (TransitionProperty.observes: a lock taken with nothing else held adds no
- *   lock-order edge); every fact-adding edge of the full graph is then in the reduced one. The
- *   check reads (Property.reads) count as reads of every relevant step. Facts are sets: adding
- *   them commutes, so relevant steps are not made dependent on each other;
+ *   lock-order edge, nor one the graph already has); every fact of the full graph is then found
+ *   in the reduced one. (Facts only accumulate, so the visible edges only become fewer during
+ *   the search; every set chosen earlier, for more visible edges, is still stubborn for fewer, so
+ *   the reduced graph as a whole is one for the final visibility, under which every fact not yet
+ *   found is still visible: it would have been found.) The check reads (Property.reads, or per
+ *   step TransitionProperty.stepReads) count as reads of every relevant step. Facts are sets:
+ *   adding them commutes, so relevant steps are not made dependent on each other;
+ * - process fields (Model.processFields, FieldIndex): a lock word is split into one part per
+ *   process, so "do I hold it?" is independent of the other processes' lock operations;
+ * - components (PropertyReads.components): every step that may write what a part reads checks on
+ *   its edges whether it flips the part, and those steps are mutually dependent, so no step
+ *   independent of one of them can change whether its edge flips the part;
  * - `terminal` and deadlock: strong stubborn sets keep every reachable state without enabled
  *   steps (Valmari 1991), so no condition is needed;
  * - `sometimes` (covers): not made visible (the Xen model's covers read program counters, which
