@@ -61,6 +61,20 @@ export class PorAnalysis {
    * necessary enabling set — the first step of any path that moves the field is one of them.
    */
   readonly atCurrent: (Int32Array[] | null)[];
+  /**
+   * When every step is labelled on a field that only labelled steps write (a program counter per
+   * process): the groups (one per such field) and, per step, the groups of the steps dependent on
+   * it and of the writers of what it reads. Null otherwise.
+   */
+  readonly groups: {
+    readonly ofStep: Int32Array;
+    /** Per group: the byte offset of its field. */
+    readonly offset: Int32Array;
+    /** Per group: its steps by label value. */
+    readonly steps: readonly Int32Array[][];
+    readonly dep: Int32Array[];
+    readonly nesGuard: Int32Array[];
+  } | null;
   /** Per step: byte offset and value of its label (`at`), or -1. */
   readonly atOffset: Int32Array;
   readonly atValue: Int32Array;
@@ -251,6 +265,22 @@ export class PorAnalysis {
       byLabelField.set(field, table.map((t) => Int32Array.from(t)));
     }
     this.atCurrent = steps.map((st) => (st.access?.at ? (byLabelField.get(st.access.at.field) ?? null) : null));
+    // groups: the label fields that only their labelled steps write; when every step belongs to
+    // one, the closure can work on groups (see StubbornSets.closureByGroup)
+    const groupFields = [...byLabelField.keys()];
+    const groupNo = new Map(groupFields.map((f, g) => [f, g]));
+    const groupOfStep = steps.map((st) => (st.access?.at && groupNo.has(st.access.at.field) ? groupNo.get(st.access.at.field)! : -1));
+    if (n > 0 && groupOfStep.every((g) => g >= 0)) {
+      const groupsOf = (list: readonly number[] | Int32Array): Int32Array => Int32Array.from([...new Set(Array.from(list, (j) => groupOfStep[j]!))].sort((x, y) => x - y));
+      this.groups = {
+        ofStep: Int32Array.from(groupOfStep),
+        offset: Int32Array.from(groupFields.map((f) => model.schema.byName.get(f)!.offset)),
+        steps: groupFields.map((f) => byLabelField.get(f)!),
+        // the step's own group is always included (its siblings at its label write the same pc)
+        dep: steps.map((_, i) => groupsOf([i, ...this.dep[i]!])),
+        nesGuard: [],
+      };
+    } else this.groups = null;
     this.nesGuard = [];
     this.nesPc = [];
     for (let i = 0; i < n; i++) {
@@ -264,6 +294,7 @@ export class PorAnalysis {
         const b = steps[j]!.access?.at;
         return !(b && b.field === at!.field && b.to && !b.to.includes(at!.value));
       };
+      if (this.groups) this.groups.nesGuard.push(Int32Array.from([...new Set([...ws].map((j) => this.groups!.ofStep[j]!))].sort((x, y) => x - y)));
       this.nesPc.push(at ? Int32Array.from([...new Set(ix.readBits(at.field).flatMap((k) => writers[k]!))].filter((j) => j !== i && mayReach(j)).sort((x, y) => x - y)) : null);
     }
   }

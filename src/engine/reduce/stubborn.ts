@@ -31,6 +31,8 @@ import type { PorAnalysis } from './por.js';
 export class StubbornSets {
   /** Generation stamps: step i is in the current closure when mark[i] === gen. */
   private readonly mark: Int32Array;
+  /** Generation stamps of groups (PorAnalysis.groups), or null: the step-wise closure. */
+  private readonly gmark: Int32Array | null;
   private gen = 0;
   private readonly stack: Int32Array;
   /** Index (into the state's edge list) of each enabled step, or -1. */
@@ -57,6 +59,7 @@ export class StubbornSets {
     nsteps: number,
   ) {
     this.mark = new Int32Array(nsteps);
+    this.gmark = a.groups ? new Int32Array(a.groups.offset.length) : null;
     this.stack = new Int32Array(nsteps);
     this.edgeOf = new Int32Array(nsteps).fill(-1);
     this.best = new Int32Array(nsteps);
@@ -82,7 +85,7 @@ export class StubbornSets {
       const p = this.procOf[steps[k]!]!;
       if (p === lastProc) continue;
       lastProc = p;
-      const m = this.closure(steps[k]!, src, succ, bytes, failed, bestN);
+      const m = this.gmark ? this.closureByGroup(steps[k]!, src, succ, bytes, failed, bestN) : this.closure(steps[k]!, src, succ, bytes, failed, bestN);
       if (m < bestN) {
         bestN = m;
         this.best.set(this.cur.subarray(0, m));
@@ -108,6 +111,57 @@ export class StubbornSets {
     if ((this.cut - this.windowCut) * 100 < StubbornSets.window) this.abandoned = true;
     this.windowEnd += StubbornSets.window;
     this.windowCut = this.cut;
+  }
+
+  /**
+   * The closure by groups (PorAnalysis.groups: a program counter per process, written only by
+   * the process's labelled steps). A group in the set brings all its steps at its current label;
+   * every other step of the group is not at its label, and the steps at the current label are a
+   * necessary enabling set for it (D2). An enabled step brings the groups of the steps dependent
+   * on it (D1: a dependent step at its group's current label is brought itself; one elsewhere is
+   * disabled and brings the same steps); a disabled step at its label brings the groups of the
+   * writers of what it reads (D2, by the same argument). The set can be larger than the step-wise
+   * closure's (it brings every step at a group's label), never smaller than needed.
+   */
+  private closureByGroup(seed: number, src: Uint8Array, succ: Uint8Array, bytes: number, failed: Uint8Array, limit: number): number {
+    const a = this.a;
+    const g = a.groups!;
+    const gmark = this.gmark!;
+    const stack = this.stack;
+    if (this.gen === 0x3fffffff) {
+      this.mark.fill(0);
+      gmark.fill(0);
+      this.gen = 0;
+    }
+    const gen = ++this.gen;
+    let sp = 0;
+    let m = 0;
+    const seedGroup = g.ofStep[seed]!;
+    gmark[seedGroup] = gen;
+    stack[sp++] = seedGroup;
+    while (sp > 0) {
+      const grp = stack[--sp]!;
+      const here = g.steps[grp]![src[g.offset[grp]!]!]!;
+      for (let k = 0; k < here.length; k++) {
+        const t = here[k]!;
+        const e = this.edgeOf[t]!;
+        let next: Int32Array;
+        if (e >= 0) {
+          if (m + 1 >= limit) return limit;
+          if (a.visible(t, src, succ.subarray(e * bytes, (e + 1) * bytes), failed[e] === 1)) return limit;
+          this.cur[m++] = e;
+          next = g.dep[t]!;
+        } else next = g.nesGuard[t]!;
+        for (let j = 0; j < next.length; j++) {
+          const u = next[j]!;
+          if (gmark[u] !== gen) {
+            gmark[u] = gen;
+            stack[sp++] = u;
+          }
+        }
+      }
+    }
+    return m;
   }
 
   /** The closure of `seed`: its enabled edges in cur[0..m), or `limit` when it would have at least that many or a visible one. */
