@@ -10,7 +10,10 @@
  * - raw_spinlock_t spins on both.
  * - rwlock: readers share, a writer excludes everyone; read_trylock never blocks and fails while a
  *   writer holds the lock.
- * - unlocking a lock one does not hold is `kernel.bad-unlock`.
+ * - unlocking a lock one does not hold is `kernel.bad-unlock`, and changes nothing: a process only
+ *   ever moves a lock word between "free" and itself (and an rwlock's reader mask only in its own
+ *   bit), which is what lets partial-order reduction treat "held by me" as the process's own
+ *   business (Model.processFields, System.fieldHolds).
  *
  * Example:
  *   const l = rwlock(sys, 'gpc->lock'); // kernel/index.ts; or new RwLock(sys, name, lockClass)

@@ -229,7 +229,12 @@ export class System {
     this.checks = new KernelChecks(this);
   }
 
-  /** Declare that a field's value is a process id (owner + 1, 0 = none), a bitmask of processes, or a CPU. */
+  /**
+   * Declare that a field's value is a process id (owner + 1, 0 = none), a bitmask of processes, or a
+   * CPU. A process field (`proc`, `proc-mask`) is also promised to partial-order reduction as a lock
+   * word: a step of process q changes only whether it designates q (Model.processFields; checked by
+   * verifyAccesses).
+   */
   fieldHolds(f: Field, meaning: FieldMeaning): void {
     this.meanings.set(f.name, meaning);
   }
