@@ -31,6 +31,10 @@ import type { PorAnalysis } from './por.js';
 export class StubbornSets {
   /** Generation stamps: step i is in the current closure when mark[i] === gen. */
   private readonly mark: Int32Array;
+  /** Per edge of the current state: visibility computed (visStamp === chooseGen) and its value. */
+  private readonly visStamp: Int32Array;
+  private readonly visValue: Uint8Array;
+  private chooseGen = 0;
   /** Generation stamps of groups (PorAnalysis.groups), or null: the step-wise closure. */
   private readonly gmark: Int32Array | null;
   private gen = 0;
@@ -59,6 +63,8 @@ export class StubbornSets {
     nsteps: number,
   ) {
     this.mark = new Int32Array(nsteps);
+    this.visStamp = new Int32Array(nsteps);
+    this.visValue = new Uint8Array(nsteps);
     this.gmark = a.groups ? new Int32Array(a.groups.offset.length) : null;
     this.stack = new Int32Array(nsteps);
     this.edgeOf = new Int32Array(nsteps).fill(-1);
@@ -79,6 +85,10 @@ export class StubbornSets {
   choose(src: Uint8Array, steps: Int32Array, n: number, succ: Uint8Array, bytes: number, failed: Uint8Array, out: Int32Array): number {
     const edgeOf = this.edgeOf;
     for (let k = 0; k < n; k++) edgeOf[steps[k]!] = k;
+    if (++this.chooseGen === 0x3fffffff) {
+      this.visStamp.fill(0);
+      this.chooseGen = 1;
+    }
     let bestN = n;
     let lastProc = -1;
     for (let k = 0; k < n && bestN > 1; k++) {
@@ -111,6 +121,15 @@ export class StubbornSets {
     if ((this.cut - this.windowCut) * 100 < StubbornSets.window) this.abandoned = true;
     this.windowEnd += StubbornSets.window;
     this.windowCut = this.cut;
+  }
+
+  /** Whether edge e (step t) is visible, computed once per state (several closures ask). */
+  private visibleEdge(t: number, e: number, src: Uint8Array, succ: Uint8Array, bytes: number, failed: Uint8Array): boolean {
+    if (this.visStamp[e] === this.chooseGen) return this.visValue[e] === 1;
+    const v = this.a.visible(t, src, succ.subarray(e * bytes, (e + 1) * bytes), failed[e] === 1);
+    this.visStamp[e] = this.chooseGen;
+    this.visValue[e] = v ? 1 : 0;
+    return v;
   }
 
   /**
@@ -148,7 +167,7 @@ export class StubbornSets {
         let next: Int32Array;
         if (e >= 0) {
           if (m + 1 >= limit) return limit;
-          if (a.visible(t, src, succ.subarray(e * bytes, (e + 1) * bytes), failed[e] === 1)) return limit;
+          if (this.visibleEdge(t, e, src, succ, bytes, failed)) return limit;
           this.cur[m++] = e;
           next = g.dep[t]!;
         } else next = g.nesGuard[t]!;
@@ -184,7 +203,7 @@ export class StubbornSets {
       let next: Int32Array;
       if (e >= 0) {
         if (m + 1 >= limit) return limit;
-        if (a.visible(t, src, succ.subarray(e * bytes, (e + 1) * bytes), failed[e] === 1)) return limit;
+        if (this.visibleEdge(t, e, src, succ, bytes, failed)) return limit;
         this.cur[m++] = e;
         next = a.dep[t]!;
       } else {
