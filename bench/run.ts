@@ -9,8 +9,9 @@
  *   npm run bench -- --suite engine|modes|xen|reduction   one part only
  *
  * The reduction suite runs each model without and with partial-order reduction (BEEM large
- * instances, Xen variants at 1 and 2 vCPUs) and ends with a table on stderr: states and time
- * with and without it.
+ * instances, Xen variants at 1 and 2 vCPUs; two vCPUs at K = 2 with a 10-minute limit per run,
+ * where only the reduced search completes — its row shows how far the full one got) and ends with
+ * a table on stderr: states and time with and without it.
  *
  * The BEEM instances come from test/fixtures/beem/large.csv (published state counts); each result
  * says whether the count matches. large.csv records no running times, so the comparison with the
