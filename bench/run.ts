@@ -118,7 +118,7 @@ process.stderr.write(reductionTable(results));
 
 /** The reduction suite as a table: per model, states and seconds without and with reduction (best repetition). */
 function reductionTable(rows: unknown[]): string {
-  type Row = { suite: string; name: string; mode: string; states: number; seconds: number; por?: { reducedStates?: number } };
+  type Row = { suite: string; name: string; mode: string; states: number; seconds: number; complete?: boolean; por?: { reducedStates?: number } };
   const red = (rows as Row[]).filter((r) => r.suite === 'reduction' && r.states !== undefined);
   if (red.length === 0) return '';
   const best = new Map<string, Row>();
@@ -132,7 +132,10 @@ function reductionTable(rows: unknown[]): string {
     if (k.includes('por')) continue;
     const por = best.get(`${k}+por`) ?? best.get(k.replace('|sequential', '|sequential+por'));
     if (!por) continue;
-    out.push(`| ${full.name} (${full.mode}) | ${full.states.toLocaleString('en')} | ${por.states.toLocaleString('en')} | ${(full.states / por.states).toFixed(2)} | ${full.seconds} | ${por.seconds} |`);
+    // a run stopped by its time limit: its count is a lower bound ("≥"), and so is the factor when the reduced run completed
+    const count = (r: Row): string => `${r.complete === false ? '≥ ' : ''}${r.states.toLocaleString('en')}`;
+    const factor = por.complete === false ? '?' : `${full.complete === false ? '> ' : ''}${(full.states / por.states).toFixed(2)}`;
+    out.push(`| ${full.name} (${full.mode}) | ${count(full)} | ${count(por)} | ${factor} | ${full.seconds} | ${por.seconds} |`);
   }
   return out.join('\n') + '\n';
 }
