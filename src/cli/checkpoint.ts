@@ -109,7 +109,7 @@ export function checkpointNotes(info: CheckpointInfo | undefined, given: Checkpo
   const name = safe(given.checkpoint ?? info.file ?? '');
   if (info.final && info.last) {
     out.push(`checkpoint written to ${name} as the search stopped (${info.last.states.toLocaleString('en-US')} states stored, ${info.last.expanded.toLocaleString('en-US')} expanded); continue with --resume ${name}`);
-  } else if (info.note) out.push(`no final checkpoint: ${info.note}`);
+  } else if (info.note) out.push(`checkpoint ${name}: ${info.note}`);
   else if (given.checkpoint !== undefined && info.written > 0) out.push(`${info.written} checkpoint${info.written > 1 ? 's' : ''} written to ${name} (the search ended: it is not needed any more)`);
   return out;
 }

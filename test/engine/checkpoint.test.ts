@@ -166,3 +166,13 @@ test('checkpoint: worker threads and shards are refused', () => {
   assert.throws(() => explore(m, { shard: { index: 0, count: 2 }, checkpoint: { file: fresh() } }), (e: unknown) => e instanceof CheckpointError && /--shard/.test(e.message));
   assert.throws(() => explore(m, { parallel: { workers: 2, spec: { module: '', export: '', args: null } }, checkpoint: { file: fresh() } }), (e: unknown) => e instanceof CheckpointError && /--workers/.test(e.message));
 });
+
+test('checkpoint: a write that fails (missing folder) does not end the search: the result is the same, the note says why', () => {
+  const build = registry('xen-timer', { ops: 3 });
+  const ref = explore(build(), { allViolations: true, maxStates: 20000 });
+  const r = explore(build(), { allViolations: true, maxStates: 20000, checkpoint: { file: join(dir, 'no', 'such', 'dir', 'x.ckpt'), everyStates: 5000 } });
+  assert.deepEqual(comparable(r), comparable(ref));
+  assert.equal(r.checkpoint?.written, 0);
+  assert.equal(r.checkpoint?.final, undefined);
+  assert.match(r.checkpoint?.note ?? '', /^the checkpoint could not be written \(ENOENT\)$/);
+});

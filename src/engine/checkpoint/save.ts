@@ -81,21 +81,28 @@ export class Checkpointer {
       this.note = 'the budget ran out among the initial states: nothing to resume';
       return;
     }
-    this.save(s, why === 'max-states' && s.cutEdge >= 0);
-    this.final = true;
+    this.final = this.save(s, why === 'max-states' && s.cutEdge >= 0);
   }
 
   info(): CheckpointInfo {
     return { file: this.opts.file, written: this.written, ...(this.last ? { last: this.last } : {}), ...(this.final ? { final: true } : {}), ...(this.note ? { note: this.note } : {}) };
   }
 
-  private save(s: Search, cut: boolean): void {
-    const { header, sections } = snapshot(s, cut, this.identity, this.model);
-    writeCheckpointFile(this.opts.file, header, sections);
-    this.written++;
-    this.last = { states: s.store.count, expanded: header.cursor.curId };
+  /** Write a checkpoint; a failed write (disk full...) is noted and the search goes on: the previous checkpoint stays. */
+  private save(s: Search, cut: boolean): boolean {
     this.nextAt = performance.now() + this.intervalMs;
     if (this.opts.everyStates !== undefined && this.opts.everyStates > 0) this.nextStates = s.curId + this.opts.everyStates;
+    const { header, sections } = snapshot(s, cut, this.identity, this.model);
+    try {
+      writeCheckpointFile(this.opts.file, header, sections);
+    } catch (e) {
+      this.note = `the checkpoint could not be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})${this.written > 0 ? '; the file holds the previous one' : ''}`;
+      return false;
+    }
+    this.written++;
+    this.note = undefined;
+    this.last = { states: s.store.count, expanded: header.cursor.curId };
+    return true;
   }
 }
 
