@@ -147,7 +147,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     shouldStop: options.shouldStop,
   });
   let resumedFrom: CheckpointInfo['resumedFrom'];
-  if (cp) resumedFrom = restoreSearch(s, cp, model);
+  if (cp) resumedFrom = restoreChecked(s, cp, model);
   else s.initial(inits);
   const stoppedInInitial = s.incomplete !== undefined;
   const checkpoints = options.checkpoint ? new Checkpointer(options.checkpoint, identity, model, s.startId) : null;
@@ -157,6 +157,16 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   const checkpoint: CheckpointInfo | undefined = checkpoints !== null ? { ...checkpoints.info(), ...(resumedFrom ? { resumedFrom } : {}) } : resumedFrom ? { written: 0, resumedFrom } : undefined;
   const result = searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, por: por && porStats(s, por), failOnUnreachedCover: options.failOnUnreachedCover === true });
   return checkpoint ? { ...result, checkpoint } : result;
+}
+
+/** restoreSearch(), any failure of a file that passed its checksum but not its reading being a CheckpointError (exit 2). */
+function restoreChecked(s: Search, cp: Parameters<typeof restoreSearch>[1], model: Model): NonNullable<CheckpointInfo['resumedFrom']> {
+  try {
+    return restoreSearch(s, cp, model);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw e;
+    throw new CheckpointError(`checkpoint ${cp.file} is corrupt (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 /** Checkpoints are of a sequential search whose properties can take their facts back. */

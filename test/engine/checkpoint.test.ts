@@ -17,7 +17,7 @@ import type { Model } from '../../src/engine/model.js';
 import type { Result } from '../../src/engine/result.js';
 import { buildRegistered } from '../../models/index.js';
 import { loadDve } from '../../src/dve/index.js';
-import { CheckpointError } from '../../src/engine/checkpoint/format.js';
+import { CheckpointError, readCheckpointFile, writeCheckpointFile } from '../../src/engine/checkpoint/format.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BEEM = resolve(ROOT, 'test', 'fixtures', 'beem', 'models');
@@ -72,6 +72,7 @@ const CASES: Case[] = [
   { what: 'xen-timer (ops 3), fingerprints', build: registry('xen-timer', { ops: 3 }), opts: { fingerprint: true, allViolations: true } },
   { what: 'BEEM anderson.2', build: beem('anderson.2.dve'), opts: {} },
   { what: 'BEEM phils.2, fingerprints', build: beem('phils.2.dve'), opts: { fingerprint: true } },
+  { what: 'xen-timer (ops 3), depth bound 30', build: registry('xen-timer', { ops: 3 }), opts: { allViolations: true, maxDepth: 30 } },
   { what: 'DVE with dropped transitions', build: () => loadDve(DROPS), opts: { deadlock: false } },
   { what: 'BEEM peterson.1, partial-order reduction', build: beem('peterson.1.dve'), opts: { por: true } },
 ];
@@ -158,6 +159,12 @@ test('checkpoint: a truncated, altered or foreign file is a CheckpointError, nev
   flipped[Math.floor(flipped.length / 2)]! ^= 0x40;
   bad(flipped, /checksum/);
   bad(Buffer.from('{"format":"xentimer-check/result"}'), /not a xentimer-check checkpoint/);
+  // a well-formed file (checksum right) whose header lacks the queue position
+  const read = readCheckpointFile(file);
+  const { cursor: _c, sections: list, ...header } = read.header;
+  const f = fresh();
+  writeCheckpointFile(f, header, list.map((x) => ({ name: x.name, parts: [new Uint8Array(read.sections.get(x.name)!)] })));
+  assert.throws(() => explore(registry('philosophers', { n: 5 })(), { allViolations: true, resume: f }), (e: unknown) => e instanceof CheckpointError && /is corrupt \(/.test(e.message));
   assert.throws(() => explore(registry('philosophers', { n: 5 })(), { allViolations: true, resume: join(dir, 'missing.bin') }), (e: unknown) => e instanceof CheckpointError && /cannot read checkpoint .*ENOENT/.test(e.message));
 });
 
