@@ -129,6 +129,7 @@ test('--resume with another parameter, another option, a damaged file, or with -
   refused([...common, '-p', 'n=5', '--shard', '0/2', '--resume', cp], /--resume cannot be combined with --shard/);
   refused([...common, '-p', 'n=5', '--checkpoint', join(dir, 'no', 'such', 'x.ckpt')], /cannot write the checkpoint .*: the folder .* does not exist/);
   refused([...common, '-p', 'n=5', '--checkpoint-interval', '10'], /--checkpoint-interval needs --checkpoint FILE/);
+  refused([...common, '-p', 'n=5', '--resume', cp, '-o', cp], /refusing to write the report over the input file .*x\.ckpt/);
   // the resumed search still runs with a budget of its own (budgets may differ)
   assert.equal(cli([...common, '-p', 'n=5', '--max-states', '60', '--resume', cp]).code, 3);
 });

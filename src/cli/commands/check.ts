@@ -185,7 +185,8 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
   const { io } = ctx;
   const format = formatFor(opts);
   const loaded = await loadModel(spec, givenParams(opts), io.cwd);
-  if (opts.output !== undefined) checkOutput(opts.output, io.cwd, modelFiles(loaded));
+  // the report must not overwrite the model, nor the checkpoint read or written
+  if (opts.output !== undefined) checkOutput(opts.output, io.cwd, [...modelFiles(loaded), ...[opts.resume, opts.checkpoint].filter((f): f is string => f !== undefined)]);
   const saving = checkpointPlan(opts, io.cwd, loaded.origin, modelFiles(loaded), opts.output);
   const settings: Settings = {
     maxStates: opts.maxStates ?? null,
