@@ -89,12 +89,14 @@ test('SIGTERM with --checkpoint: a final checkpoint is written and said so; --re
   assert.deepEqual(comparable(join(dir, 'resumed.json')), comparable(join(dir, 'plain.json')));
 });
 
-test('xen-timer stopped by --max-states with --checkpoint, resumed without a budget: the same JSON report (sequential, symmetry, fingerprints)', async () => {
+test('xen-timer and BEEM stopped by --max-states with --checkpoint, resumed without a budget: the same JSON report (sequential, symmetry, fingerprints, reduction)', async () => {
   const dir = tempDir();
   const modes: [string, string[]][] = [
     ['sequential', ['--ops', '3']],
     ['symmetry', ['--vcpus', '2', '--ops', '1', '--invalidations', '0', '--placement', 'other', '--symmetry']],
     ['fingerprint', ['--ops', '3', '--fingerprint']],
+    // a BEEM instance, with partial-order reduction (on by default: DVE steps declare their accesses)
+    ['beem', [join('test', 'fixtures', 'beem', 'models', 'peterson.1.dve')]],
   ];
   for (const [name, args] of modes) {
     const common = ['check', ...args, '--all-violations', '--no-timing', '-q'];
@@ -104,6 +106,7 @@ test('xen-timer stopped by --max-states with --checkpoint, resumed without a bud
     const [resumed, plain] = await Promise.all([cliAsync([...common, '--resume', cp, '-o', join(dir, `${name}-resumed.json`)]), cliAsync([...common, '-o', join(dir, `${name}-plain.json`)])]);
     assert.equal(resumed.code, plain.code, `${name}: ${resumed.stderr}`);
     assert.deepEqual(comparable(join(dir, `${name}-resumed.json`)), comparable(join(dir, `${name}-plain.json`)), name);
+    if (name === 'beem') assert.ok((readJson(join(dir, 'beem-resumed.json')) as { stats: { por: { reducedStates: number } } }).stats.por.reducedStates > 0, 'the reduction cut states');
   }
 });
 
