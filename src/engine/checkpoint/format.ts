@@ -10,7 +10,7 @@
  *
  * Sections hold typed arrays in the machine's byte order, which the header records (a file is
  * read back only on a machine of the same order). Writing is atomic: a temporary file beside the
- * target, synced, then renamed over it, so a crash or kill during a write leaves the previous
+ * target (`.NAME.tmp`), synced, then renamed over it, so a crash or kill during a write leaves the previous
  * checkpoint as it was. A file that is short, altered or not a checkpoint fails the checksum or
  * the magic and is a CheckpointError (exit 2), never an internal error.
  */
@@ -57,7 +57,8 @@ function writeAll(fd: number, b: Uint8Array, hash: ReturnType<typeof createHash>
 export function writeCheckpointFile(file: string, header: object, sections: readonly SectionOut[]): number {
   const entries: SectionEntry[] = sections.map((s) => ({ name: s.name, bytes: s.parts.reduce((n, p) => n + p.byteLength, 0) }));
   const json = Buffer.from(JSON.stringify({ ...header, sections: entries }), 'utf8');
-  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
+  // one temporary name per checkpoint file: a write cut short by a kill leaves a stale one that the next write replaces
+  const tmp = join(dirname(file), `.${basename(file)}.tmp`);
   const hash = createHash('sha256');
   const fd = openSync(tmp, 'w', 0o644);
   let total = 0;
