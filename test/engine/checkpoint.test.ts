@@ -183,3 +183,15 @@ test('checkpoint: a write that fails (missing folder) does not end the search: t
   assert.equal(r.checkpoint?.final, undefined);
   assert.match(r.checkpoint?.note ?? '', /^the checkpoint could not be written \(ENOENT\)$/);
 });
+
+test('checkpoint: a resumed search reports the search time of every run (the rate is over every state)', () => {
+  const build = registry('xen-timer', { ops: 3 });
+  const file = fresh();
+  explore(build(), { allViolations: true, maxStates: 40000, checkpoint: { file } });
+  const saved = readCheckpointFile(file).header['seconds'] as number;
+  assert.ok(saved > 0, 'the checkpoint records the search time so far');
+  const resumed = explore(build(), { allViolations: true, resume: file });
+  // the resumed run's own time is added to the saved time (no comparison of two measured times)
+  assert.ok(resumed.stats.seconds >= saved, `${resumed.stats.seconds} s >= the saved ${saved} s`);
+  assert.equal(resumed.stats.statesPerSecond, resumed.stats.states / resumed.stats.seconds);
+});

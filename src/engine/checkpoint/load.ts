@@ -67,6 +67,7 @@ export function restoreSearch(s: Search, cp: LoadedCheckpoint, model: Model): No
 
   s.fired.set(sized(new Float64Array(section('fired')), s.nsteps, 'step coverage'));
   s.transitions = h.transitions;
+  s.priorSeconds = typeof h.seconds === 'number' && h.seconds >= 0 ? h.seconds : 0;
   s.levels = h.levels;
   s.levelEnd = h.levelEnd;
   s.depth = h.depth;

@@ -145,6 +145,7 @@ function snapshot(s: Search, cut: boolean, identity: Identity, model: { readonly
     littleEndian: LITTLE_ENDIAN,
     identity,
     written: new Date().toISOString(),
+    seconds: s.priorSeconds + (performance.now() - s.budget.started) / 1000,
     storeKind,
     count: store.count,
     words: s.words,
@@ -190,6 +191,8 @@ export interface CheckpointHeader {
   readonly littleEndian: boolean;
   readonly identity: Identity;
   readonly written: string;
+  /** Search time so far, over every run of this search. */
+  readonly seconds: number;
   readonly storeKind: 'states' | 'fingerprints';
   readonly count: number;
   readonly words: number;

@@ -98,6 +98,8 @@ export class Search {
   resumeSkip = 0;
   readonly porMark = new Float64Array(6);
   porUsedFor = -1;
+  /** Search time (seconds) of the runs a resumed search continues. */
+  priorSeconds = 0;
 
   constructor(
     readonly model: Model,
