@@ -131,7 +131,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
       )
     : {};
   // read the checkpoint before the search starts its clock
-  const cp = options.resume !== undefined ? loadCheckpoint(options.resume, identity) : undefined;
+  let cp = options.resume !== undefined ? loadCheckpoint(options.resume, identity) : undefined;
   const s = new Search(model, store, canon, {
     maxStates: options.maxStates ?? Infinity,
     maxDepth: options.maxDepth ?? Infinity,
@@ -149,6 +149,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   let resumedFrom: CheckpointInfo['resumedFrom'];
   if (cp) resumedFrom = restoreChecked(s, cp, model);
   else s.initial(inits);
+  cp = undefined; // the file's bytes are not needed any more (they are as big as the store)
   const stoppedInInitial = s.incomplete !== undefined;
   const checkpoints = options.checkpoint ? new Checkpointer(options.checkpoint, identity, model, s.startId) : null;
   if (par) new ParallelRun(s, par, checkDomains).run();

@@ -4,8 +4,10 @@
  *
  *   "XTCKPT\r\n"                 8 bytes of magic (the \r\n catches text-mode mangling)
  *   u32 format version            little-endian, like every number here
- *   u32 header length, header     UTF-8 JSON: the search's scalars and the list of sections
- *   section bytes                 back to back, in the header's order, `bytes` long each
+ *   u32 header length, header     UTF-8 JSON: the search's scalars and the list of sections,
+ *                                 padded with spaces to a multiple of 8 bytes
+ *   section bytes                 in the header's order, `bytes` long each, each followed by zero
+ *                                 bytes up to a multiple of 8 (so typed arrays can view them in place)
  *   SHA-256                       32 bytes, of every byte before it
  *
  * Sections hold typed arrays in the machine's byte order, which the header records (a file is
@@ -56,7 +58,8 @@ function writeAll(fd: number, b: Uint8Array, hash: ReturnType<typeof createHash>
 /** Write header + sections + checksum to `file` atomically (temporary file, fsync, rename). */
 export function writeCheckpointFile(file: string, header: object, sections: readonly SectionOut[]): number {
   const entries: SectionEntry[] = sections.map((s) => ({ name: s.name, bytes: s.parts.reduce((n, p) => n + p.byteLength, 0) }));
-  const json = Buffer.from(JSON.stringify({ ...header, sections: entries }), 'utf8');
+  const text = Buffer.from(JSON.stringify({ ...header, sections: entries }), 'utf8');
+  const json = Buffer.concat([text, Buffer.alloc(pad8(text.length), 0x20)]);
   // one temporary name per checkpoint file: a write cut short by a kill leaves a stale one that the next write replaces
   const tmp = join(dirname(file), `.${basename(file)}.tmp`);
   const hash = createHash('sha256');
@@ -70,12 +73,16 @@ export function writeCheckpointFile(file: string, header: object, sections: read
     writeAll(fd, head, hash);
     writeAll(fd, json, hash);
     total = head.length + json.length;
-    for (const s of sections) {
+    const zeros = new Uint8Array(8);
+    sections.forEach((s, k) => {
       for (const p of s.parts) {
         writeAll(fd, bytesOf(p), hash);
         total += p.byteLength;
       }
-    }
+      const pad = pad8(entries[k]!.bytes);
+      writeAll(fd, zeros.subarray(0, pad), hash);
+      total += pad;
+    });
     const digest = hash.digest();
     for (let off = 0; off < digest.length; ) off += writeSync(fd, digest, off, digest.length - off);
     total += digest.length;
@@ -105,10 +112,15 @@ function syncDir(dir: string): void {
   }
 }
 
+/** Zero bytes that bring `n` up to a multiple of 8. */
+function pad8(n: number): number {
+  return (8 - (n % 8)) % 8;
+}
+
 export interface CheckpointFile {
   readonly header: Record<string, unknown> & { readonly sections: readonly SectionEntry[] };
-  /** Each section's bytes, copied into an ArrayBuffer of its own (aligned for any typed array). */
-  readonly sections: ReadonlyMap<string, ArrayBuffer>;
+  /** Each section's bytes, 8-byte aligned (a view into the file's bytes, or a copy where the file's buffer is not aligned). */
+  readonly sections: ReadonlyMap<string, Uint8Array>;
 }
 
 /** Read and verify a checkpoint file (magic, version, checksum, section lengths). */
@@ -136,14 +148,13 @@ export function readCheckpointFile(file: string): CheckpointFile {
   }
   if (header === null || typeof header !== 'object' || !Array.isArray(header.sections)) throw bad('corrupt (no section list)');
   if (header['littleEndian'] !== LITTLE_ENDIAN) throw bad('from a machine of another byte order');
-  const sections = new Map<string, ArrayBuffer>();
+  const sections = new Map<string, Uint8Array>();
   let off = 16 + jsonLen;
   for (const s of header.sections) {
     if (typeof s?.name !== 'string' || !Number.isSafeInteger(s.bytes) || s.bytes < 0 || off + s.bytes > body.length) throw bad('corrupt (section table)');
-    const ab = new ArrayBuffer(s.bytes);
-    new Uint8Array(ab).set(body.subarray(off, off + s.bytes));
-    sections.set(s.name, ab);
-    off += s.bytes;
+    const view = body.subarray(off, off + s.bytes);
+    sections.set(s.name, view.byteOffset % 8 === 0 ? view : Uint8Array.from(view));
+    off += s.bytes + pad8(s.bytes);
   }
   if (off !== body.length) throw bad('corrupt (trailing bytes)');
   return { header, sections };

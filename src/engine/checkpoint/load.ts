@@ -14,7 +14,7 @@ import type { CheckpointHeader, CheckpointInfo } from './save.js';
 export interface LoadedCheckpoint {
   readonly file: string;
   readonly header: CheckpointHeader;
-  readonly sections: ReadonlyMap<string, ArrayBuffer>;
+  readonly sections: ReadonlyMap<string, Uint8Array>;
 }
 
 /** Read and verify `file`, and check that it belongs to the search `identity` describes. */
@@ -33,10 +33,12 @@ export function unrestorableFacts(model: Model): string[] {
 export function restoreSearch(s: Search, cp: LoadedCheckpoint, model: Model): NonNullable<CheckpointInfo['resumedFrom']> {
   const h = cp.header;
   const corrupt = (what: string): CheckpointError => new CheckpointError(`checkpoint ${cp.file} is corrupt (${what})`);
-  const section = (name: string): ArrayBuffer => {
+  // typed views of a section's bytes, in place (format.ts aligns them to 8 bytes)
+  const section = <T>(name: string, As: { new (b: ArrayBufferLike, off: number, len: number): T; readonly BYTES_PER_ELEMENT: number }): T => {
     const b = cp.sections.get(name);
     if (!b) throw corrupt(`no ${name} section`);
-    return b;
+    if (b.byteLength % As.BYTES_PER_ELEMENT !== 0) throw corrupt(`${name}: ${b.byteLength} bytes`);
+    return new As(b.buffer, b.byteOffset, b.byteLength / As.BYTES_PER_ELEMENT);
   };
   const n = h.count;
   if (!Number.isSafeInteger(n) || n < 0 || h.words !== s.words || !(h.cursor.curId >= 0 && h.cursor.curId <= n) || !(h.cursor.skip >= 0)) throw corrupt('counts');
@@ -44,28 +46,28 @@ export function restoreSearch(s: Search, cp: LoadedCheckpoint, model: Model): No
     if (a.length !== len) throw corrupt(`${what}: ${a.length} entries, expected ${len}`);
     return a;
   };
-  const parents = sized(new Int32Array(section('parents')), n, 'parents');
-  const steps = sized(h.wideSteps ? new Uint32Array(section('steps')) : new Uint16Array(section('steps')), n, 'steps');
+  const parents = sized(section('parents', Int32Array), n, 'parents');
+  const steps = sized(h.wideSteps ? section('steps', Uint32Array) : section('steps', Uint16Array), n, 'steps');
   const store = s.store;
   if (h.storeKind === 'states' && store instanceof StateStore) {
-    const vectors = sized(new Int32Array(section('vectors')), n * s.words, 'vectors');
+    const vectors = sized(section('vectors', Int32Array), n * s.words, 'vectors');
     if (!store.importStates(vectors, parents, steps, n)) throw corrupt('two equal states');
   } else if (h.storeKind === 'fingerprints' && store instanceof FingerprintStore && h.fingerprint) {
     const q = h.fingerprint;
     if (q.queuedFrom !== h.cursor.curId) throw corrupt('queue position');
     store.importStates({
-      fingerprints: sized(new Int32Array(section('fingerprints')), 2 * n, 'fingerprints'),
+      fingerprints: sized(section('fingerprints', Int32Array), 2 * n, 'fingerprints'),
       parents,
       steps,
       count: n,
-      queued: sized(new Int32Array(section('queued')), (n - q.queuedFrom) * s.words, 'queued states'),
+      queued: sized(section('queued', Int32Array), (n - q.queuedFrom) * s.words, 'queued states'),
       queuedFrom: q.queuedFrom,
       firstLiveChunk: q.firstLiveChunk,
       peakQueueChunks: q.peakQueueChunks,
     });
   } else throw corrupt(`a store of ${h.storeKind} for this search's store`);
 
-  s.fired.set(sized(new Float64Array(section('fired')), s.nsteps, 'step coverage'));
+  s.fired.set(sized(section('fired', Float64Array), s.nsteps, 'step coverage'));
   s.transitions = h.transitions;
   s.priorSeconds = typeof h.seconds === 'number' && h.seconds >= 0 ? h.seconds : 0;
   s.levels = h.levels;
@@ -77,10 +79,10 @@ export function restoreSearch(s: Search, cp: LoadedCheckpoint, model: Model): No
   restoreFacts(model, h.facts ?? {});
   if (s.tally !== null) {
     if (!h.tally) throw corrupt('no orbit sizes');
-    s.tally.restore(sized(new Uint16Array(section('orbits')), n, 'orbit sizes'), h.tally.states, h.tally.transitions);
+    s.tally.restore(sized(section('orbits', Uint16Array), n, 'orbit sizes'), h.tally.states, h.tally.transitions);
   }
   if (s.por !== null && h.por) s.por.restoreCounters(h.por);
-  if (model.dropCounts) model.dropCounts.set(sized(new Int32Array(section('dropped')), model.dropCounts.length, 'dropped transitions'));
+  if (model.dropCounts) model.dropCounts.set(sized(section('dropped', Int32Array), model.dropCounts.length, 'dropped transitions'));
   s.startId = s.curId = h.cursor.curId;
   s.skip = s.resumeSkip = h.cursor.skip;
   s.resumeId = h.cursor.curId;
