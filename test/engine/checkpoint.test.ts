@@ -8,9 +8,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { explore, type ExploreOptions } from '../../src/engine/explore.js';
 import type { Model } from '../../src/engine/model.js';
@@ -194,4 +194,19 @@ test('checkpoint: a resumed search reports the search time of every run (the rat
   // the resumed run's own time is added to the saved time (no comparison of two measured times)
   assert.ok(resumed.stats.seconds >= saved, `${resumed.stats.seconds} s >= the saved ${saved} s`);
   assert.equal(resumed.stats.statesPerSecond, resumed.stats.states / resumed.stats.seconds);
+});
+
+test('checkpoint: a write that fails half-way leaves the previous checkpoint as it was (temporary file, then rename)', () => {
+  const build = registry('xen-timer', { ops: 3 });
+  const file = fresh();
+  explore(build(), { allViolations: true, maxStates: 10000, checkpoint: { file } });
+  const before = readFileSync(file);
+  // the temporary file cannot be created: every write of the next run fails
+  mkdirSync(join(dir, `.${basename(file)}.tmp`));
+  const next = explore(build(), { allViolations: true, maxStates: 20000, resume: file, checkpoint: { file, everyStates: 2000 } });
+  assert.equal(next.checkpoint?.written, 0);
+  assert.match(next.checkpoint?.note ?? '', /could not be written \(EISDIR\)/);
+  assert.ok(readFileSync(file).equals(before), 'the previous checkpoint is untouched');
+  const ref = explore(build(), { allViolations: true, maxStates: 20000 });
+  assert.deepEqual(comparable(explore(build(), { allViolations: true, maxStates: 20000, resume: file })), comparable(ref));
 });

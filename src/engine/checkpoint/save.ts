@@ -14,6 +14,7 @@
  * passes over those (Search.emitSkipping) — so a run continued with a larger budget ends exactly
  * as one that had the larger budget from the start.
  */
+import { existsSync } from 'node:fs';
 import type { Search } from '../search/state.js';
 import { FingerprintStore, StateStore } from '../store.js';
 import { LITTLE_ENDIAN, writeCheckpointFile, type SectionOut } from './format.js';
@@ -96,7 +97,7 @@ export class Checkpointer {
     try {
       writeCheckpointFile(this.opts.file, header, sections);
     } catch (e) {
-      this.note = `the checkpoint could not be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})${this.written > 0 ? '; the file holds the previous one' : ''}`;
+      this.note = `the checkpoint could not be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})${existsSync(this.opts.file) ? '; the file holds an earlier checkpoint' : ''}`;
       return false;
     }
     this.written++;
