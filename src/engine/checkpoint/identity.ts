@@ -31,7 +31,8 @@ export function searchIdentity(model: Model, inits: readonly Uint8Array[], optio
     fields: model.schema.fields.map((f) => [f.name, f.kind, f.offset, f.width, f.signed, f.min, f.max]),
     steps: model.steps.map((s) => [s.id, s.process]),
     properties: model.properties.map((p) => [p.id, p.kind]),
-    info: model.info ?? null,
+    // where the file lies is not part of the model (the CLI hashes its contents)
+    info: model.info ? Object.fromEntries(Object.entries(model.info).filter(([k]) => k !== 'file')) : null,
     symmetry: model.symmetry ? model.symmetry.size : null,
   });
   const initHash = createHash('sha256');
