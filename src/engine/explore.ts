@@ -114,22 +114,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   const por = options.por ? porPlan(model, options) : undefined;
   const saving = options.checkpoint !== undefined || options.resume !== undefined;
   if (saving) refuseCheckpointModes(model, options);
-  const identity = saving
-    ? searchIdentity(
-        model,
-        inits,
-        {
-          symmetry: canon !== null,
-          fingerprint: options.fingerprint === true,
-          por: por?.analysis !== undefined,
-          maxDepth: options.maxDepth ?? null,
-          deadlock: options.deadlock ?? true,
-          checkDomains,
-          allViolations: options.allViolations ?? false,
-        },
-        options.identity,
-      )
-    : {};
+  const identity = saving ? identityOf(model, inits, options, canon !== null, por?.analysis !== undefined) : {};
   // read the checkpoint before the search starts its clock
   let cp = options.resume !== undefined ? loadCheckpoint(options.resume, identity) : undefined;
   const s = new Search(model, store, canon, {
@@ -158,6 +143,20 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   const checkpoint: CheckpointInfo | undefined = checkpoints !== null ? { ...checkpoints.info(), ...(resumedFrom ? { resumedFrom } : {}) } : resumedFrom ? { written: 0, resumedFrom } : undefined;
   const result = searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, por: por && porStats(s, por), failOnUnreachedCover: options.failOnUnreachedCover === true });
   return checkpoint ? { ...result, checkpoint } : result;
+}
+
+/** The identity a checkpoint of this search carries (checkpoint/identity.ts). */
+function identityOf(model: Model, inits: readonly Uint8Array[], options: ExploreOptions, symmetry: boolean, por: boolean): Identity {
+  const search = {
+    symmetry,
+    fingerprint: options.fingerprint === true,
+    por,
+    maxDepth: options.maxDepth ?? null,
+    deadlock: options.deadlock ?? true,
+    checkDomains: options.checkDomains !== false,
+    allViolations: options.allViolations ?? false,
+  };
+  return searchIdentity(model, inits, search, options.identity);
 }
 
 /** restoreSearch(), any failure of a file that passed its checksum but not its reading being a CheckpointError (exit 2). */
