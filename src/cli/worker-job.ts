@@ -1,32 +1,19 @@
 /**
- * A long CLI job (simulate, matrix) in a worker thread, so that the calling thread stays free to
- * take SIGINT / SIGTERM (search-host.ts: the first signal raises a shared stop flag, which the
- * job polls and then ends cleanly with what it found; a second exits at once). Both sides are
- * here: runInWorker() on the calling side, serveJob() in the worker module. The job posts events
+ * A long CLI job (check's search, simulate, matrix) in a worker thread, so that the calling
+ * thread stays free to take SIGINT / SIGTERM (search-host.ts: the first signal raises a shared
+ * stop flag, which the job polls and then ends cleanly with what it found; a second exits at
+ * once). Both sides are here: runInWorker() on the calling side, serveJob() in the worker module. The job posts events
  * (progress, finished rows) while it runs, then its result or its error (by name and message;
  * a CliError keeps its exit code and hint).
  */
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
-import type { Io } from './context.js';
 import { CliError, type ExitCode } from './exit.js';
-import { stopFlag, withInterrupts, type StopFlag } from './search-host.js';
 
 export type JobMessage<R, E> =
   | { readonly kind: 'event'; readonly event: E }
   | { readonly kind: 'result'; readonly result: R }
   | { readonly kind: 'error'; readonly name: string; readonly message: string; readonly stack?: string; readonly code?: ExitCode; readonly hint?: string };
-
-/**
- * The job: here in the calling thread for in-process callers (io.signals unset: the tests'
- * runMain), else `inWorker` under withInterrupts (the real process).
- */
-export function interruptible<R>(io: Io, here: () => R, inWorker: (flag: StopFlag) => Promise<R>): Promise<R> {
-  if (!io.signals) return Promise.resolve(here());
-  const flag = stopFlag();
-  const running = inWorker(flag);
-  return withInterrupts(io.stderr, flag, () => running);
-}
 
 /** Run the worker module `url` on `data`; its events go to `onEvent`, its result resolves the promise. */
 export function runInWorker<R, E>(url: URL, data: unknown, onEvent?: (e: E) => void): Promise<R> {

@@ -16,7 +16,8 @@ import type { Style } from '../format/style.js';
 import { loadFactory, looksLikePath, normaliseParams } from '../load.js';
 import { collectParam, parseBytes, parseCount, parseList, parseSeconds } from '../options.js';
 import { expectedMatrixPath } from '../paths.js';
-import { interruptible, runInWorker } from '../worker-job.js';
+import { interruptible } from '../search-host.js';
+import { runInWorker } from '../worker-job.js';
 
 interface MatrixOptions extends GlobalOptions {
   model: string;

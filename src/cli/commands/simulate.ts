@@ -19,7 +19,8 @@ import { parseCount, parseInteger, parseSeconds, parseShard } from '../options.j
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Settings } from '../report.js';
-import { interruptible, runInWorker } from '../worker-job.js';
+import { interruptible } from '../search-host.js';
+import { runInWorker } from '../worker-job.js';
 import { formatFor, givenParams, modelFiles, render, withModelParams, withReportOptions, writeReport, type CheckOptions } from './check.js';
 
 export const DEFAULT_RUNS = 1000;
