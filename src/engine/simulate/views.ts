@@ -1,5 +1,7 @@
-/** The property views one walk needs, for one model copy, and the words of a deadlock. */
+/** The property views one walk needs, for one model copy, and the words of a deadlock (as explore's). */
 import type { Model, Property, Step } from '../model.js';
+
+export { deadlockMessage } from '../observe.js';
 
 export interface Views {
   model: Model;
@@ -26,11 +28,3 @@ export function views(model: Model): Views {
 }
 
 export const DEADLOCK_DESCRIPTION = 'no step is enabled and the state is not a valid end state';
-
-/** As explore's: the control states of a state with no enabled step. */
-export function deadlockMessage(model: Model, s: Uint8Array): string {
-  return `no step enabled in a state that is not a valid end: ${Object.entries(model.schema.decode(s))
-    .filter(([n]) => n.endsWith('pc') || n.endsWith('.state'))
-    .map(([n, x]) => `${n}=${String(x)}`)
-    .join(', ')}`.replace(/: $/, '');
-}
