@@ -127,6 +127,8 @@ interface Unfinished {
 async function runMatrixCommand(ctx: Ctx, opts: MatrixOptions): Promise<ExitCode> {
   const { io } = ctx;
   const f = await matrixFactory(opts.model, io.cwd);
+  // a module's matrix is not one of the repository's models/<name>/expected.json
+  if (!opts.expected && findModel(opts.model) === undefined) throw usage(`the matrix of a module (${opts.model}) needs --expected FILE`, 'name the expected matrix file (create it with --update)');
   const shown = opts.expected ?? `models/${f.name}/expected.json`;
   const path = opts.expected ? resolve(io.cwd, opts.expected) : expectedMatrixPath(f.name);
   const expected = existsSync(path) ? readExpected(path, shown) : undefined;
