@@ -36,8 +36,10 @@
  * replay() of the shrunk step ids, so it replays by construction.
  *
  * The result is never 'pass': a simulation proves nothing. Without a violation the status is
- * 'incomplete' with reason 'simulation' ('time-limit' when the time limit cut the runs short);
- * with one it is 'violation', complete false (reason 'time-limit' or none, as explore's
+ * 'incomplete' with reason 'simulation' ('time-limit' when the time limit cut the runs short,
+ * 'interrupted' when a stop request did: shouldStop, polled with the time limit and between
+ * shrink tries, where it leaves the smallest failing schedule found so far);
+ * with one it is 'violation', complete false (reason 'time-limit', 'interrupted' or none, as explore's
  * stop-at-first). Simulation facts (seed, runs, depth, walks taken, longest walk) are added to
  * the model's info as `simulation.*`; each violation's message says which run found it at what
  * depth and how far it was shrunk. stats.states counts the
@@ -64,7 +66,6 @@ export function simulate(model: Model, options: SimulateOptions): Result {
   const findings = new Findings(model, options.allViolations ?? false);
   const walker = new Walker(model, options, findings);
   const pace = new Pace(started, runs, walker, options);
-  walker.pace = pace;
   const walks = walkRuns(walker, pace, findings, runs, options.shard);
   const checkDeadlock = options.deadlock ?? true;
   const shrinker = new Shrinker(model, options, checkDeadlock);
@@ -82,7 +83,7 @@ function walkRuns(walker: Walker, pace: Pace, findings: Findings, runs: number, 
   let walks = 0;
   for (let run = shardIndex; run < runs && !findings.stop && !pace.halted; run += shardCount) {
     pace.currentRun = run;
-    walker.walk(run);
+    walker.walk(run, pace);
     walks++;
     pace.poll();
   }

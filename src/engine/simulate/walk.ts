@@ -27,8 +27,6 @@ export class Walker {
   readonly fired: Float64Array;
   /** The model's initial states. */
   readonly inits: Uint8Array[];
-  /** Set by simulate() once the walker exists (the pace reads the walker's counts). */
-  pace!: Pace;
 
   private readonly model: Model;
   private readonly seed: number;
@@ -120,7 +118,7 @@ export class Walker {
   }
 
   /** Run `run`'s walk from its initial state until `depth` steps, a state with no enabled step, a violation that stops, or the pace halts. */
-  walk(run: number): void {
+  walk(run: number, pace: Pace): void {
     if (this.resettable) for (const p of this.v.transition) p.reset!();
     else if (this.fresh) this.v = views(this.fresh());
     const { v, cur, curW, next, nextW, cand, ctx, findings, words, nsteps, depth, fired } = this;
@@ -171,7 +169,7 @@ export class Walker {
       if (findings.stop) break;
       for (let k = 0; k < words; k++) curW[k] = nextW[k]!;
       this.checkState(run, initial, len);
-      if ((this.transitions & 1023) === 0 && this.pace.poll()) break;
+      if ((this.transitions & 1023) === 0 && pace.poll()) break;
     }
     if (len > this.longest) this.longest = len;
   }
