@@ -2,9 +2,9 @@
  * A long CLI job (check's search, simulate, matrix) in a worker thread, so that the calling
  * thread stays free to take SIGINT / SIGTERM (search-host.ts: the first signal raises a shared
  * stop flag, which the job polls and then ends cleanly with what it found; a second exits at
- * once). Both sides are here: runInWorker() on the calling side, serveJob() in the worker module. The job posts events
- * (progress, finished rows) while it runs, then its result or its error (by name and message;
- * a CliError keeps its exit code and hint).
+ * once). Both sides are here: runInWorker() on the calling side, serveJob() in the worker
+ * module. The job posts events (progress, finished rows) while it runs, then its result or its
+ * error (by name and message; a CliError keeps its exit code and hint).
  */
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
