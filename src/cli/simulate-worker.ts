@@ -7,7 +7,7 @@
 import type { Progress } from '../engine/events.js';
 import type { Result } from '../engine/result.js';
 import { simulate } from '../engine/simulate.js';
-import { freshCopies, type SimulateJob } from './commands/simulate.js';
+import { freshCopies, type SimulateJob } from './simulate-job.js';
 import { loadModel } from './load.js';
 import { serveJob, stopRequested } from './worker-job.js';
 

@@ -7,19 +7,20 @@ import { randomInt } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Result } from '../../engine/result.js';
 import type { Progress } from '../../engine/events.js';
-import { simulate, type SimulateOptions } from '../../engine/simulate.js';
+import { simulate } from '../../engine/simulate.js';
 import type { Ctx } from '../context.js';
 import { timingEnabled } from '../context.js';
 import { exitForStatus, type ExitCode } from '../exit.js';
 import { int, plural } from '../format/common.js';
 import type { Style } from '../format/style.js';
-import { loadModel, type GivenParams, type LoadedModel } from '../load.js';
+import { loadModel } from '../load.js';
 import { checkOutput } from '../output-file.js';
 import { parseCount, parseInteger, parseSeconds, parseShard } from '../options.js';
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Settings } from '../report.js';
 import { interruptible } from '../search-host.js';
+import { freshCopies, type SimulateJob } from '../simulate-job.js';
 import { runInWorker } from '../worker-job.js';
 import { formatFor, givenParams, modelFiles, render, withModelParams, withReportOptions, writeReport, type CheckOptions } from './check.js';
 
@@ -31,25 +32,6 @@ export interface SimulateCliOptions extends CheckOptions {
   runs?: number;
   depth?: number;
   shrink?: boolean;
-}
-
-/** What the simulate worker thread (simulate-worker.ts) is given. */
-export interface SimulateJob {
-  /** The model as given to the command (name or path), its parameters and the working directory. */
-  readonly spec: string | undefined;
-  readonly given: GivenParams;
-  readonly cwd: string;
-  readonly options: Omit<SimulateOptions, 'onProgress' | 'shouldStop' | 'fresh'>;
-  readonly progress: boolean;
-  /** Int32Array[1]: non-zero = stop. */
-  readonly stop: SharedArrayBuffer;
-}
-
-/** A new model copy per walk and per shrink try of a transition property (they keep state), when the model comes from a factory. */
-export function freshCopies(loaded: LoadedModel): SimulateOptions['fresh'] {
-  const { factory } = loaded;
-  const params = loaded.origin.params;
-  return factory ? () => factory.build(params) : undefined;
 }
 
 /** A seed: a whole number 0..2^53-1. */
