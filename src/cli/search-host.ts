@@ -40,13 +40,13 @@ export function stopFlag(): StopFlag {
  * reports a killed job). The handlers stay until the process ends, so that a signal arriving
  * while the report is written cannot kill the process halfway.
  */
-export async function withInterrupts<T>(stderr: OutStream, flag: StopFlag, run: () => Promise<T>): Promise<T> {
+export async function withInterrupts<T>(stderr: OutStream, flag: StopFlag, run: () => Promise<T>, also?: string): Promise<T> {
   let searching = true;
   for (const [name, no] of Object.entries(SIGNALS)) {
     process.on(name, () => {
       if (flag.stopped) process.exit(128 + no);
       flag.stop();
-      if (searching) stderr.write(`\nxentimer-check: ${name}: stopping the search; the report of what was found follows (${name === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit at once)\n`);
+      if (searching) stderr.write(`\nxentimer-check: ${name}: stopping the search${also ? ` and ${also}` : ''}; the report of what was found follows (${name === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit at once)\n`);
     });
   }
   try {
@@ -67,9 +67,9 @@ export function exploreInWorker(spec: ModelSpec, options: ExploreOptions, flag: 
  * A job: here in the calling thread for in-process callers (io.signals unset: the tests'
  * runMain), else `inWorker` under withInterrupts (the real process).
  */
-export function interruptible<R>(io: Io, here: () => R, inWorker: (flag: StopFlag) => Promise<R>): Promise<R> {
+export function interruptible<R>(io: Io, here: () => R, inWorker: (flag: StopFlag) => Promise<R>, also?: string): Promise<R> {
   if (!io.signals) return Promise.resolve(here());
   const flag = stopFlag();
   const running = inWorker(flag);
-  return withInterrupts(io.stderr, flag, () => running);
+  return withInterrupts(io.stderr, flag, () => running, also);
 }

@@ -97,10 +97,41 @@ class Links {
   step(id: number): number {
     return this.stepChunks[id >>> CHUNK_SHIFT]![id & CHUNK_MASK]!;
   }
+  /** Checkpoints: the links of states 0..count-1, as views of the chunks (no copy). */
+  exportLinks(count: number): { parents: Int32Array[]; steps: (Uint16Array | Uint32Array)[] } {
+    return { parents: trimChunks(this.parentChunks, count, 1), steps: trimChunks(this.stepChunks, count, 1) };
+  }
   /** The raw chunk buffers (for worker threads). */
   buffers(): { parents: (ArrayBuffer | SharedArrayBuffer)[]; steps: (ArrayBuffer | SharedArrayBuffer)[] } {
     return { parents: this.parentChunks.map((c) => c.buffer), steps: this.stepChunks.map((c) => c.buffer) };
   }
+}
+
+/** Views of the first `count` entries (of `per` elements each) of a list of chunks. */
+function trimChunks<T extends Int32Array | Uint16Array | Uint32Array>(chunks: readonly T[], count: number, per: number): T[] {
+  const out: T[] = [];
+  for (let k = 0; k * CHUNK < count; k++) out.push(chunks[k]!.subarray(0, Math.min(CHUNK, count - k * CHUNK) * per) as T);
+  return out;
+}
+
+/** A store's contents as chunk views, for a checkpoint (see engine/checkpoint/). */
+export interface StoreExport {
+  readonly vectors: Int32Array[];
+  readonly parents: Int32Array[];
+  readonly steps: (Uint16Array | Uint32Array)[];
+}
+
+/** A fingerprint store's contents: every fingerprint and link, the vectors of the queued states only. */
+export interface FingerprintExport {
+  readonly fingerprints: Int32Array[];
+  readonly parents: Int32Array[];
+  readonly steps: (Uint16Array | Uint32Array)[];
+  /** Vectors of the states from `queuedFrom` on. */
+  readonly queued: Int32Array[];
+  readonly queuedFrom: number;
+  /** The first queue chunk not yet released, and the most chunks held at once (memory statistics). */
+  readonly firstLiveChunk: number;
+  readonly peakQueueChunks: number;
 }
 
 /**
@@ -255,6 +286,23 @@ export class StateStore implements VisitedStore {
     steps: (ArrayBuffer | SharedArrayBuffer)[];
   } {
     return { vectors: this.vecChunks.map((c) => c.buffer), table: this.table.buffer, ...this.links.buffers() };
+  }
+
+  /** Checkpoints: the vectors and links of every stored state, as views of the chunks (no copy). */
+  exportStates(): StoreExport {
+    return { vectors: trimChunks(this.vecChunks, this.count, this.words), ...this.links.exportLinks(this.count) };
+  }
+
+  /**
+   * Checkpoints: fill this empty store with `count` exported states (vectors back to back), in id
+   * order, through insert(). False when two of them are equal (not a store's export).
+   */
+  importStates(vectors: Int32Array, parents: Int32Array, steps: ArrayLike<number>, count: number): boolean {
+    const w = this.words;
+    for (let id = 0; id < count; id++) {
+      if (this.insert(vectors.subarray(id * w, id * w + w), parents[id]!, steps[id]!) !== id) return false;
+    }
+    return true;
   }
 
   private grow(): void {
@@ -581,6 +629,56 @@ export class FingerprintStore implements VisitedStore {
         this.liveQueueChunks--;
       }
     }
+  }
+
+  /** Checkpoints: fingerprints and links of every state, the vectors of the states from `from` on (not released yet). */
+  exportStates(from: number): FingerprintExport {
+    const w = this.words;
+    const queued: Int32Array[] = [];
+    for (let id = from; id < this.count; ) {
+      const ci = id >>> CHUNK_SHIFT;
+      const end = Math.min(this.count, (ci + 1) << CHUNK_SHIFT);
+      queued.push(this.queue[ci]!.subarray((id & CHUNK_MASK) * w, (((end - 1) & CHUNK_MASK) + 1) * w));
+      id = end;
+    }
+    const firstLiveChunk = this.queue.findIndex((q) => q !== null);
+    return {
+      fingerprints: trimChunks(this.fpChunks, this.count, 2),
+      ...this.links.exportLinks(this.count),
+      queued,
+      queuedFrom: from,
+      firstLiveChunk: firstLiveChunk < 0 ? this.queue.length : firstLiveChunk,
+      peakQueueChunks: this.peakQueueChunks,
+    };
+  }
+
+  /** Checkpoints: fill this empty store from an export (`fingerprints`, `queued`: back to back). */
+  importStates(e: { fingerprints: Int32Array; parents: Int32Array; steps: ArrayLike<number>; count: number; queued: Int32Array; queuedFrom: number; firstLiveChunk: number; peakQueueChunks: number }): void {
+    const w = this.words;
+    for (let id = 0; id < e.count; id++) {
+      const ci = id >>> CHUNK_SHIFT;
+      if (ci === this.fpChunks.length) {
+        this.fpChunks.push(new Int32Array(CHUNK * 2));
+        const live = ci >= e.firstLiveChunk || ci >= e.queuedFrom >>> CHUNK_SHIFT;
+        this.queue.push(live ? new Int32Array(CHUNK * w) : null);
+        if (live) this.liveQueueChunks++;
+        this.links.addChunk();
+      }
+      const off = (id & CHUNK_MASK) * 2;
+      const h1 = e.fingerprints[id * 2]!;
+      this.fpChunks[ci]![off] = h1;
+      this.fpChunks[ci]![off + 1] = e.fingerprints[id * 2 + 1]!;
+      this.links.set(id, e.parents[id]!, e.steps[id]!);
+      let slot = h1 & this.mask;
+      while (this.index[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.index[slot] = id + 1;
+      this.count = id + 1;
+      if (this.count > this.index.length * MAX_LOAD) this.grow();
+    }
+    for (let id = e.queuedFrom; id < e.count; id++) {
+      this.queue[id >>> CHUNK_SHIFT]!.set(e.queued.subarray((id - e.queuedFrom) * w, (id - e.queuedFrom + 1) * w), (id & CHUNK_MASK) * w);
+    }
+    this.peakQueueChunks = Math.max(e.peakQueueChunks, this.liveQueueChunks);
   }
 
   private fpIs(id: number, h1: number, h2: number): boolean {

@@ -19,6 +19,7 @@ import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Report, type Settings } from '../report.js';
 import { exploreInWorker, interruptible } from '../search-host.js';
+import { checkpointNotes, checkpointPlan, withCheckpointOptions, type CheckpointCliOptions } from '../checkpoint.js';
 import { explore, type ExploreOptions } from '../../engine/explore.js';
 import type { Model } from '../../engine/model.js';
 import type { ModelSpec } from '../../engine/parallel.js';
@@ -27,7 +28,7 @@ import type { Result } from '../../engine/result.js';
 export const CHECK_FORMATS = ['text', 'json', 'itf', 'junit', 'sarif', 'html'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
-export interface CheckOptions extends GlobalOptions {
+export interface CheckOptions extends GlobalOptions, CheckpointCliOptions {
   variant?: string;
   vcpus?: number;
   ops?: number;
@@ -74,6 +75,7 @@ export function checkCommand(ctx: Ctx): Command {
     .option('--workers <n>', 'expand states in N worker threads (same result as sequential)', parseWorkers)
     .option('--shard <i/n>', 'explore part i of n (0-based) of the state space; combine the reports with `merge`', parseShard)
     .option('--no-por', 'no partial-order reduction (on by default where the model declares its steps\' accesses; without it every trace is a shortest one)');
+  withCheckpointOptions(cmd);
   return withReportOptions(cmd).action(async (model: string | undefined, _opts: unknown, cmd: Command) => {
     ctx.code = await runCheck(ctx, model, cmd.optsWithGlobals<CheckOptions>());
   });
@@ -172,6 +174,7 @@ function search(io: Ctx['io'], loaded: { model: Model; spec: ModelSpec }, option
     io,
     () => explore(loaded.model, options),
     (flag) => exploreInWorker(loaded.spec, options, flag),
+    options.checkpoint !== undefined ? 'writing a checkpoint' : undefined,
   );
 }
 
@@ -184,7 +187,9 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
   const { io } = ctx;
   const format = formatFor(opts);
   const loaded = await loadModel(spec, givenParams(opts), io.cwd);
-  if (opts.output !== undefined) checkOutput(opts.output, io.cwd, modelFiles(loaded));
+  // the report must not overwrite the model, nor the checkpoint read or written
+  if (opts.output !== undefined) checkOutput(opts.output, io.cwd, [...modelFiles(loaded), ...[opts.resume, opts.checkpoint].filter((f): f is string => f !== undefined)]);
+  const saving = checkpointPlan(opts, io.cwd, loaded.origin, modelFiles(loaded), opts.output);
   const settings: Settings = {
     maxStates: opts.maxStates ?? null,
     maxDepth: opts.maxDepth ?? null,
@@ -218,6 +223,7 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     failOnUnreachedCover: opts.failOnUnreachedCover === true,
     ...(opts.workers !== undefined ? { parallel: { workers: opts.workers, spec: loaded.spec } } : {}),
     por: opts.por !== false,
+    ...saving,
   });
   progress.done();
   const report = toReport({
@@ -229,6 +235,7 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     toolVersion: toolVersion(),
   });
   writeReport(ctx, report, format, opts);
+  for (const line of checkpointNotes(result.checkpoint, opts)) io.stderr.write(`${line}\n`);
   return exitForStatus(report.status);
 }
 

@@ -34,7 +34,8 @@ export function searchResult(s: Search, extras: ResultExtras): Result {
     const fails = (id: string): boolean => extras.failOnUnreachedCover === true || s.model.properties.some((p) => p.id === id && p.kind === 'sometimes' && p.failIfUnreached === true);
     for (const c of covers) if (!c.reached && fails(c.property)) violations.push(obs.unreached(c));
   }
-  const seconds = (end - budget.started) / 1000;
+  // a resumed search: the time of the runs before it too (the rate is over every state stored)
+  const seconds = (end - budget.started) / 1000 + s.priorSeconds;
   const levels = s.levels;
   return {
     model: s.model.name,
