@@ -110,9 +110,10 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     shouldStop: options.shouldStop,
   });
   s.initial(inits);
-  if (par) new ParallelRun(s, par, checkDomains).run();
+  const parallel = par ? new ParallelRun(s, par, checkDomains) : null;
+  if (parallel) parallel.run();
   else runSequential(s);
-  return searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, por: por && porStats(s, por), failOnUnreachedCover: options.failOnUnreachedCover === true });
+  return searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, por: por && porStats(s, por), failOnUnreachedCover: options.failOnUnreachedCover === true, workerDrops: parallel?.drops });
 }
 
 /** The reduction's analysis, or why there is none. */

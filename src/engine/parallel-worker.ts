@@ -21,6 +21,7 @@ import { ClaimArena, CLAIM, hashWords, StoreReader } from './store.js';
 import { Canonicalizer } from './symmetry.js';
 import { RecordingCtx } from './trace.js';
 import { successors } from './search/successors.js';
+import { DropWatch } from './search/dropped.js';
 import { CTRL, EVENT, FLAG, buildModelFromSpec, takeBlock, type LevelMessage, type WorkerData } from './parallel.js';
 
 const data = workerData as WorkerData;
@@ -66,6 +67,7 @@ function run(model: Model): void {
   const src = new Uint8Array(srcW.buffer);
   const dst = new Uint8Array(dstW.buffer);
   const ctx = new RecordingCtx();
+  const dropWatch = new DropWatch(model);
 
   let out = new Int32Array(1 << 16);
   let len = 0;
@@ -197,7 +199,8 @@ function run(model: Model): void {
           }
         }
         const events = out.slice(0, len);
-        port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired }, [events.buffer, enabled.buffer, fired.buffer]);
+        const drops = dropWatch.delta();
+        port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired, drops }, [events.buffer, enabled.buffer, fired.buffer]);
         signal();
         continue;
       }
@@ -216,7 +219,8 @@ function run(model: Model): void {
         out[headAt] = edges;
       }
       const events = out.slice(0, len);
-      port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails }, [events.buffer]);
+      const drops = dropWatch.delta();
+      port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, drops }, [events.buffer]);
       signal();
     }
   }

@@ -128,6 +128,8 @@ export interface BlockResult {
   /** Claim mode: edges per source of the block, and per step. */
   readonly enabled?: Int32Array;
   readonly fired?: Float64Array;
+  /** What the worker's counts of dropped transitions grew by in this block (search/dropped.ts). */
+  readonly drops?: Int32Array;
 }
 
 type Incoming = { type: 'ready' } | { type: 'error'; message: string } | ({ type: 'block'; gen: number; block: number } & BlockResult);

@@ -157,12 +157,14 @@ function countBlock(run: ParallelRun, first: number, r: BlockResult): void {
   }
   const fr = r.fired!;
   for (let i = 0; i < s.nsteps; i++) s.fired[i] += fr[i]!;
+  run.drops.add(r.drops);
 }
 
 /**
  * Stopped inside the level at rank `stopAt`, from source offset `stoppedSrc`: count the edges the
  * sequential search had counted by then — whole blocks before the stopping source's block, then
- * that block recounted here.
+ * that block recounted here, up to the stopping edge (where the sequential search's emit returned
+ * false: so this thread's model also counts the dropped transitions it met on the way).
  */
 function recountTo(run: ParallelRun, a: number, results: BlockResult[], stoppedSrc: number, stopAt: number): void {
   const s = run.s;
@@ -176,11 +178,11 @@ function recountTo(run: ParallelRun, a: number, results: BlockResult[], stoppedS
     let n = 0;
     ctx.reset();
     s.expand(src, dst, ctx, (i) => {
-      if (off === stoppedSrc && off * nsteps + i > lastKey) return false;
       n++;
       s.fired[i]++;
       s.transitions++;
-      return true;
+      // steps come in increasing order: the stopping edge is the last one
+      return !(off === stoppedSrc && off * nsteps + i >= lastKey);
     });
     ctx.reset();
     if (s.tally !== null) s.tally.edges(a + off, n);

@@ -7,6 +7,7 @@
 import { WorkerPool, type LevelMessage, type ParallelOptions } from '../parallel.js';
 import { ClaimArena, type StateStore } from '../store.js';
 import { runClaimLevel } from './claim-level.js';
+import { DropTally } from './dropped.js';
 import { LevelPlan } from './level-plan.js';
 import { replayBlock } from './replay-block.js';
 import type { Search } from './state.js';
@@ -20,6 +21,8 @@ export class ParallelRun {
   claimArena: ClaimArena | null = null;
   /** New states per state of the level, as last seen (sizes the claim arena). */
   claimRatio = 4;
+  /** Dropped transitions the workers counted (search/dropped.ts). */
+  readonly drops: DropTally;
 
   constructor(
     readonly s: Search,
@@ -27,6 +30,7 @@ export class ParallelRun {
     checkDomains: boolean,
   ) {
     this.store = s.store as StateStore;
+    this.drops = new DropTally(s.nsteps);
     this.plan = new LevelPlan({ minLevel: opts.minLevel ?? 256, adaptive: opts.adaptive ?? true, startSeconds: opts.startSeconds });
     this.startPool = () => WorkerPool.start(opts.workers, opts.spec, { symmetry: s.canon !== null, checkDomains, expect: { words: s.words, steps: s.nsteps } });
   }
