@@ -136,6 +136,13 @@ type Incoming = { type: 'ready' } | { type: 'error'; message: string } | ({ type
 
 export class ParallelError extends Error {}
 
+export interface PoolOptions {
+  readonly symmetry: boolean;
+  readonly checkDomains: boolean;
+  /** What the model must look like (a worker that builds another one is an error). */
+  readonly expect: { readonly words: number; readonly steps: number };
+}
+
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
@@ -146,14 +153,22 @@ export class WorkerPool {
   private constructor(
     readonly size: number,
     ctrlBuf: SharedArrayBuffer,
+    private readonly expect: { readonly words: number; readonly steps: number },
   ) {
     this.ctrl = new Int32Array(ctrlBuf);
   }
 
   /** Start `n` workers and wait until each has built the model (throws if one cannot). */
-  static start(n: number, spec: ModelSpec, opts: { symmetry: boolean; checkDomains: boolean; expect: { words: number; steps: number } }): WorkerPool {
+  static start(n: number, spec: ModelSpec, opts: PoolOptions): WorkerPool {
+    const pool = WorkerPool.launch(n, spec, opts);
+    pool.waitReady();
+    return pool;
+  }
+
+  /** Start `n` workers without waiting: they build the model meanwhile (see ready()). */
+  static launch(n: number, spec: ModelSpec, opts: PoolOptions): WorkerPool {
     const ctrlBuf = new SharedArrayBuffer(64);
-    const pool = new WorkerPool(n, ctrlBuf);
+    const pool = new WorkerPool(n, ctrlBuf, opts.expect);
     const url = new URL('./parallel-worker.js', import.meta.url);
     for (let i = 0; i < n; i++) {
       const { port1, port2 } = new MessageChannel();
@@ -163,34 +178,47 @@ export class WorkerPool {
       pool.workers.push(w);
       pool.ports.push(port1);
     }
-    let ready = 0;
-    const deadline = performance.now() + 120_000;
-    while (ready < n) {
-      const seen = Atomics.load(pool.ctrl, CTRL.posted);
-      for (const p of pool.ports) {
-        for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
-          const msg = m.message as Incoming & { words?: number; steps?: number };
-          if (msg.type === 'error') {
-            pool.close();
-            throw new ParallelError(`a worker could not build the model: ${msg.message}`);
+    pool.launched = performance.now();
+    return pool;
+  }
+
+  private launched = 0;
+  private readyCount = 0;
+
+  /** Every worker has built the model (never blocks; throws if one could not, or built another model). */
+  ready(): boolean {
+    if (this.readyCount >= this.size) return true;
+    for (const p of this.ports) {
+      for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+        const msg = m.message as Incoming & { words?: number; steps?: number };
+        if (msg.type === 'error') {
+          this.close();
+          throw new ParallelError(`a worker could not build the model: ${msg.message}`);
+        }
+        if (msg.type === 'ready') {
+          if (msg.words !== this.expect.words || msg.steps !== this.expect.steps) {
+            this.close();
+            throw new ParallelError(`a worker built a different model (${msg.words} words, ${msg.steps} steps; expected ${this.expect.words}, ${this.expect.steps})`);
           }
-          if (msg.type === 'ready') {
-            if (msg.words !== opts.expect.words || msg.steps !== opts.expect.steps) {
-              pool.close();
-              throw new ParallelError(`a worker built a different model (${msg.words} words, ${msg.steps} steps; expected ${opts.expect.words}, ${opts.expect.steps})`);
-            }
-            ready++;
-          }
+          this.readyCount++;
         }
       }
-      if (ready >= n) break;
+    }
+    return this.readyCount >= this.size;
+  }
+
+  /** Wait until every worker has built the model. */
+  waitReady(): void {
+    const deadline = this.launched + 120_000;
+    for (;;) {
+      const seen = Atomics.load(this.ctrl, CTRL.posted);
+      if (this.ready()) return;
       if (performance.now() > deadline) {
-        pool.close();
+        this.close();
         throw new ParallelError('the workers did not start within 120 s');
       }
-      pool.sleep(seen);
+      this.sleep(seen);
     }
-    return pool;
   }
 
   /**
