@@ -133,6 +133,17 @@ function run(model: Model): void {
   let srcOffset = 0;
   let overflow = false;
   let fired = new Float64Array(nsteps);
+  // the candidates this block claimed or lowered the key of, in discovery order
+  let cands = new Int32Array(1 << 12);
+  let nCands = 0;
+  function noteCandidate(c: number): void {
+    if (nCands === cands.length) {
+      const bigger = new Int32Array(cands.length * 2);
+      bigger.set(cands);
+      cands = bigger;
+    }
+    cands[nCands++] = c;
+  }
 
   const emitClaim = (i: number): boolean => {
     edges++;
@@ -160,7 +171,8 @@ function run(model: Model): void {
       const c = reader.lastCandidate;
       arena!.flags[c] = newStateFlagged() ? 1 : 0;
       arena!.orbits[c] = orb;
-    }
+      noteCandidate(c);
+    } else if (r === CLAIM.lowered) noteCandidate(reader.lastCandidate);
     return true;
   };
 
@@ -183,7 +195,10 @@ function run(model: Model): void {
       fails = [];
       if (claimMode) {
         fired = new Float64Array(nsteps);
+        nCands = 0;
         const enabled = new Int32Array(b - a);
+        // sources expanded with every successor claimed or found (the block is whole when all are)
+        let done = 0;
         for (let id = a; id < b && !overflow; id++) {
           if (Atomics.load(ctrl, CTRL.abort) !== 0 || Atomics.load(ctrl, CTRL.overflow) !== 0) break;
           reader.load(id, srcW);
@@ -197,10 +212,12 @@ function run(model: Model): void {
             push(srcOffset);
             push(0);
           }
+          if (!overflow) done++;
         }
         const events = out.slice(0, len);
         const drops = dropWatch.delta();
-        port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired, drops }, [events.buffer, enabled.buffer, fired.buffer]);
+        const claimed = cands.slice(0, nCands);
+        port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired, drops, cands: claimed, whole: done === b - a }, [events.buffer, enabled.buffer, fired.buffer, claimed.buffer]);
         signal();
         continue;
       }

@@ -62,6 +62,8 @@ export interface ParallelOptions {
   readonly startSeconds?: number;
   /** Let workers claim index slots for new states (default true; false: the owner inserts every candidate). */
   readonly claim?: boolean;
+  /** Claim mode: at most this many candidates per try of a level (tests of running a level again with more room). */
+  readonly maxClaims?: number;
 }
 
 export async function buildModelFromSpec(spec: ModelSpec): Promise<Model> {
@@ -130,6 +132,10 @@ export interface BlockResult {
   readonly fired?: Float64Array;
   /** What the worker's counts of dropped transitions grew by in this block (search/dropped.ts). */
   readonly drops?: Int32Array;
+  /** Claim mode: the candidates the block claimed or lowered the key of, in discovery order. */
+  readonly cands?: Int32Array;
+  /** Claim mode: every source of the block was expanded and every successor claimed or found. */
+  readonly whole?: boolean;
 }
 
 type Incoming = { type: 'ready' } | { type: 'error'; message: string } | ({ type: 'block'; gen: number; block: number } & BlockResult);
@@ -223,11 +229,14 @@ export class WorkerPool {
 
   /**
    * Expand states [start, end) in blocks; `onBlock(k, result)` is called for k = 0, 1, ... in
-   * order, and returns false to cancel the rest of the level.
+   * order, as soon as blocks 0..k are done (while the workers go on with the next blocks), and
+   * returns false to cancel the rest of the level. `drain`: after a cancel, wait until every
+   * block a worker took is done (no worker touches the level's buffers any more).
    */
   runLevel(
     m: Omit<LevelMessage, 'type' | 'gen' | 'blockSize'> & { blockSize?: number },
     onBlock: (k: number, r: BlockResult) => boolean,
+    drain = false,
   ): void {
     const levelSize = m.end - m.start;
     // block indices live in the low TICKET_BITS of the ticket word
@@ -248,6 +257,9 @@ export class WorkerPool {
       const r = this.waitFor(k, gen);
       if (!onBlock(k, r)) {
         Atomics.store(this.ctrl, CTRL.abort, 1);
+        // no block is taken from now on; those taken before are answered (cut short)
+        const taken = Math.min(nBlocks, Atomics.exchange(this.ctrl, CTRL.next, ticket(gen, nBlocks)) & TICKET_MASK);
+        if (drain) for (let j = k + 1; j < taken; j++) this.waitFor(j, gen);
         return;
       }
     }

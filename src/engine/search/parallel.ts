@@ -86,6 +86,7 @@ export class ParallelRun {
       }
     } finally {
       this.launched?.close();
+      this.store.trimVectors();
     }
   }
 
