@@ -68,6 +68,8 @@ function run(model: Model): void {
   const dst = new Uint8Array(dstW.buffer);
   const ctx = new RecordingCtx();
   const dropWatch = new DropWatch(model);
+  // the store's vector chunks, as sent level by level
+  const chunks: (ArrayBuffer | SharedArrayBuffer)[] = [];
 
   let out = new Int32Array(1 << 16);
   let len = 0;
@@ -177,7 +179,9 @@ function run(model: Model): void {
   };
 
   function runLevel(m: LevelMessage): void {
-    reader.update(m.vectors, m.table);
+    chunks.length = m.vectorsFrom;
+    chunks.push(...m.vectors);
+    reader.update(chunks, m.table);
     liveAlways = always.filter((p) => !m.skipAlways.includes(p.id)).map((p) => (p.kind === 'always' ? p.check.bind(p) : () => true));
     liveSome = sometimes.filter((p) => !m.skipSome.includes(p.id)).map((p) => (p.kind === 'sometimes' ? p.check.bind(p) : () => false));
     const claimMode = m.claim !== undefined;

@@ -115,7 +115,9 @@ export interface LevelMessage {
   readonly start: number;
   readonly end: number;
   readonly blockSize: number;
+  /** The store's vector chunks from number `vectorsFrom` on (a worker keeps those it was sent before). */
   readonly vectors: readonly (ArrayBuffer | SharedArrayBuffer)[];
+  readonly vectorsFrom: number;
   readonly table: ArrayBuffer | SharedArrayBuffer;
   /** Properties the owner no longer needs to hear about. */
   readonly skipAlways: readonly string[];
@@ -189,6 +191,8 @@ export class WorkerPool {
   }
 
   private launched = 0;
+  /** Vector chunks every worker has been sent. */
+  private chunksSent = 0;
   private readyCount = 0;
 
   /** Every worker has built the model (never blocks; throws if one could not, or built another model). */
@@ -234,7 +238,7 @@ export class WorkerPool {
    * block a worker took is done (no worker touches the level's buffers any more).
    */
   runLevel(
-    m: Omit<LevelMessage, 'type' | 'gen' | 'blockSize'> & { blockSize?: number },
+    m: Omit<LevelMessage, 'type' | 'gen' | 'blockSize' | 'vectorsFrom'> & { blockSize?: number },
     onBlock: (k: number, r: BlockResult) => boolean,
     drain = false,
   ): void {
@@ -251,7 +255,9 @@ export class WorkerPool {
     // one word holds the level's generation and the next block: a worker still on an older level
     // can never take a block of this one (it would be lost: its result is discarded)
     Atomics.store(this.ctrl, CTRL.next, ticket(gen, 0));
-    const msg: LevelMessage = { ...m, type: 'level', gen, blockSize };
+    // the chunks sent before stay the same buffers: only the new ones (cloning a list of shared buffers is not free)
+    const msg: LevelMessage = { ...m, type: 'level', gen, blockSize, vectors: m.vectors.slice(this.chunksSent), vectorsFrom: this.chunksSent };
+    this.chunksSent = m.vectors.length;
     for (const w of this.workers) w.postMessage(msg);
     for (let k = 0; k < nBlocks; k++) {
       const r = this.waitFor(k, gen);

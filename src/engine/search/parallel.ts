@@ -56,7 +56,7 @@ export class ParallelRun {
   }
 
   /** What the workers need for level [a, b): the store as it is now, the properties still live. */
-  levelMessage(a: number, b: number): Omit<LevelMessage, 'type' | 'gen' | 'blockSize' | 'claim'> & { blockSize?: number } {
+  levelMessage(a: number, b: number): Omit<LevelMessage, 'type' | 'gen' | 'blockSize' | 'claim' | 'vectorsFrom'> & { blockSize?: number } {
     const buf = this.store.buffers();
     return { start: a, end: b, vectors: buf.vectors, table: buf.table, ...this.s.obs.settled(), blockSize: this.opts.blockSize };
   }
