@@ -10,19 +10,22 @@
  * - claim (default): workers insert new states themselves, lock-free: a successor new to the
  *   store gets an empty index slot by compare-and-swap, as a candidate of the level with its
  *   smallest discovery key (source offset x steps + step — the sequential search discovers a
- *   state on its smallest key). The owner then ranks the candidates by key, gives them their ids
- *   in that order, and replays, in key order, what else the sequential search does on the way:
- *   assertion failures, edges a transition property cares about, state checks of new states the
- *   workers flagged, terminal states. A stop truncates the level where the sequential search
- *   stops, and the edges counted up to there are recounted.
+ *   state on its smallest key). Pipelined: as soon as blocks 0..k are done the owner settles
+ *   block k — gives its candidates their ids in key order and replays, in key order, what else
+ *   the sequential search does on the way: assertion failures, edges a transition property cares
+ *   about, state checks of new states the workers flagged, terminal states — while the workers
+ *   expand the next blocks (search/claim-level.ts says why block k cannot change by then). A
+ *   stop truncates the block where the sequential search stops, and the edges counted up to
+ *   there are recounted.
  * - replay (fallback: levels whose keys do not fit 31 bits, the probing layer at maxDepth, a
  *   shard's split level, or `claim: false`): workers filter successors against a read-only view
  *   of the store and send every edge; the owner replays the streams in source order and inserts.
  *
- * Measured on the 2-core machines this project runs on, neither beats the sequential search
- * (bench/): the hash-table work that dominates a search is shared memory traffic between the two
- * cores, and the owner's ordered part (ranking, inserting, transition properties) runs while the
- * workers wait for the next level. See the closing notes of issue 7.
+ * Measured on the 2-core machines this project runs on (shared, `npm run bench:workers`), the
+ * workers do not beat the sequential search: the hash-table work that dominates a search is shared
+ * memory traffic between the two cores, and claiming costs more than inserting. So the driver
+ * decides per level how much goes to them (search/level-plan.ts) and launches them only for
+ * levels big enough to earn their start. See the closing notes of issues 7 and 12.
  *
  * Workers build their own copy of the model from a ModelSpec: a module URL and the name of an
  * exported function that returns the model (possibly async) for the given JSON arguments.
