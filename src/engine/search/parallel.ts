@@ -63,6 +63,8 @@ export class ParallelRun {
 
   run(): void {
     const { s } = this;
+    // diagnostics: where each level went and what it cost (stderr)
+    const trace = process.env['XENTIMER_TRACE_LEVELS'] ? (line: string): void => void process.stderr.write(`level-plan: ${line}\n`) : null;
     try {
       while (s.curId < s.store.count && !s.stop && !this.halted) {
         const a = s.curId;
@@ -71,18 +73,23 @@ export class ParallelRun {
         if (this.launched === null && this.plan.wantsWorkers(b - a)) this.launched = this.launch();
         const theirs = this.plan.split(b - a, this.opts.adaptive === false || this.ready);
         const m = b - theirs;
+        let hereMs = 0;
+        let thereMs = 0;
         if (m > a) {
           const t0 = performance.now();
           this.expandHere(m);
-          this.plan.note('here', m - a, (performance.now() - t0) / 1000);
+          hereMs = performance.now() - t0;
+          this.plan.note('here', m - a, hereMs / 1000);
           if (s.stop || this.halted || s.curId < m) break;
         }
         if (theirs > 0) {
           const pool = this.pool;
           const t0 = performance.now();
           this.expandThere(pool, s.curId, b);
-          this.plan.note('workers', theirs, (performance.now() - t0) / 1000);
+          thereMs = performance.now() - t0;
+          this.plan.note('workers', theirs, thereMs / 1000);
         }
+        trace?.(`depth ${s.depth} level ${b - a}: here ${m - a} in ${hereMs.toFixed(1)} ms, workers ${theirs} in ${thereMs.toFixed(1)} ms${this.launched === null ? '' : this.ready ? '' : ' (launched, not ready)'}`);
       }
     } finally {
       this.launched?.close();
