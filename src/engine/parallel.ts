@@ -61,7 +61,7 @@ export interface ParallelOptions {
    * the workers.
    */
   readonly adaptive?: boolean;
-  /** Adaptive: a level predicted to take this many seconds in the calling thread starts the workers (default 0.2). */
+  /** Adaptive: a level predicted to take this many seconds in the calling thread launches the workers (default 0.5). */
   readonly startSeconds?: number;
   /** Let workers claim index slots for new states (default true; false: the owner inserts every candidate). */
   readonly claim?: boolean;

@@ -22,7 +22,7 @@ export interface LevelPlanOptions {
   readonly minLevel: number;
   /** false: every level of at least minLevel states goes to the workers (no measurements). */
   readonly adaptive: boolean;
-  /** A level predicted to take this long here launches the workers. Default 0.2 s. */
+  /** A level predicted to take this long here launches the workers. Default 0.5 s: launching costs each worker a model build and a cold start, which short searches on a shared 2-core machine never earned back (bench:workers, phils.5). */
   readonly startSeconds?: number;
 }
 
@@ -47,7 +47,7 @@ export class LevelPlan {
   private readonly startSeconds: number;
 
   constructor(private readonly opts: LevelPlanOptions) {
-    this.startSeconds = opts.startSeconds ?? 0.2;
+    this.startSeconds = opts.startSeconds ?? 0.5;
   }
 
   /** Launch the workers now (before a level of `n` states): it would take startSeconds here. */
