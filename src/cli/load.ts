@@ -145,6 +145,15 @@ export async function loadFile(path: string, given: GivenParams, cwd: string): P
     const origin: ModelOrigin = { origin: 'dve', name: model.name, path, params: {} };
     return { model, origin, spec: specOf(origin, abs) };
   }
+  const found = await importModelModule(abs, path);
+  if (isFactory(found)) return buildFromFactory(found, given, { origin: 'module', name: found.name, path }, abs);
+  if (Object.keys(given).length > 0) throw usage(`the model in ${path} takes no parameters (got ${Object.keys(given).join(', ')})`, 'export a ModelFactory to accept parameters');
+  const origin: ModelOrigin = { origin: 'module', name: (found as Model).name, path, params: {} };
+  return { model: found as Model, origin, spec: specOf(origin, abs) };
+}
+
+/** The Model or ModelFactory a JS module exports (default export, or `model` / `factory`). */
+async function importModelModule(abs: string, path: string): Promise<Model | ModelFactory> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
@@ -156,10 +165,16 @@ export async function loadFile(path: string, given: GivenParams, cwd: string): P
   if (found === undefined) {
     throw usage(`${path} exports no model`, 'export a Model or a ModelFactory as the default export, or as `model` / `factory`');
   }
-  if (isFactory(found)) return buildFromFactory(found, given, { origin: 'module', name: found.name, path }, abs);
-  if (Object.keys(given).length > 0) throw usage(`the model in ${path} takes no parameters (got ${Object.keys(given).join(', ')})`, 'export a ModelFactory to accept parameters');
-  const origin: ModelOrigin = { origin: 'module', name: (found as Model).name, path, params: {} };
-  return { model: found as Model, origin, spec: specOf(origin, abs) };
+  return found as Model | ModelFactory;
+}
+
+/** The ModelFactory of a JS module (matrix: every variant is built from it). */
+export async function loadFactory(path: string, cwd: string): Promise<ModelFactory> {
+  const abs = isAbsolute(path) ? path : resolve(cwd, path);
+  checkReadable(abs, path);
+  const found = await importModelModule(abs, path);
+  if (!isFactory(found)) throw usage(`${path} exports a model, not a model factory`, 'matrix builds each variant: export a ModelFactory (default export, or `factory`)');
+  return found;
 }
 
 /** Parse and compile a DVE file; a model too big for the stack is bad input (exit 2), not a crash. */

@@ -264,7 +264,8 @@ export class Observer {
   }
 }
 
-function deadlockMessage(model: Model, s: Uint8Array): string {
+/** The control states of a state with no enabled step (simulate reports its deadlocks in the same words). */
+export function deadlockMessage(model: Model, s: Uint8Array): string {
   return `no step enabled in a state that is not a valid end: ${Object.entries(model.schema.decode(s))
     .filter(([n]) => n.endsWith('pc') || n.endsWith('.state'))
     .map(([n, v]) => `${n}=${String(v)}`)

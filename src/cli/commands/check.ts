@@ -13,7 +13,7 @@ import { camel, collectParam, parseBytes, parseCount, parseInteger, parseSeconds
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Report, type Settings } from '../report.js';
-import { exploreInWorker, stopFlag, withInterrupts } from '../search-host.js';
+import { exploreInWorker, interruptible } from '../search-host.js';
 import { explore, type ExploreOptions } from '../../engine/explore.js';
 import type { Model } from '../../engine/model.js';
 import type { ModelSpec } from '../../engine/parallel.js';
@@ -171,10 +171,11 @@ export function givenParams(opts: CheckOptions): GivenParams {
 
 /** The search: in a worker thread that SIGINT / SIGTERM can stop (the real process), or here (in-process callers). */
 function search(io: Ctx['io'], loaded: { model: Model; spec: ModelSpec }, options: ExploreOptions): Promise<Result> {
-  if (!io.signals) return Promise.resolve(explore(loaded.model, options));
-  const flag = stopFlag();
-  const explored = exploreInWorker(loaded.spec, options, flag);
-  return withInterrupts(io.stderr, flag, () => explored);
+  return interruptible(
+    io,
+    () => explore(loaded.model, options),
+    (flag) => exploreInWorker(loaded.spec, options, flag),
+  );
 }
 
 /** The files a loaded model was read from (an --output must not overwrite them). */
