@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Model, ModelFactory } from '../engine/model.js';
 import type { ModelSpec } from '../engine/parallel.js';
 import type { Value } from '../engine/schema.js';
-import { DEFAULT_MODEL, findModel, listModels, resolveParams } from '../../models/index.js';
+import { DEFAULT_MODEL, findModel, listModels, resolveParams } from '../../models/registry.js';
 import { CliError, EXIT, usage } from './exit.js';
 import { camel } from './options.js';
 import type { ModelOrigin } from './report.js';
@@ -79,9 +79,18 @@ export function looksLikePath(spec: string): boolean {
   return spec.includes('/') || spec.includes('\\') || /\.(dve|js|mjs|cjs)$/i.test(spec);
 }
 
+/**
+ * The built-in models register themselves when models/index.js is loaded — only when a model is
+ * asked for by name: a run on a file (a .dve, a JS module) does not load the Xen model's modules.
+ */
+async function registerBuiltIns(): Promise<void> {
+  await import('../../models/index.js');
+}
+
 export async function loadModel(spec: string | undefined, given: GivenParams, cwd: string): Promise<LoadedModel> {
   const name = spec ?? DEFAULT_MODEL;
   if (!looksLikePath(name)) {
+    await registerBuiltIns();
     const f = findModel(name);
     if (f) return buildFromFactory(f, given, { origin: 'registry', name: f.name });
     if (!existsSync(resolve(cwd, name))) {
@@ -195,6 +204,7 @@ async function loadDveModule(): Promise<DveModule> {
 /** Rebuild the model a report was made from (replay). Relative paths: the cwd first, then the report's folder. */
 export async function rebuild(origin: ModelOrigin, cwd: string, reportDir: string): Promise<LoadedModel> {
   if (origin.origin === 'registry') {
+    await registerBuiltIns();
     const f = findModel(origin.name);
     if (!f) throw usage(`the trace is of model '${origin.name}', which is not registered`, `models: ${modelNames()}`);
     return buildFromFactory(f, origin.params, { origin: 'registry', name: f.name });

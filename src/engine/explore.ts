@@ -137,11 +137,12 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   cp = undefined; // the file's bytes are not needed any more (they are as big as the store)
   const stoppedInInitial = s.incomplete !== undefined;
   const checkpoints = options.checkpoint ? new Checkpointer(options.checkpoint, identity, model, s.startId) : null;
-  if (par) new ParallelRun(s, par, checkDomains).run();
+  const parallel = par ? new ParallelRun(s, par, checkDomains) : null;
+  if (parallel) parallel.run();
   else runSequential(s, checkpoints);
   if (checkpoints !== null) checkpoints.finish(s, stoppedInInitial);
   const checkpoint: CheckpointInfo | undefined = checkpoints !== null ? { ...checkpoints.info(), ...(resumedFrom ? { resumedFrom } : {}) } : resumedFrom ? { written: 0, resumedFrom } : undefined;
-  const result = searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, por: por && porStats(s, por), failOnUnreachedCover: options.failOnUnreachedCover === true });
+  const result = searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, por: por && porStats(s, por), failOnUnreachedCover: options.failOnUnreachedCover === true, workerDrops: parallel?.drops });
   return checkpoint ? { ...result, checkpoint } : result;
 }
 

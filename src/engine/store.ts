@@ -87,6 +87,10 @@ class Links {
     this.parentChunks.push(new Int32Array(this.alloc(CHUNK * 4)));
     this.stepChunks.push(this.wide ? new Uint32Array(this.alloc(CHUNK * 4)) : new Uint16Array(this.alloc(CHUNK * 2)));
   }
+  popChunk(): void {
+    this.parentChunks.pop();
+    this.stepChunks.pop();
+  }
   set(id: number, parent: number, step: number): void {
     this.parentChunks[id >>> CHUNK_SHIFT]![id & CHUNK_MASK] = parent;
     this.stepChunks[id >>> CHUNK_SHIFT]![id & CHUNK_MASK] = step;
@@ -271,6 +275,48 @@ export class StateStore implements VisitedStore {
     return id;
   }
 
+  /**
+   * Allocate now the vector chunks of `n` more states (parallel search: the owner inserts a
+   * level's states while workers read the store, and they must know every chunk it writes to).
+   */
+  reserveVectors(n: number): void {
+    while (this.vecChunks.length * CHUNK < this.count + n) {
+      this.vecChunks.push(new Int32Array(this.alloc(CHUNK * this.words * 4)));
+      this.links.addChunk();
+    }
+  }
+
+  /** Free the chunks reserved beyond the states stored (the store then has what inserting alone gives it). */
+  trimVectors(): void {
+    const used = Math.ceil(this.count / CHUNK);
+    while (this.vecChunks.length > used) {
+      this.vecChunks.pop();
+      this.links.popChunk();
+    }
+  }
+
+  /**
+   * Undo every claim still in the index (parallel search, a level run again with more room):
+   * the index is rebuilt without them, because emptying their slots in place could cut the
+   * probe runs of states inserted after them.
+   */
+  dropClaims(): void {
+    const old = this.table;
+    const slots = this.mask + 1;
+    const t = new Int32Array(this.alloc(slots * 8));
+    const mask = this.mask;
+    for (let s = 0; s < slots; s++) {
+      const e = old[s << 1]!;
+      if (e <= 0) continue;
+      const h = old[(s << 1) | 1]!;
+      let slot = h & mask;
+      while (t[slot << 1] !== 0) slot = (slot + 1) & mask;
+      t[(slot << 1) | 1] = h;
+      t[slot << 1] = e;
+    }
+    this.table = t;
+  }
+
   /** Empty index slot `slot` (undoing a claim). */
   clearSlot(slot: number): void {
     this.table[slot << 1] = 0;
@@ -360,7 +406,8 @@ export class StoreReader {
    * already a candidate of this level, whose key is lowered to `key` if smaller), or claimed as
    * candidate `counter[at]++` in an empty slot (its vector, hash, key and slot written before the
    * compare-and-swap that publishes it), or full (the arena's capacity is exhausted: the owner
-   * makes room and runs the level again). `lastCandidate` is the candidate claimed.
+   * makes room and runs the level again), or lowered (a candidate whose key this call lowered).
+   * `lastCandidate` is the candidate claimed or lowered.
    */
   claim(v: Int32Array, h: number, key: number, arena: ClaimArena, counter: Int32Array, at: number): number {
     const w = this.words;
@@ -394,9 +441,12 @@ export class StoreReader {
           // the sequential search discovers it on its smallest key
           for (;;) {
             const k = Atomics.load(arena.keys, c);
-            if (k <= key || Atomics.compareExchange(arena.keys, c, k, key) === k) break;
+            if (k <= key) return CLAIM.known;
+            if (Atomics.compareExchange(arena.keys, c, k, key) === k) {
+              this.lastCandidate = c;
+              return CLAIM.lowered;
+            }
           }
-          return CLAIM.known;
         }
         slot = (slot + 1) & mask;
         continue;
@@ -520,7 +570,7 @@ export interface ClaimBuffers {
 }
 
 /** Outcome of StoreReader.claim. */
-export const CLAIM = { known: 0, claimed: 1, full: 2 } as const;
+export const CLAIM = { known: 0, claimed: 1, full: 2, lowered: 3 } as const;
 
 /**
  * Hash compaction: a 64-bit fingerprint (two independent 32-bit hashes) per state instead of the

@@ -5,11 +5,6 @@ import { colorEnabled, makeStyle } from '../color.js';
 import type { Ctx, GlobalOptions } from '../context.js';
 import { timingEnabled } from '../context.js';
 import { exitForStatus, usage, type ExitCode } from '../exit.js';
-import { formatJson } from '../format/json.js';
-import { toItf } from '../format/itf.js';
-import { formatJunit } from '../format/junit.js';
-import { formatHtml } from '../html/report-page.js';
-import { toSarif } from '../format/sarif.js';
 import { plain, type Style } from '../format/style.js';
 import { formatText } from '../format/text.js';
 import { loadModel, type GivenParams } from '../load.js';
@@ -124,20 +119,28 @@ export function formatFor(opts: Pick<CheckOptions, 'format' | 'output'>): CheckF
   return 'text';
 }
 
-export function render(report: Report, format: CheckFormat, style: Style, opts: Pick<CheckOptions, 'quiet' | 'explain'>): string {
+/** The text form of a report. */
+export function render(report: Report, _format: 'text', style: Style, opts: Pick<CheckOptions, 'quiet' | 'explain'>): string {
+  return formatText(report, style, { quiet: opts.quiet, explain: opts.explain });
+}
+
+/** The renderer of a file format, its module loaded only when asked for (a run loads one format, not all five). */
+async function rendererFor(format: Exclude<CheckFormat, 'text'>): Promise<(report: Report) => string> {
   switch (format) {
     case 'json':
-      return formatJson(report);
-    case 'itf':
-      return JSON.stringify(toItf(report), null, 2) + '\n';
+      return (await import('../format/json.js')).formatJson;
+    case 'itf': {
+      const { toItf } = await import('../format/itf.js');
+      return (r) => JSON.stringify(toItf(r), null, 2) + '\n';
+    }
     case 'junit':
-      return formatJunit(report);
-    case 'sarif':
-      return JSON.stringify(toSarif(report), null, 2) + '\n';
+      return (await import('../format/junit.js')).formatJunit;
+    case 'sarif': {
+      const { toSarif } = await import('../format/sarif.js');
+      return (r) => JSON.stringify(toSarif(r), null, 2) + '\n';
+    }
     case 'html':
-      return formatHtml(report);
-    case 'text':
-      return formatText(report, style, { quiet: opts.quiet, explain: opts.explain });
+      return (await import('../html/report-page.js')).formatHtml;
   }
 }
 
@@ -234,7 +237,7 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     timing: timingEnabled(io.env, opts.timing),
     toolVersion: toolVersion(),
   });
-  writeReport(ctx, report, format, opts);
+  await writeReport(ctx, report, format, opts);
   for (const line of checkpointNotes(result.checkpoint, opts)) io.stderr.write(`${line}\n`);
   return exitForStatus(report.status);
 }
@@ -245,16 +248,17 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
  * The terminal gets the report first, so a file that cannot be written (said on stderr) loses
  * nothing; the caller's exit code (the verdict) stands.
  */
-export function writeReport(
+export async function writeReport(
   ctx: Ctx,
   report: Report,
   format: CheckFormat,
   opts: Pick<CheckOptions, 'output' | 'quiet' | 'explain' | 'color'>,
   text: (style: Style) => string = (st) => formatText(report, st, { quiet: opts.quiet, explain: opts.explain }),
-): void {
+): Promise<void> {
   const { io } = ctx;
   const style = makeStyle(colorEnabled(io.env, io.stdout, opts.color));
-  const as = (f: CheckFormat, st: Style): string => (f === 'text' ? text(st) : render(report, f, plain, opts));
+  const file = format === 'text' ? null : await rendererFor(format);
+  const as = (f: CheckFormat, st: Style): string => (file === null || f === 'text' ? text(st) : file(report));
   if (opts.output === undefined) {
     io.stdout.write(as(format, style));
     return;

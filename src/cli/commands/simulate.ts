@@ -120,7 +120,7 @@ export async function runSimulate(ctx: Ctx, spec: string | undefined, opts: Simu
     timing: timingEnabled(io.env, opts.timing),
     toolVersion: toolVersion(),
   });
-  writeReport(ctx, report, format, opts, (st: Style) => simulationText(render(report, 'text', st, opts), result, st, opts.shrink !== false));
+  await writeReport(ctx, report, format, opts, (st: Style) => simulationText(render(report, 'text', st, opts), result, st, opts.shrink !== false));
   return exitForStatus(result.status);
 }
 

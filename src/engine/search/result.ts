@@ -2,6 +2,7 @@
 import type { PorStats, Result } from '../result.js';
 import { fingerprintCollisionProbability } from '../store.js';
 import type { Search } from './state.js';
+import type { DropTally } from './dropped.js';
 
 export interface ResultExtras {
   readonly fingerprint: boolean;
@@ -9,6 +10,8 @@ export interface ResultExtras {
   readonly por?: PorStats;
   /** Every unreached cover of a complete search is a violation (otherwise only those with failIfUnreached). */
   readonly failOnUnreachedCover?: boolean;
+  /** A parallel search: the dropped transitions its workers counted. */
+  readonly workerDrops?: DropTally;
 }
 
 export function searchResult(s: Search, extras: ResultExtras): Result {
@@ -63,7 +66,7 @@ export function searchResult(s: Search, extras: ResultExtras): Result {
     },
     violations,
     covers,
-    ...droppedOf(s.model),
+    ...droppedOf(s.model, extras.workerDrops),
     coverage: s.steps.map((st, i) => ({ step: st.id, process: st.process, fired: s.fired[i]! })),
     properties: obs.checked(),
     info: s.model.info,
@@ -71,8 +74,8 @@ export function searchResult(s: Search, extras: ResultExtras): Result {
   };
 }
 
-/** The model's dropped transitions, when there are any (worker threads of a parallel search count their own: not included). */
-function droppedOf(model: Search['model']): { dropped?: ReturnType<NonNullable<Search['model']['droppedTransitions']>> } {
-  const d = model.droppedTransitions?.() ?? [];
+/** The model's dropped transitions, when there are any (with those the workers of a parallel search counted). */
+function droppedOf(model: Search['model'], workers: DropTally | undefined): { dropped?: ReturnType<NonNullable<Search['model']['droppedTransitions']>> } {
+  const d = workers ? workers.merged(model) : (model.droppedTransitions?.() ?? []);
   return d.length > 0 ? { dropped: d } : {};
 }
