@@ -301,20 +301,7 @@ export class StateStore implements VisitedStore {
    * probe runs of states inserted after them.
    */
   dropClaims(): void {
-    const old = this.table;
-    const slots = this.mask + 1;
-    const t = new Int32Array(this.alloc(slots * 8));
-    const mask = this.mask;
-    for (let s = 0; s < slots; s++) {
-      const e = old[s << 1]!;
-      if (e <= 0) continue;
-      const h = old[(s << 1) | 1]!;
-      let slot = h & mask;
-      while (t[slot << 1] !== 0) slot = (slot + 1) & mask;
-      t[(slot << 1) | 1] = h;
-      t[slot << 1] = e;
-    }
-    this.table = t;
+    this.table = this.replaced(this.mask + 1, true);
   }
 
   /** Empty index slot `slot` (undoing a claim). */
@@ -352,24 +339,31 @@ export class StateStore implements VisitedStore {
   }
 
   private grow(): void {
+    const slots = (this.mask + 1) * 2;
+    this.table = this.replaced(slots, false);
+    this.mask = slots - 1;
+  }
+
+  /**
+   * A new index of `slots` slots holding the current index's entries (without the claims, e < 0,
+   * when `dropClaims`), each re-placed by its stored hash; visiting the old slots in order keeps
+   * each probe run's entries in order, and their new slots mostly ascend (sequential writes).
+   */
+  private replaced(slots: number, dropClaims: boolean): Int32Array {
     const old = this.table;
     const oldSlots = this.mask + 1;
-    const slots = oldSlots * 2;
     const t = new Int32Array(this.alloc(slots * 8));
     const mask = slots - 1;
-    // re-place every entry by its stored hash; visiting the old slots in order keeps each probe
-    // run's entries in order, and their new slots mostly ascend (sequential writes)
     for (let s = 0; s < oldSlots; s++) {
       const e = old[s << 1]!;
-      if (e === 0) continue;
+      if (e === 0 || (dropClaims && e < 0)) continue;
       const h = old[(s << 1) | 1]!;
       let slot = h & mask;
       while (t[slot << 1] !== 0) slot = (slot + 1) & mask;
       t[(slot << 1) | 1] = h;
       t[slot << 1] = e;
     }
-    this.table = t;
-    this.mask = mask;
+    return t;
   }
 }
 
