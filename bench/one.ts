@@ -7,7 +7,6 @@ import { explore, type ExploreOptions } from '../src/engine/explore.js';
 import type { Model } from '../src/engine/model.js';
 import type { ModelSpec } from '../src/engine/parallel.js';
 import { loadDve } from '../src/dve/index.js';
-import { buildRegistered } from '../models/index.js';
 
 export interface RunSpec {
   readonly name: string;
@@ -25,6 +24,8 @@ if ('dve' in run.model) {
   spec = { module: new URL('../src/dve/index.js', import.meta.url).href, export: 'loadDve', args: run.model.dve };
 } else {
   const args = { name: run.model.registry, params: run.model.params };
+  // loaded only here: a DVE run does not load the Xen model's modules (a whole-process figure is compared with SPIN's)
+  const { buildRegistered } = await import('../models/index.js');
   model = buildRegistered(args);
   spec = { module: new URL('../models/index.js', import.meta.url).href, export: 'buildRegistered', args };
 }

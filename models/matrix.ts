@@ -53,6 +53,12 @@ export function verdictsOf(result: Result): Record<string, Verdict> {
   return out;
 }
 
+/** The variants a matrix checks: those asked for, else every variant of the factory (or its one default). */
+export function matrixVariants(factory: ModelFactory, variants?: readonly string[]): readonly string[] {
+  const vspec = factory.params.find((p) => p.name === 'variant');
+  return variants ?? vspec?.values ?? [String(vspec?.default ?? 'default')];
+}
+
 export function runMatrix(
   factory: ModelFactory,
   params: Readonly<Record<string, string | number | boolean>> = {},
@@ -62,13 +68,14 @@ export function runMatrix(
 ): Matrix {
   const { expectedStatesOf, ...explored } = options;
   const vspec = factory.params.find((p) => p.name === 'variant');
-  const all = vspec?.values ?? [String(vspec?.default ?? 'default')];
-  const chosen = variants ?? all;
+  const chosen = matrixVariants(factory, variants);
   const rows: MatrixRow[] = [];
   const properties: { id: string; kind: PropertyKind; description: string }[] = [];
   const common = resolveParams(factory, params);
   delete common['variant'];
   for (const variant of chosen) {
+    // a stop request (SIGINT / SIGTERM) ends the variant being checked as interrupted; the others are not started
+    if (options.shouldStop?.()) break;
     const p = resolveParams(factory, vspec ? { ...params, variant } : params);
     const model = factory.build(p);
     const result = explore(model, { ...explored, expectedStates: expectedStatesOf?.(variant), allViolations: true });

@@ -144,6 +144,12 @@ export interface TransitionProperty extends PropertyBase {
    */
   facts?(): unknown;
   /**
+   * Checkpoints: learn `facts` (what facts() returned in an earlier run of the same model) as if
+   * the edges that taught them had been seen, in the same order. A property with facts() but no
+   * restoreFacts() cannot be checkpointed.
+   */
+  restoreFacts?(facts: unknown): void;
+  /**
    * For a property that accumulates knowledge: forget it, as in a new copy of the model (random
    * simulation starts every walk afresh this way instead of rebuilding the model).
    */
@@ -199,6 +205,8 @@ export interface Model {
   readonly properties: readonly Property[];
   /** Evaluation errors met so far by this model's successor generator (counts since it was built). */
   droppedTransitions?(): readonly DroppedTransitions[];
+  /** The counters behind droppedTransitions (checkpoints save them and put them back). */
+  readonly dropCounts?: Int32Array;
   /** A state with no enabled step that is a proper end (not a deadlock). Default: none is. */
   validEnd?(s: Uint8Array): boolean;
   /** Explain a deadlocked state (who waits for what, the lock chain). Default: the control states. */

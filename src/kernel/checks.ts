@@ -365,6 +365,17 @@ export class KernelChecks {
         stepReads: (step) => this.heldReads(procOf[step]!),
         reset: () => this.resetAccumulated(),
         facts: () => ({ edges: [...edges].flatMap(([a, out]) => [...out].map(([b, at]) => [a, b, at])) }),
+        // checkpoints: the edges in the order they were learned (findPath and facts() see the same graph)
+        restoreFacts: (f) => {
+          for (const [a, b, at] of (f as { edges?: [string, string, string][] }).edges ?? []) {
+            let out = edges.get(a);
+            if (!out) edges.set(a, (out = new Map()));
+            out.set(b, at);
+            const an = classNo.get(a);
+            const bn = classNo.get(b);
+            if (an !== undefined && bn !== undefined) edgeKnown[an * nc + bn] = 1;
+          }
+        },
         // an edge is added only for a lock held while another is taken, and only matters while
         // the graph does not have it yet (the same test as check's: the graph only grows, so the
         // edges that can still teach it something only become fewer — a smaller set of visible
@@ -435,6 +446,19 @@ export class KernelChecks {
         },
         reset: () => this.resetAccumulated(),
         facts: () => ({ usedInIrq: [...usedInIrq], writeIrqOn: [...writeIrqOn] }),
+        restoreFacts: (f) => {
+          const g = f as { usedInIrq?: [string, string][]; writeIrqOn?: [string, string][] };
+          for (const [c, at] of g.usedInIrq ?? []) {
+            usedInIrq.set(c, at);
+            const cn = classNo.get(c);
+            if (cn !== undefined) irqUsed[cn] = 1;
+          }
+          for (const [c, at] of g.writeIrqOn ?? []) {
+            writeIrqOn.set(c, at);
+            const cn = classNo.get(c);
+            if (cn !== undefined) irqOnWritten[cn] = 1;
+          }
+        },
         // what check() would record and could matter: a class taken in hard irq, or held for
         // writing with irqs on — only for a class some hard-irq step takes (no other can conflict)
         // (irqClassesNo already leaves out the hrtimer pseudo-locks and, on RT, the sleeping locks)

@@ -115,6 +115,26 @@ export class StubbornSets {
     return bestN;
   }
 
+  /** Checkpoints: the counters and the window (into `out`, 6 numbers). */
+  saveCounters(out: Float64Array): void {
+    out[0] = this.reduced;
+    out[1] = this.full;
+    out[2] = this.proviso;
+    out[3] = this.abandoned ? 1 : 0;
+    out[4] = this.windowEnd;
+    out[5] = this.windowCut;
+  }
+
+  /** Checkpoints: take back saveCounters(). */
+  restoreCounters(c: ArrayLike<number>): void {
+    this.reduced = c[0]!;
+    this.full = c[1]!;
+    this.proviso = c[2]!;
+    this.abandoned = c[3] === 1;
+    this.windowEnd = c[4]!;
+    this.windowCut = c[5]!;
+  }
+
   /** Every `window` states: give up when the last window cut less than 1% of its states. */
   private endOfWindow(): void {
     if (this.full + this.reduced < this.windowEnd) return;
