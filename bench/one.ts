@@ -11,7 +11,7 @@ import { loadDve } from '../src/dve/index.js';
 export interface RunSpec {
   readonly name: string;
   readonly model: { readonly dve: string } | { readonly registry: string; readonly params: Record<string, number | boolean | string> };
-  readonly options?: { readonly symmetry?: boolean; readonly fingerprint?: boolean; readonly workers?: number; readonly allViolations?: boolean; readonly por?: boolean };
+  readonly options?: { readonly symmetry?: boolean; readonly fingerprint?: boolean; readonly workers?: number; readonly allViolations?: boolean; readonly por?: boolean; readonly timeLimit?: number };
   /** The published state count, sizing the store (as SPIN's -w is sized). */
   readonly expectedStates?: number;
 }
@@ -38,6 +38,7 @@ const options: ExploreOptions = {
   expectedStates: run.expectedStates,
   ...(o.workers ? { parallel: { workers: o.workers, spec } } : {}),
   por: o.por,
+  timeLimit: o.timeLimit,
 };
 const cpu0 = process.cpuUsage();
 const r = explore(model, options);
@@ -47,6 +48,8 @@ process.stdout.write(
     name: run.name,
     mode: [o.workers ? `workers=${o.workers}` : 'sequential', o.symmetry ? 'symmetry' : '', o.fingerprint ? 'fingerprint' : '', o.por ? 'por' : ''].filter(Boolean).join('+'),
     status: r.status,
+    complete: r.complete,
+    depth: r.stats.depth,
     states: r.stats.states,
     transitions: r.stats.transitions,
     levels: r.stats.levels,

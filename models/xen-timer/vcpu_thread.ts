@@ -127,6 +127,7 @@ function kvmRun(x: Xen, vc: Vcpu, t: ThreadParts): void {
     at: 'run.has_pending_events',
     src: xsrc('vcpu_run', 'if (kvm_xen_has_pending_events(vcpu)) kvm_xen_inject_pending_events(vcpu); /* !!READ_ONCE(vcpu->arch.xen.evtchn_pending_sel) */', KVM_C),
     run: (s) => (s[vc.shadowSel.offset] === 1 ? eventsL : timerL),
+    access: x.acc(vc),
   });
   injectPendingEvents(x, vc, 'run>', 'run.has_pending_timer');
   p.step({
