@@ -7,12 +7,11 @@ import { explore, type ExploreOptions } from '../src/engine/explore.js';
 import type { Model } from '../src/engine/model.js';
 import type { ModelSpec } from '../src/engine/parallel.js';
 import { loadDve } from '../src/dve/index.js';
-import { buildRegistered } from '../models/index.js';
 
 export interface RunSpec {
   readonly name: string;
   readonly model: { readonly dve: string } | { readonly registry: string; readonly params: Record<string, number | boolean | string> };
-  readonly options?: { readonly symmetry?: boolean; readonly fingerprint?: boolean; readonly workers?: number; readonly allViolations?: boolean; readonly por?: boolean };
+  readonly options?: { readonly symmetry?: boolean; readonly fingerprint?: boolean; readonly workers?: number; readonly allViolations?: boolean; readonly por?: boolean; readonly timeLimit?: number };
   /** The published state count, sizing the store (as SPIN's -w is sized). */
   readonly expectedStates?: number;
 }
@@ -25,6 +24,8 @@ if ('dve' in run.model) {
   spec = { module: new URL('../src/dve/index.js', import.meta.url).href, export: 'loadDve', args: run.model.dve };
 } else {
   const args = { name: run.model.registry, params: run.model.params };
+  // loaded only here: a DVE run does not load the Xen model's modules (a whole-process figure is compared with SPIN's)
+  const { buildRegistered } = await import('../models/index.js');
   model = buildRegistered(args);
   spec = { module: new URL('../models/index.js', import.meta.url).href, export: 'buildRegistered', args };
 }
@@ -37,6 +38,7 @@ const options: ExploreOptions = {
   expectedStates: run.expectedStates,
   ...(o.workers ? { parallel: { workers: o.workers, spec } } : {}),
   por: o.por,
+  timeLimit: o.timeLimit,
 };
 const cpu0 = process.cpuUsage();
 const r = explore(model, options);
@@ -46,6 +48,8 @@ process.stdout.write(
     name: run.name,
     mode: [o.workers ? `workers=${o.workers}` : 'sequential', o.symmetry ? 'symmetry' : '', o.fingerprint ? 'fingerprint' : '', o.por ? 'por' : ''].filter(Boolean).join('+'),
     status: r.status,
+    complete: r.complete,
+    depth: r.stats.depth,
     states: r.stats.states,
     transitions: r.stats.transitions,
     levels: r.stats.levels,

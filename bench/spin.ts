@@ -12,6 +12,8 @@
  *   npm run bench:spin -- --only loyd         instances whose name contains 'loyd'
  *   npm run bench:spin -- --reps 3            best of 3 runs of each side
  *   npm run bench:spin -- --no-anderson       skip anderson.6 (18 M states)
+ *   npm run bench:spin -- --cli               time our CLI (`check FILE.dve --no-deadlock --no-por
+ *                                             --format json`) instead of bench/one: what a user runs
  *   npm run bench:spin -- --promela DIR       where the .pm files are (default: ../shared/beem/promela
  *                                             next to the checkout, or $BEEM_PROMELA)
  * Timing never decides a test; on a shared machine compare best-of figures run back to back.
@@ -101,11 +103,15 @@ function published(): Map<string, number> {
 
 function runOurs(dve: string, name: string, expectedStates: number | undefined): Figure {
   const oneJs = join(here, 'one.js');
+  const cli = join(root, 'bin', 'xentimer-check.js');
   let best: Figure | undefined;
   for (let k = 0; k < reps; k++) {
-    const r = timed(process.execPath, [oneJs, JSON.stringify({ name, model: { dve }, expectedStates })]);
-    if (r.status !== 0) throw new Error(`bench/one ${name}: ${r.stderr.trim().split('\n').at(-1)}`);
-    const out = JSON.parse(r.stdout) as { states: number; transitions: number };
+    const r = argv.includes('--cli')
+      ? timed(process.execPath, [cli, 'check', dve, '--no-deadlock', '--no-por', '--format', 'json'])
+      : timed(process.execPath, [oneJs, JSON.stringify({ name, model: { dve }, expectedStates })]);
+    if (r.status !== 0) throw new Error(`ours ${name}: ${r.stderr.trim().split('\n').at(-1)}`);
+    const parsed = JSON.parse(r.stdout) as { states: number; transitions: number } | { stats: { states: number; transitions: number } };
+    const out = 'stats' in parsed ? parsed.stats : parsed;
     const f = { states: out.states, transitions: out.transitions, seconds: round(r.seconds), statesPerSecond: Math.round(out.states / r.seconds) };
     if (!best || f.seconds < best.seconds) best = f;
   }

@@ -16,7 +16,7 @@ import { ModelError } from '../src/engine/model.js';
 import type { Result } from '../src/engine/result.js';
 import type { ModelFactory } from '../src/engine/model.js';
 
-export interface MatrixJob {
+export interface VariantJob {
   readonly variant: string;
   /** Resolved parameters of the variant's model. */
   readonly params: Readonly<Record<string, string | number | boolean>>;
@@ -28,18 +28,21 @@ export const JOBS = { next: 0, posted: 1, stop: 2 } as const;
 
 export interface MatrixWorkerData {
   readonly model: string;
-  readonly jobs: readonly MatrixJob[];
+  readonly jobs: readonly VariantJob[];
   readonly ctrl: SharedArrayBuffer;
   readonly port: MessagePort;
 }
 
-export type MatrixWorkerMessage = { readonly k: number; readonly result: Result } | { readonly k: number; readonly error: { readonly name: string; readonly message: string } };
+/** A worker's answer for job k: its result, null when a stop request came before it started, or an error. */
+export type MatrixWorkerMessage = { readonly k: number; readonly result: Result | null } | { readonly k: number; readonly error: { readonly name: string; readonly message: string } };
 
 /**
  * Explore every job, `threads` at a time; `onResult(k, result)` is called for k = 0, 1, ... in
- * order. The factory must be the registered model `factory.name` when threads > 1.
+ * order. After a stop request the jobs being explored end as interrupted and the others are not
+ * started (no onResult for them). The factory must be the registered model `factory.name` when
+ * threads > 1.
  */
-export function runJobs(factory: ModelFactory, jobs: readonly MatrixJob[], threads: number, shouldStop: (() => boolean) | undefined, onResult: (k: number, r: Result) => void): void {
+export function runJobs(factory: ModelFactory, jobs: readonly VariantJob[], threads: number, shouldStop: (() => boolean) | undefined, onResult: (k: number, r: Result) => void): void {
   const ctrl = new Int32Array(new SharedArrayBuffer(16));
   const stopped = (): boolean => {
     if (Atomics.load(ctrl, JOBS.stop) === 1) return true;
@@ -60,12 +63,13 @@ export function runJobs(factory: ModelFactory, jobs: readonly MatrixJob[], threa
     workers.push(w);
     ports.push(port1);
   }
-  const done = new Map<number, Result>();
+  const done = new Map<number, Result | null>();
   let emitted = 0;
   const flush = (): void => {
     for (let r = done.get(emitted); r !== undefined; r = done.get(emitted)) {
       done.delete(emitted);
-      onResult(emitted++, r);
+      if (r !== null) onResult(emitted, r);
+      emitted++;
     }
   };
   const collect = (): void => {
@@ -80,7 +84,7 @@ export function runJobs(factory: ModelFactory, jobs: readonly MatrixJob[], threa
   try {
     // this thread takes jobs too
     for (let k = Atomics.add(ctrl, JOBS.next, 1); k < jobs.length; k = Atomics.add(ctrl, JOBS.next, 1)) {
-      done.set(k, runJob(factory, jobs[k]!, stopped));
+      done.set(k, stopped() ? null : runJob(factory, jobs[k]!, stopped));
       collect();
       flush();
     }
@@ -101,6 +105,6 @@ export function runJobs(factory: ModelFactory, jobs: readonly MatrixJob[], threa
 }
 
 /** One variant: build its model and explore it (stopping when `stopped()` says so). */
-export function runJob(factory: ModelFactory, job: MatrixJob, stopped: () => boolean): Result {
+export function runJob(factory: ModelFactory, job: VariantJob, stopped: () => boolean): Result {
   return explore(factory.build(job.params), { ...job.options, shouldStop: stopped });
 }

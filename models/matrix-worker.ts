@@ -15,7 +15,7 @@ const factory = findModel(data.model);
 for (let k = Atomics.add(ctrl, JOBS.next, 1); k < data.jobs.length; k = Atomics.add(ctrl, JOBS.next, 1)) {
   try {
     if (!factory) throw new Error(`no registered model ${data.model}`);
-    post({ k, result: runJob(factory, data.jobs[k]!, stopped) });
+    post({ k, result: stopped() ? null : runJob(factory, data.jobs[k]!, stopped) });
   } catch (e) {
     post({ k, error: { name: e instanceof Error ? e.constructor.name : 'Error', message: e instanceof Error ? e.message : String(e) } });
   }

@@ -8,7 +8,7 @@ import type { ExploreOptions } from '../src/engine/explore.js';
 import type { ModelFactory, PropertyKind } from '../src/engine/model.js';
 import type { Result } from '../src/engine/result.js';
 import { findModel, resolveParams } from './registry.js';
-import { runJobs, type MatrixJob } from './matrix-jobs.js';
+import { runJobs, type VariantJob } from './matrix-jobs.js';
 
 /** `holds`, `violated:N` (N = steps in the shortest trace), `reached:N`, `unreachable`, `unknown` (exploration incomplete). */
 export type Verdict = string;
@@ -54,6 +54,12 @@ export function verdictsOf(result: Result): Record<string, Verdict> {
   return out;
 }
 
+/** The variants a matrix checks: those asked for, else every variant of the factory (or its one default). */
+export function matrixVariants(factory: ModelFactory, variants?: readonly string[]): readonly string[] {
+  const vspec = factory.params.find((p) => p.name === 'variant');
+  return variants ?? vspec?.values ?? [String(vspec?.default ?? 'default')];
+}
+
 export function runMatrix(
   factory: ModelFactory,
   params: Readonly<Record<string, string | number | boolean>> = {},
@@ -70,18 +76,18 @@ export function runMatrix(
 ): Matrix {
   const { expectedStatesOf, threads = 1, shouldStop, ...explored } = options;
   const vspec = factory.params.find((p) => p.name === 'variant');
-  const all = vspec?.values ?? [String(vspec?.default ?? 'default')];
-  const chosen = variants ?? all;
+  const chosen = matrixVariants(factory, variants);
   const rows: MatrixRow[] = [];
   const properties: { id: string; kind: PropertyKind; description: string }[] = [];
   const common = resolveParams(factory, params);
   delete common['variant'];
-  const jobs: MatrixJob[] = chosen.map((variant) => ({
+  const jobs: VariantJob[] = chosen.map((variant) => ({
     variant,
     params: resolveParams(factory, vspec ? { ...params, variant } : params),
     options: { ...explored, expectedStates: expectedStatesOf?.(variant), allViolations: true },
   }));
   const parallel = threads > 1 && findModel(factory.name) === factory && explored.onProgress === undefined;
+  // a stop request (SIGINT / SIGTERM) ends the variants being checked as interrupted; the others are not started
   runJobs(factory, jobs, parallel ? threads : 1, shouldStop, (k, result) => {
     const variant = jobs[k]!.variant;
     // variants differ in code, so in branch covers: the matrix lists the union

@@ -69,16 +69,18 @@ function everyVcpu(vcs: readonly Vcpu[], holds: (s: Uint8Array, vc: Vcpu, i: num
 
 /**
  * Partial-order reduction: each contract property is a conjunction over the vCPUs of a part that
- * only the vCPU's own thread and callback change (its timer, ghost and script fields; the mutexes
- * it waits for count only as "held by its thread"). A step of them is visible when it flips the
- * part; no other step can (PropertyReads.components).
+ * reads the vCPU's own fields (its timer, ghost and script fields, its thread's and callback's
+ * pcs; the VMM sender's pc; the mutexes it waits for only as "held by its thread", `F@P`). Every
+ * step that may write one of them checks on its edges whether it flips the part
+ * (PropertyReads.components): the vCPU's own steps, and the sender's for vCPU 0.
  */
 function perVcpu(x: Xen, holds: (vc: Vcpu, s: Uint8Array) => boolean): PropertyReads {
   return {
     fields: [],
     components: x.vcpus.map((vc) => ({
       owners: [vc.thread.pc.name, vc.cb.pc.name],
-      reads: [...(x.acc(vc).reads ?? []), vc.thread.pc, vc.cb.pc, vc.timer.enqueued, vc.mutex.owner, x.xenLock.owner].map((f) => f.name),
+      // the mutexes only as "held by the vCPU's thread" (`F@P`: no other process changes that)
+      reads: [...[...(x.acc(vc).reads ?? []), vc.thread.pc, vc.cb.pc, vc.timer.enqueued, ...(x.sender ? [x.sender.pc] : [])].map((f) => f.name), ...[vc.mutex.owner, x.xenLock.owner].map((f) => `${f.name}@${vc.thread.name}`)],
       holds: (s: Uint8Array) => holds(vc, s),
     })),
   };
@@ -101,6 +103,7 @@ export function contractProperties(x: Xen): Property[] {
     return (live && (queued || pending)) === (s[vc.expires.offset] === 1);
   };
   const quietOk = (vc: Vcpu, s: Uint8Array): boolean => s[vc.tornDown.offset] === 0 || (s[vc.timer.enqueued.offset] === 0 && vc.cb.isIdle(s));
+  const wakeupOk = (vc: Vcpu, s: Uint8Array): boolean => !quiescent[vcs.indexOf(vc)]!(s) || s[vc.unseen.offset] === 0;
   const lostOk = (vc: Vcpu, s: Uint8Array): boolean => !quiescent[vcs.indexOf(vc)]!(s) || s[vc.gen.offset]! <= s[vc.dead.offset]! || s[vc.served.offset] === 1;
   return [
     {
@@ -154,6 +157,7 @@ export function contractProperties(x: Xen): Property[] {
       description: 'in a quiescent state (as for xen.no-lost-event) no event waits unseen: every upcall set in vcpu_info, and every bit left in the in-kernel evtchn_pending_sel, has been followed by a KVM_RUN entry into the guest (the guest saw it) — a raise that forgets its kick leaves a halted vCPU asleep',
       source: [xsrc('kvm_xen_set_evtchn_fast', 'if (kick_vcpu) { kvm_make_request(KVM_REQ_UNBLOCK, vcpu); kvm_vcpu_kick(vcpu); }'), xsrc('kvm_xen_inject_pending_events', 'WRITE_ONCE(vi->evtchn_upcall_pending, 1);')],
       check: (s) => vcs.every((vc, i) => !quiescent[i]!(s) || s[vc.unseen.offset] === 0),
+      reads: perVcpu(x, wakeupOk),
     },
     {
       kind: 'always',

@@ -23,7 +23,7 @@ export function injectPendingEvents(x: Xen, vc: Vcpu, pre: string, exit: string)
     if (s[sel] === 0) return;
     s[sel] = 0;
     x.notifyGuest(s, vc);
-  });
+  }, x.acc(vc));
   // reachable only if the vcpu_info cache can be invalidated (M' > 0): no cover to miss otherwise
   if (x.p.vcpuInfoInvalidations === 0) return;
   x.coverAt('inject_events.copies', 'kvm_xen_inject_pending_events copies the in-kernel evtchn_pending_sel into vcpu_info', xsrc(F, 'WRITE_ONCE(vi->evtchn_upcall_pending, 1);'), p, `${pre}inject_events_read`);

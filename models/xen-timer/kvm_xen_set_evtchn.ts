@@ -105,6 +105,7 @@ export function setEvtchnFast(x: Xen, vc: Vcpu, p: Proc, pre: string, rcField: F
       const was = vi.valid(s) ? x.notifyGuest(s, vc) : x.pendInKernel(s, vc);
       if (was || x.v.mutantNoKick) s[rc] = RC.DELIVERED_NO_KICK;
     },
+    access: x.acc(vc, [vi.validField]),
   });
   if (x.p.vcpuInfoInvalidations > 0) x.coverAt('set_evtchn_fast.vcpu_info_invalid', 'kvm_xen_set_evtchn_fast finds the vcpu_info cache invalid and sets evtchn_pending_sel in-kernel', xsrc(F, 'if (!kvm_gpc_check(gpc, sizeof(struct vcpu_info)))'), p, n('check_vcpu_info'), (s) => !vi.valid(s));
   // out_rcu: the read lock held is the shinfo one (rc <= 0) or the vcpu_info one (rc == 1)

@@ -29,6 +29,7 @@ export function refresher(x: Xen): void {
       next: 'refresh',
       src: xsrc(F, 'rc = kvm_xen_set_evtchn_fast(xe, kvm); if (rc != -EWOULDBLOCK) break; /* another caller: kvm_gpc_check(shinfo_cache) failed */'),
       guard: (s) => !sh.valid(s),
+      access: { reads: [sh.validField] },
     });
     sh.refresh(p, 'refresh', 'idle', xsrc(F, 'idx = srcu_read_lock(&kvm->srcu); rc = kvm_gpc_refresh(gpc, PAGE_SIZE); srcu_read_unlock(&kvm->srcu, idx); /* shinfo_cache, another caller */'), undefined, { returns: F });
     return;

@@ -21,6 +21,7 @@ export function vmmSender(x: Xen): void {
     src: xsrc('kvm_xen_hvm_evtchn_send', 'return kvm_xen_set_evtchn(&e, kvm); /* KVM_XEN_HVM_EVTCHN_SEND: another port of vCPU 0, same evtchn_pending_sel word */'),
     guard: (s) => s[cnt]! < max,
     run: (s) => void s[cnt]!++,
+    access: { reads: [x.sendCount!], writes: [x.sendCount!] },
   });
   setEvtchn(x, vc, 'send>', 'idle', { p, rc: vc.senderRc, event: 'other-port', returns: 'kvm_arch_vm_ioctl' });
 }

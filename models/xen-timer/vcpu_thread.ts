@@ -16,7 +16,28 @@ import { getAttr, getAttrEntry, setAttr } from './kvm_xen_vcpu_attr.js';
 
 const KVM_C = 'arch/x86/kvm/x86.c';
 
+/** The vCPU thread of `vc`: one builder per path, in this order (the steps' order is the search order). */
 export function vcpuThread(x: Xen, vc: Vcpu): void {
+  const t = threadParts(x, vc);
+  hypercalls(x, vc, t);
+  kvmRun(x, vc, t);
+  guestAck(x, vc, t);
+  getAttrIoctl(x, vc, t);
+  setAttrIoctl(x, vc, t);
+  teardown(x, vc, t);
+}
+
+/** What every path of the thread uses: its process, field offsets, the script budget, and the ioctl / hypercall entry and return. */
+interface ThreadParts {
+  readonly p: Vcpu['thread'];
+  readonly o: Readonly<Record<'ops' | 'virq' | 'delta' | 'loaded' | 'req' | 'port' | 'upcall' | 'unseen' | 'gen' | 'dead' | 'saPort' | 'saExp', number>>;
+  readonly canSpend: (s: Uint8Array) => boolean;
+  readonly IOCTL: (line: string) => SourceRef;
+  readonly enter: (id: string, next: string, src: SourceRef, guard: (s: Uint8Array) => boolean, run: (s: Uint8Array, ctx: StepCtx) => void, spends?: boolean) => void;
+  readonly leave: (at: string, run?: (s: Uint8Array) => void, src?: SourceRef) => void;
+}
+
+function threadParts(x: Xen, vc: Vcpu): ThreadParts {
   const p = vc.thread;
   const K = x.p.ops;
   const o = {
@@ -60,7 +81,12 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
       access: x.acc(vc),
     });
   };
+  return { p, o, canSpend, IOCTL, enter, leave };
+}
 
+/** The guest's timer hypercalls (inside KVM_RUN). */
+function hypercalls(x: Xen, vc: Vcpu, t: ThreadParts): void {
+  const { p, o, canSpend, enter, leave } = t;
   // guest hypercalls: set_timer_op(timeout) / VCPUOP_{set,stop}_singleshot_timer. They run inside
   // KVM_RUN (vcpu->mutex held and the vCPU loaded by that ioctl, vcpu_run -> VM exit ->
   // kvm_emulate_hypercall -> kvm_xen_hypercall); the model takes and drops vcpu->mutex around each
@@ -83,7 +109,11 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
   enter('hcall.set_timer_op(0)', stopTimerEntry(x, 'hcall>'), HCALL('} else { kvm_xen_stop_timer(vcpu); } /* timeout == 0 */'), hcallOk, () => {});
   stopTimer(x, vc, 'hcall>', 'hcall_stop.return');
   leave('hcall_stop.return', (s) => void (s[o.dead] = s[o.gen]!), HCALL_RET);
+}
 
+/** A KVM_RUN loop iteration: pending events, then the pending timer, back into the guest. */
+function kvmRun(x: Xen, vc: Vcpu, t: ThreadParts): void {
+  const { p, o, canSpend, IOCTL, enter, leave } = t;
   // KVM_RUN loop iteration: an operation of the script; once the script is spent, the halted
   // vCPU still runs one iteration each time it is kicked (not counted as an operation)
   const checkRequest = (s: Uint8Array): void => void (s[o.req] = 0); // kvm_check_request(KVM_REQ_UNBLOCK, vcpu)
@@ -97,6 +127,7 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
     at: 'run.has_pending_events',
     src: xsrc('vcpu_run', 'if (kvm_xen_has_pending_events(vcpu)) kvm_xen_inject_pending_events(vcpu); /* !!READ_ONCE(vcpu->arch.xen.evtchn_pending_sel) */', KVM_C),
     run: (s) => (s[vc.shadowSel.offset] === 1 ? eventsL : timerL),
+    access: x.acc(vc),
   });
   injectPendingEvents(x, vc, 'run>', 'run.has_pending_timer');
   p.step({
@@ -111,7 +142,11 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
   leave('run.return', (s) => {
     if (s[vc.shadowSel.offset] === 0) s[vc.unseen.offset] = 0;
   });
+}
 
+/** The guest acknowledging the timer event. */
+function guestAck(x: Xen, vc: Vcpu, t: ThreadParts): void {
+  const { p, o, canSpend } = t;
   // the guest consumes the timer event
   p.step({
     at: 'idle',
@@ -128,12 +163,20 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
     },
     access: x.acc(vc),
   });
+}
 
+/** The VMM's KVM_XEN_VCPU_GET_ATTR(TIMER) ioctl. */
+function getAttrIoctl(x: Xen, vc: Vcpu, t: ThreadParts): void {
+  const { canSpend, IOCTL, enter, leave } = t;
   // VMM: GET_ATTR(TIMER) (migration save)
   enter('ioctl.GET_ATTR(TIMER)', getAttrEntry(x), IOCTL('KVM_XEN_VCPU_GET_ATTR(TIMER)'), canSpend, () => {});
   getAttr(x, vc, 'get_attr.return');
   leave('get_attr.return');
+}
 
+/** The VMM's KVM_XEN_VCPU_SET_ATTR(TIMER) ioctl, for each kind of value. */
+function setAttrIoctl(x: Xen, vc: Vcpu, t: ThreadParts): void {
+  const { o, canSpend, IOCTL, enter, leave } = t;
   // VMM: SET_ATTR(TIMER) (restore, or arbitrary port / expiry)
   const setAttrData: [string, number, number, number][] = [
     ['port=0', 0, 0, 0],
@@ -156,7 +199,11 @@ export function vcpuThread(x: Xen, vc: Vcpu): void {
     s[o.saExp] = 0;
     s[o.delta] = 0;
   });
+}
 
+/** Teardown: the VM destroys the vCPU. */
+function teardown(x: Xen, vc: Vcpu, t: ThreadParts): void {
+  const { p } = t;
   // teardown (VM destruction, vCPU not loaded)
   p.step({
     at: 'idle',

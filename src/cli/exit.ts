@@ -67,6 +67,7 @@ export function classify(err: unknown): Classified {
     }
     return { code: EXIT.usage, message: oneLine(err.message.replace(/^error:\s*/i, '')), hint: 'see --help', internal: false };
   }
+  if (err instanceof Error && err.name === 'CheckpointError') return { code: EXIT.usage, message: oneLine(err.message), hint: 'resume with the model, parameters and options the checkpoint was written with, or start afresh without --resume', internal: false };
   if (err instanceof ParamError) return { code: EXIT.usage, message: oneLine(err.message), hint: 'run `xentimer-check list` for the models and their parameters', internal: false };
   if (err instanceof ModelError || err instanceof SchemaError || err instanceof ReplayError) {
     return { code: EXIT.usage, message: oneLine(err.message), hint: 'the model input is inconsistent', internal: false };

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Model, ModelFactory } from '../engine/model.js';
 import type { ModelSpec } from '../engine/parallel.js';
 import type { Value } from '../engine/schema.js';
-import { DEFAULT_MODEL, findModel, listModels, resolveParams } from '../../models/index.js';
+import { DEFAULT_MODEL, findModel, listModels, resolveParams } from '../../models/registry.js';
 import { CliError, EXIT, usage } from './exit.js';
 import { camel } from './options.js';
 import type { ModelOrigin } from './report.js';
@@ -79,9 +79,18 @@ export function looksLikePath(spec: string): boolean {
   return spec.includes('/') || spec.includes('\\') || /\.(dve|js|mjs|cjs)$/i.test(spec);
 }
 
+/**
+ * The built-in models register themselves when models/index.js is loaded — only when a model is
+ * asked for by name: a run on a file (a .dve, a JS module) does not load the Xen model's modules.
+ */
+async function registerBuiltIns(): Promise<void> {
+  await import('../../models/index.js');
+}
+
 export async function loadModel(spec: string | undefined, given: GivenParams, cwd: string): Promise<LoadedModel> {
   const name = spec ?? DEFAULT_MODEL;
   if (!looksLikePath(name)) {
+    await registerBuiltIns();
     const f = findModel(name);
     if (f) return buildFromFactory(f, given, { origin: 'registry', name: f.name });
     if (!existsSync(resolve(cwd, name))) {
@@ -136,6 +145,15 @@ export async function loadFile(path: string, given: GivenParams, cwd: string): P
     const origin: ModelOrigin = { origin: 'dve', name: model.name, path, params: {} };
     return { model, origin, spec: specOf(origin, abs) };
   }
+  const found = await importModelModule(abs, path);
+  if (isFactory(found)) return buildFromFactory(found, given, { origin: 'module', name: found.name, path }, abs);
+  if (Object.keys(given).length > 0) throw usage(`the model in ${path} takes no parameters (got ${Object.keys(given).join(', ')})`, 'export a ModelFactory to accept parameters');
+  const origin: ModelOrigin = { origin: 'module', name: (found as Model).name, path, params: {} };
+  return { model: found as Model, origin, spec: specOf(origin, abs) };
+}
+
+/** The Model or ModelFactory a JS module exports (default export, or `model` / `factory`). */
+async function importModelModule(abs: string, path: string): Promise<Model | ModelFactory> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
@@ -147,10 +165,16 @@ export async function loadFile(path: string, given: GivenParams, cwd: string): P
   if (found === undefined) {
     throw usage(`${path} exports no model`, 'export a Model or a ModelFactory as the default export, or as `model` / `factory`');
   }
-  if (isFactory(found)) return buildFromFactory(found, given, { origin: 'module', name: found.name, path }, abs);
-  if (Object.keys(given).length > 0) throw usage(`the model in ${path} takes no parameters (got ${Object.keys(given).join(', ')})`, 'export a ModelFactory to accept parameters');
-  const origin: ModelOrigin = { origin: 'module', name: (found as Model).name, path, params: {} };
-  return { model: found as Model, origin, spec: specOf(origin, abs) };
+  return found as Model | ModelFactory;
+}
+
+/** The ModelFactory of a JS module (matrix: every variant is built from it). */
+export async function loadFactory(path: string, cwd: string): Promise<ModelFactory> {
+  const abs = isAbsolute(path) ? path : resolve(cwd, path);
+  checkReadable(abs, path);
+  const found = await importModelModule(abs, path);
+  if (!isFactory(found)) throw usage(`${path} exports a model, not a model factory`, 'matrix builds each variant: export a ModelFactory (default export, or `factory`)');
+  return found;
 }
 
 /** Parse and compile a DVE file; a model too big for the stack is bad input (exit 2), not a crash. */
@@ -180,6 +204,7 @@ async function loadDveModule(): Promise<DveModule> {
 /** Rebuild the model a report was made from (replay). Relative paths: the cwd first, then the report's folder. */
 export async function rebuild(origin: ModelOrigin, cwd: string, reportDir: string): Promise<LoadedModel> {
   if (origin.origin === 'registry') {
+    await registerBuiltIns();
     const f = findModel(origin.name);
     if (!f) throw usage(`the trace is of model '${origin.name}', which is not registered`, `models: ${modelNames()}`);
     return buildFromFactory(f, origin.params, { origin: 'registry', name: f.name });

@@ -4,6 +4,7 @@
  * also a saved trace that `replay` and `explain` read back (schema/result.schema.json).
  */
 import type { PorStats, Result, ShardStats, SymmetryStats } from '../engine/result.js';
+import type { CheckpointInfo } from '../engine/checkpoint/save.js';
 import type { PropertyKind, SourceRef } from '../engine/model.js';
 import type { Value } from '../engine/schema.js';
 import { verdictsOf } from '../../models/matrix.js';
@@ -134,6 +135,11 @@ export interface Report {
   /** Branch covers never reached by a complete search (absent in reports of older versions). */
   readonly unreachedCovers?: readonly ReportCover[];
   readonly coverage: { readonly steps: number; readonly fired: number; readonly neverFired: readonly string[] };
+  /**
+   * --checkpoint / --resume: the checkpoints this run wrote and the one it continued from. The
+   * rest of the report is that of a search that was never stopped.
+   */
+  readonly checkpoint?: CheckpointInfo;
 }
 
 export interface ReportInput {
@@ -213,6 +219,7 @@ export function toReport(input: ReportInput): Report {
       fired: r.coverage.filter((c) => c.fired > 0).length,
       neverFired: r.coverage.filter((c) => c.fired === 0).map((c) => c.step),
     },
+    ...(r.checkpoint ? { checkpoint: r.checkpoint } : {}),
   };
 }
 

@@ -1,12 +1,15 @@
 /**
- * The thread a `check` search runs in (see search-host.ts): it rebuilds the model from its spec,
- * explores it, posts progress events and finally the result (or the error, by name and message).
+ * The thread a `check` search runs in (see search-host.ts; the messages are worker-job.ts's): it
+ * rebuilds the model from its spec, explores it, posts progress events and finally the result
+ * (or the error, by name and message).
  * The calling thread stays free to take SIGINT / SIGTERM and asks for a clean stop through a
  * shared flag that the search polls with its budgets.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import type { Progress } from '../engine/events.js';
 import { explore, type ExploreOptions } from '../engine/explore.js';
 import { buildModelFromSpec, type ModelSpec } from '../engine/parallel.js';
+import type { Result } from '../engine/result.js';
+import { serveJob, stopRequested } from './worker-job.js';
 
 export interface SearchData {
   readonly spec: ModelSpec;
@@ -17,30 +20,11 @@ export interface SearchData {
   readonly stop: SharedArrayBuffer;
 }
 
-export type SearchMessage =
-  | { readonly kind: 'progress'; readonly progress: import('../engine/events.js').Progress }
-  | { readonly kind: 'result'; readonly result: import('../engine/result.js').Result }
-  | { readonly kind: 'error'; readonly name: string; readonly message: string; readonly stack?: string };
-
-async function run(data: SearchData): Promise<SearchMessage> {
-  const flag = new Int32Array(data.stop);
-  try {
-    const model = await buildModelFromSpec(data.spec);
-    const result = explore(model, {
-      ...data.options,
-      ...(data.progress ? { onProgress: (p) => parentPort!.postMessage({ kind: 'progress', progress: p } satisfies SearchMessage) } : {}),
-      shouldStop: () => Atomics.load(flag, 0) !== 0,
-    });
-    return { kind: 'result', result };
-  } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    return { kind: 'error', name: err.name !== 'Error' ? err.name : err.constructor.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
-  }
-}
-
-if (parentPort) {
-  parentPort.postMessage(await run(workerData as SearchData));
-  // stay alive until the host terminates this thread: an exit could otherwise reach the host
-  // before the last message does, and read as a search that ended without a result
-  parentPort.on('message', () => {});
-}
+await serveJob<SearchData, Result, Progress>(async (data, post) => {
+  const model = await buildModelFromSpec(data.spec);
+  return explore(model, {
+    ...data.options,
+    ...(data.progress ? { onProgress: post } : {}),
+    shouldStop: stopRequested(data.stop),
+  });
+});

@@ -20,6 +20,10 @@ import { searchResult } from './search/result.js';
 import type { ShardOptions } from './search/shard.js';
 import { PorAnalysis } from './reduce/por.js';
 import type { PorStats } from './result.js';
+import { Checkpointer, type CheckpointInfo, type CheckpointOptions } from './checkpoint/save.js';
+import { loadCheckpoint, restoreSearch, unrestorableFacts } from './checkpoint/load.js';
+import { searchIdentity, type Identity } from './checkpoint/identity.js';
+import { CheckpointError } from './checkpoint/format.js';
 
 export { DEADLOCK_ID } from './observe.js';
 export { successors } from './search/successors.js';
@@ -78,6 +82,19 @@ export interface ExploreOptions {
    * growth, never a different result.
    */
   expectedStates?: number;
+  /**
+   * Save the search to a checkpoint file now and then, and when a budget or an interrupt stops it
+   * (engine/checkpoint/). Sequential search only (not with `parallel` or `shard`).
+   */
+  checkpoint?: CheckpointOptions;
+  /**
+   * Continue the search saved in this checkpoint file. Its model and options must be those of
+   * this search (the identity; a mismatch is a CheckpointError); the budgets may differ: max
+   * states counts every stored state, the time limit this run only.
+   */
+  resume?: string;
+  /** Entries the caller adds to the search's identity (the CLI: model origin, parameters, file hash). */
+  identity?: Identity;
 }
 
 export function explore(model: Model, options: ExploreOptions = {}): Result {
@@ -91,6 +108,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   if (par && !(Number.isInteger(par.workers) && par.workers >= 1)) throw new ModelError(`bad worker count ${par.workers}`);
   if (par && nsteps >= 1 << 24) throw new ModelError('a parallel search handles at most 2^24 steps');
   const checkDomains = options.checkDomains !== false;
+  const saving = options.checkpoint !== undefined || options.resume !== undefined;
   // the sequential search keeps states bit-packed, which checks the domains as it packs
   const packed = !options.fingerprint && !par && checkDomains;
   const bits = indexBitsFor(options.expectedStates);
@@ -102,6 +120,10 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   if (options.symmetry && !model.symmetry) throw new ModelError(`model ${model.name} declares no symmetry (symmetry reduction needs Model.symmetry)`);
   const canon = options.symmetry && model.symmetry ? new Canonicalizer(model.symmetry, words) : null;
   const por = options.por ? porPlan(model, options) : undefined;
+  if (saving) refuseCheckpointModes(model, options);
+  const identity = saving ? identityOf(model, inits, options, canon !== null, por?.analysis !== undefined) : {};
+  // read the checkpoint before the search starts its clock
+  let cp = options.resume !== undefined ? loadCheckpoint(options.resume, identity) : undefined;
   const s = new Search(model, store, canon, {
     maxStates: options.maxStates ?? Infinity,
     maxDepth: options.maxDepth ?? Infinity,
@@ -117,10 +139,52 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     shouldStop: options.shouldStop,
   });
   if (store instanceof PackedStateStore) store.onBadState = packedDomainError(s);
-  s.initial(inits);
-  if (par) new ParallelRun(s, par, checkDomains).run();
-  else runSequential(s);
-  return searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, por: por && porStats(s, por), failOnUnreachedCover: options.failOnUnreachedCover === true });
+  let resumedFrom: CheckpointInfo['resumedFrom'];
+  if (cp) resumedFrom = restoreChecked(s, cp, model);
+  else s.initial(inits);
+  cp = undefined; // the file's bytes are not needed any more (they are as big as the store)
+  const stoppedInInitial = s.incomplete !== undefined;
+  const checkpoints = options.checkpoint ? new Checkpointer(options.checkpoint, identity, model, s.startId) : null;
+  const parallel = par ? new ParallelRun(s, par, checkDomains) : null;
+  if (parallel) parallel.run();
+  else runSequential(s, checkpoints);
+  if (checkpoints !== null) checkpoints.finish(s, stoppedInInitial);
+  const checkpoint: CheckpointInfo | undefined = checkpoints !== null ? { ...checkpoints.info(), ...(resumedFrom ? { resumedFrom } : {}) } : resumedFrom ? { written: 0, resumedFrom } : undefined;
+  const result = searchResult(s, { fingerprint: options.fingerprint === true, workers: par?.workers, por: por && porStats(s, por), failOnUnreachedCover: options.failOnUnreachedCover === true, workerDrops: parallel?.drops });
+  return checkpoint ? { ...result, checkpoint } : result;
+}
+
+/** The identity a checkpoint of this search carries (checkpoint/identity.ts). */
+function identityOf(model: Model, inits: readonly Uint8Array[], options: ExploreOptions, symmetry: boolean, por: boolean): Identity {
+  const search = {
+    symmetry,
+    fingerprint: options.fingerprint === true,
+    por,
+    maxDepth: options.maxDepth ?? null,
+    deadlock: options.deadlock ?? true,
+    checkDomains: options.checkDomains !== false,
+    allViolations: options.allViolations ?? false,
+  };
+  return searchIdentity(model, inits, search, options.identity);
+}
+
+/** restoreSearch(), any failure of a file that passed its checksum but not its reading being a CheckpointError (exit 2). */
+function restoreChecked(s: Search, cp: Parameters<typeof restoreSearch>[1], model: Model): NonNullable<CheckpointInfo['resumedFrom']> {
+  try {
+    return restoreSearch(s, cp, model);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw e;
+    throw new CheckpointError(`checkpoint ${cp.file} is corrupt (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/** Checkpoints are of a sequential search whose properties can take their facts back. */
+function refuseCheckpointModes(model: Model, options: ExploreOptions): void {
+  const what = options.resume !== undefined ? 'resuming from a checkpoint' : 'checkpoints';
+  if (options.parallel) throw new CheckpointError(`${what} need the sequential search: not with worker threads (--workers)`);
+  if (options.shard) throw new CheckpointError(`${what} need the whole search: not with --shard`);
+  const bad = unrestorableFacts(model);
+  if (bad.length > 0) throw new CheckpointError(`${what}: model ${model.name}'s propert${bad.length > 1 ? 'ies' : 'y'} ${bad.join(', ')} accumulate facts that a checkpoint cannot restore`);
 }
 
 /** The reduction's analysis, or why there is none. */

@@ -57,6 +57,10 @@ export interface Step {
  */
 export interface StepAccess {
   readonly reads: readonly string[];
+  /**
+   * A field of Model.processFields written by a step of process q counts as a write of whether
+   * it designates q (`F@q`) and of the field's other contents, never of `F@p` for another p.
+   */
   readonly writes: readonly string[];
   /** Property ids the step may raise (ctx.fail); default none. */
   readonly fails?: readonly string[];
@@ -120,9 +124,17 @@ export interface TransitionProperty extends PropertyBase {
    */
   relevant?(step: number): boolean;
   /**
+   * Partial-order reduction: the fields `check` and `observes` read on edges of this (relevant)
+   * step, when fewer than `reads.fields` (a lock-order check asks only what the stepping process
+   * holds). Default: `reads.fields`.
+   */
+  stepReads?(step: number): readonly string[];
+  /**
    * Partial-order reduction: false when the edge cannot add to what the property learns or
-   * report (a lock taken while holding nothing adds no lock-order edge). Reads only `reads`
-   * fields. Default: every relevant edge counts.
+   * report (a lock taken while holding nothing adds no lock-order edge), or adds only what it has
+   * already learned — knowledge that only grows makes fewer edges visible over time, and a stubborn
+   * set chosen for more visible edges is still one for fewer. Reads only `reads` fields (of the
+   * states). Default: every relevant edge counts.
    */
   observes?(before: Uint8Array, step: number, after: Uint8Array): boolean;
   /**
@@ -131,6 +143,12 @@ export interface TransitionProperty extends PropertyBase {
    * the union what no single shard saw.
    */
   facts?(): unknown;
+  /**
+   * Checkpoints: learn `facts` (what facts() returned in an earlier run of the same model) as if
+   * the edges that taught them had been seen, in the same order. A property with facts() but no
+   * restoreFacts() cannot be checkpointed.
+   */
+  restoreFacts?(facts: unknown): void;
   /**
    * For a property that accumulates knowledge: forget it, as in a new copy of the model (random
    * simulation starts every walk afresh this way instead of rebuilding the model).
@@ -187,6 +205,8 @@ export interface Model {
   readonly properties: readonly Property[];
   /** Evaluation errors met so far by this model's successor generator (counts since it was built). */
   droppedTransitions?(): readonly DroppedTransitions[];
+  /** The counters behind droppedTransitions (checkpoints save them and put them back). */
+  readonly dropCounts?: Int32Array;
   /** A state with no enabled step that is a proper end (not a deadlock). Default: none is. */
   validEnd?(s: Uint8Array): boolean;
   /** Explain a deadlocked state (who waits for what, the lock chain). Default: the control states. */
@@ -203,6 +223,17 @@ export interface Model {
    * returns how many (random simulation draws among them).
    */
   guards?(s: Uint8Array, out: Int32Array): number;
+  /**
+   * Fields whose value designates processes — `proc`: 1 + an index into `processes`, 0 none (a
+   * lock's owner); `proc-mask`: a bitmask of such indices (an rwlock's readers) — and that a step
+   * of process q only ever changes as to whether they designate q (q takes or releases the lock;
+   * it never moves another process's ownership). Access declarations may then name `F@P`: only
+   * whether field F designates process P ("do I hold this lock?"). Partial-order reduction treats
+   * `F@P` as its own field, written only by P's steps that write F, so a process asking about
+   * itself is independent of the other processes' operations on F (value-refined dependency).
+   * verifyAccesses checks the promise on every explored edge.
+   */
+  readonly processFields?: Readonly<Record<string, 'proc' | 'proc-mask'>>;
   /** Free-form facts shown in reports (variant, bounds...). */
   readonly info?: Readonly<Record<string, Value>>;
   /**

@@ -25,6 +25,13 @@ interface Found {
   target?: Uint8Array;
 }
 
+/** What an Observer has recorded, as JSON data (checkpoints); state vectors as byte lists. */
+export interface ObserverSnapshot {
+  readonly found: readonly (Omit<Found, 'source' | 'target'> & { readonly target?: number[] })[];
+  readonly someReached: readonly number[];
+  readonly someTarget: readonly (number[] | null)[];
+}
+
 export interface ObserveOptions {
   /** Report states with no enabled step that are not valid end states. */
   readonly deadlock: boolean;
@@ -215,6 +222,32 @@ export class Observer {
     };
   }
 
+  /** Checkpoints: the violations recorded and the covers reached so far. */
+  snapshot(): ObserverSnapshot {
+    return {
+      found: this.found.map(({ source: _s, target, ...f }) => ({ ...f, ...(target ? { target: [...target] } : {}) })),
+      someReached: [...this.someReached],
+      someTarget: this.sometimes.map((_, i) => (this.someTarget[i] ? [...this.someTarget[i]!] : null)),
+    };
+  }
+
+  /** Checkpoints: take back a snapshot (into an Observer of the same model that has seen nothing). */
+  restore(snap: ObserverSnapshot): void {
+    for (const f of snap.found) {
+      const p = this.propById.get(f.property);
+      this.violated.add(f.property);
+      if (f.kind === 'always') this.alwaysDone[this.always.findIndex((q) => q.id === f.property)] = 1;
+      if (f.kind === 'transition') this.transDone[this.transitionProps.findIndex((q) => q.id === f.property)] = 1;
+      const { target, ...rest } = f;
+      this.found.push({ ...rest, ...(p?.source ? { source: p.source } : {}), ...(target ? { target: Uint8Array.from(target) } : {}) });
+    }
+    this.someReached.set(snap.someReached);
+    this.someLeft = snap.someReached.filter((id) => id < 0).length;
+    snap.someTarget.forEach((t, i) => {
+      if (t) this.someTarget[i] = Uint8Array.from(t);
+    });
+  }
+
   /** What accumulating transition properties learned (call before any trace is rebuilt: that calls model.init()). */
   facts(): { facts: Record<string, unknown> } | undefined {
     const facts: Record<string, unknown> = {};
@@ -271,7 +304,8 @@ export class Observer {
   }
 }
 
-function deadlockMessage(model: Model, s: Uint8Array): string {
+/** The control states of a state with no enabled step (simulate reports its deadlocks in the same words). */
+export function deadlockMessage(model: Model, s: Uint8Array): string {
   return `no step enabled in a state that is not a valid end: ${Object.entries(model.schema.decode(s))
     .filter(([n]) => n.endsWith('pc') || n.endsWith('.state'))
     .map(([n, v]) => `${n}=${String(v)}`)

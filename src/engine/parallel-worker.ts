@@ -21,6 +21,7 @@ import { ClaimArena, CLAIM, hashWords, StoreReader } from './store.js';
 import { Canonicalizer } from './symmetry.js';
 import { RecordingCtx } from './trace.js';
 import { successors } from './search/successors.js';
+import { DropWatch } from './search/dropped.js';
 import { CTRL, EVENT, FLAG, buildModelFromSpec, takeBlock, type LevelMessage, type WorkerData } from './parallel.js';
 
 const data = workerData as WorkerData;
@@ -66,6 +67,9 @@ function run(model: Model): void {
   const src = new Uint8Array(srcW.buffer);
   const dst = new Uint8Array(dstW.buffer);
   const ctx = new RecordingCtx();
+  const dropWatch = new DropWatch(model);
+  // the store's vector chunks, as sent level by level
+  const chunks: (ArrayBuffer | SharedArrayBuffer)[] = [];
 
   let out = new Int32Array(1 << 16);
   let len = 0;
@@ -131,6 +135,17 @@ function run(model: Model): void {
   let srcOffset = 0;
   let overflow = false;
   let fired = new Float64Array(nsteps);
+  // the candidates this block claimed or lowered the key of, in discovery order
+  let cands = new Int32Array(1 << 12);
+  let nCands = 0;
+  function noteCandidate(c: number): void {
+    if (nCands === cands.length) {
+      const bigger = new Int32Array(cands.length * 2);
+      bigger.set(cands);
+      cands = bigger;
+    }
+    cands[nCands++] = c;
+  }
 
   const emitClaim = (i: number): boolean => {
     edges++;
@@ -158,12 +173,15 @@ function run(model: Model): void {
       const c = reader.lastCandidate;
       arena!.flags[c] = newStateFlagged() ? 1 : 0;
       arena!.orbits[c] = orb;
-    }
+      noteCandidate(c);
+    } else if (r === CLAIM.lowered) noteCandidate(reader.lastCandidate);
     return true;
   };
 
   function runLevel(m: LevelMessage): void {
-    reader.update(m.vectors, m.table);
+    chunks.length = m.vectorsFrom;
+    chunks.push(...m.vectors);
+    reader.update(chunks, m.table);
     liveAlways = always.filter((p) => !m.skipAlways.includes(p.id)).map((p) => (p.kind === 'always' ? p.check.bind(p) : () => true));
     liveSome = sometimes.filter((p) => !m.skipSome.includes(p.id)).map((p) => (p.kind === 'sometimes' ? p.check.bind(p) : () => false));
     const claimMode = m.claim !== undefined;
@@ -181,7 +199,10 @@ function run(model: Model): void {
       fails = [];
       if (claimMode) {
         fired = new Float64Array(nsteps);
+        nCands = 0;
         const enabled = new Int32Array(b - a);
+        // sources expanded with every successor claimed or found (the block is whole when all are)
+        let done = 0;
         for (let id = a; id < b && !overflow; id++) {
           if (Atomics.load(ctrl, CTRL.abort) !== 0 || Atomics.load(ctrl, CTRL.overflow) !== 0) break;
           reader.load(id, srcW);
@@ -195,9 +216,12 @@ function run(model: Model): void {
             push(srcOffset);
             push(0);
           }
+          if (!overflow) done++;
         }
         const events = out.slice(0, len);
-        port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired }, [events.buffer, enabled.buffer, fired.buffer]);
+        const drops = dropWatch.delta();
+        const claimed = cands.slice(0, nCands);
+        port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired, drops, cands: claimed, whole: done === b - a }, [events.buffer, enabled.buffer, fired.buffer, claimed.buffer]);
         signal();
         continue;
       }
@@ -216,7 +240,8 @@ function run(model: Model): void {
         out[headAt] = edges;
       }
       const events = out.slice(0, len);
-      port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails }, [events.buffer]);
+      const drops = dropWatch.delta();
+      port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, drops }, [events.buffer]);
       signal();
     }
   }

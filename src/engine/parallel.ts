@@ -10,19 +10,22 @@
  * - claim (default): workers insert new states themselves, lock-free: a successor new to the
  *   store gets an empty index slot by compare-and-swap, as a candidate of the level with its
  *   smallest discovery key (source offset x steps + step — the sequential search discovers a
- *   state on its smallest key). The owner then ranks the candidates by key, gives them their ids
- *   in that order, and replays, in key order, what else the sequential search does on the way:
- *   assertion failures, edges a transition property cares about, state checks of new states the
- *   workers flagged, terminal states. A stop truncates the level where the sequential search
- *   stops, and the edges counted up to there are recounted.
+ *   state on its smallest key). Pipelined: as soon as blocks 0..k are done the owner settles
+ *   block k — gives its candidates their ids in key order and replays, in key order, what else
+ *   the sequential search does on the way: assertion failures, edges a transition property cares
+ *   about, state checks of new states the workers flagged, terminal states — while the workers
+ *   expand the next blocks (search/claim-level.ts says why block k cannot change by then). A
+ *   stop truncates the block where the sequential search stops, and the edges counted up to
+ *   there are recounted.
  * - replay (fallback: levels whose keys do not fit 31 bits, the probing layer at maxDepth, a
  *   shard's split level, or `claim: false`): workers filter successors against a read-only view
  *   of the store and send every edge; the owner replays the streams in source order and inserts.
  *
- * Measured on the 2-core machines this project runs on, neither beats the sequential search
- * (bench/): the hash-table work that dominates a search is shared memory traffic between the two
- * cores, and the owner's ordered part (ranking, inserting, transition properties) runs while the
- * workers wait for the next level. See the closing notes of issue 7.
+ * Measured on the 2-core machines this project runs on (shared, `npm run bench:workers`), the
+ * workers do not beat the sequential search: the hash-table work that dominates a search is shared
+ * memory traffic between the two cores, and claiming costs more than inserting. So the driver
+ * decides per level how much goes to them (search/level-plan.ts) and launches them only for
+ * levels big enough to earn their start. See the closing notes of issues 7 and 12.
  *
  * Workers build their own copy of the model from a ModelSpec: a module URL and the name of an
  * exported function that returns the model (possibly async) for the given JSON arguments.
@@ -58,10 +61,12 @@ export interface ParallelOptions {
    * the workers.
    */
   readonly adaptive?: boolean;
-  /** Adaptive: a level predicted to take this many seconds in the calling thread starts the workers (default 0.2). */
+  /** Adaptive: a level predicted to take this many seconds in the calling thread launches the workers (default 0.5). */
   readonly startSeconds?: number;
   /** Let workers claim index slots for new states (default true; false: the owner inserts every candidate). */
   readonly claim?: boolean;
+  /** Claim mode: at most this many candidates per try of a level (tests of running a level again with more room). */
+  readonly maxClaims?: number;
 }
 
 export async function buildModelFromSpec(spec: ModelSpec): Promise<Model> {
@@ -113,7 +118,9 @@ export interface LevelMessage {
   readonly start: number;
   readonly end: number;
   readonly blockSize: number;
+  /** The store's vector chunks from number `vectorsFrom` on (a worker keeps those it was sent before). */
   readonly vectors: readonly (ArrayBuffer | SharedArrayBuffer)[];
+  readonly vectorsFrom: number;
   readonly table: ArrayBuffer | SharedArrayBuffer;
   /** Properties the owner no longer needs to hear about. */
   readonly skipAlways: readonly string[];
@@ -128,11 +135,24 @@ export interface BlockResult {
   /** Claim mode: edges per source of the block, and per step. */
   readonly enabled?: Int32Array;
   readonly fired?: Float64Array;
+  /** What the worker's counts of dropped transitions grew by in this block (search/dropped.ts). */
+  readonly drops?: Int32Array;
+  /** Claim mode: the candidates the block claimed or lowered the key of, in discovery order. */
+  readonly cands?: Int32Array;
+  /** Claim mode: every source of the block was expanded and every successor claimed or found. */
+  readonly whole?: boolean;
 }
 
 type Incoming = { type: 'ready' } | { type: 'error'; message: string } | ({ type: 'block'; gen: number; block: number } & BlockResult);
 
 export class ParallelError extends Error {}
+
+export interface PoolOptions {
+  readonly symmetry: boolean;
+  readonly checkDomains: boolean;
+  /** What the model must look like (a worker that builds another one is an error). */
+  readonly expect: { readonly words: number; readonly steps: number };
+}
 
 export class WorkerPool {
   private readonly workers: Worker[] = [];
@@ -144,14 +164,22 @@ export class WorkerPool {
   private constructor(
     readonly size: number,
     ctrlBuf: SharedArrayBuffer,
+    private readonly expect: { readonly words: number; readonly steps: number },
   ) {
     this.ctrl = new Int32Array(ctrlBuf);
   }
 
   /** Start `n` workers and wait until each has built the model (throws if one cannot). */
-  static start(n: number, spec: ModelSpec, opts: { symmetry: boolean; checkDomains: boolean; expect: { words: number; steps: number } }): WorkerPool {
+  static start(n: number, spec: ModelSpec, opts: PoolOptions): WorkerPool {
+    const pool = WorkerPool.launch(n, spec, opts);
+    pool.waitReady();
+    return pool;
+  }
+
+  /** Start `n` workers without waiting: they build the model meanwhile (see ready()). */
+  static launch(n: number, spec: ModelSpec, opts: PoolOptions): WorkerPool {
     const ctrlBuf = new SharedArrayBuffer(64);
-    const pool = new WorkerPool(n, ctrlBuf);
+    const pool = new WorkerPool(n, ctrlBuf, opts.expect);
     const url = new URL('./parallel-worker.js', import.meta.url);
     for (let i = 0; i < n; i++) {
       const { port1, port2 } = new MessageChannel();
@@ -161,43 +189,61 @@ export class WorkerPool {
       pool.workers.push(w);
       pool.ports.push(port1);
     }
-    let ready = 0;
-    const deadline = performance.now() + 120_000;
-    while (ready < n) {
-      const seen = Atomics.load(pool.ctrl, CTRL.posted);
-      for (const p of pool.ports) {
-        for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
-          const msg = m.message as Incoming & { words?: number; steps?: number };
-          if (msg.type === 'error') {
-            pool.close();
-            throw new ParallelError(`a worker could not build the model: ${msg.message}`);
+    pool.launched = performance.now();
+    return pool;
+  }
+
+  private launched = 0;
+  /** Vector chunks every worker has been sent. */
+  private chunksSent = 0;
+  private readyCount = 0;
+
+  /** Every worker has built the model (never blocks; throws if one could not, or built another model). */
+  ready(): boolean {
+    if (this.readyCount >= this.size) return true;
+    for (const p of this.ports) {
+      for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+        const msg = m.message as Incoming & { words?: number; steps?: number };
+        if (msg.type === 'error') {
+          this.close();
+          throw new ParallelError(`a worker could not build the model: ${msg.message}`);
+        }
+        if (msg.type === 'ready') {
+          if (msg.words !== this.expect.words || msg.steps !== this.expect.steps) {
+            this.close();
+            throw new ParallelError(`a worker built a different model (${msg.words} words, ${msg.steps} steps; expected ${this.expect.words}, ${this.expect.steps})`);
           }
-          if (msg.type === 'ready') {
-            if (msg.words !== opts.expect.words || msg.steps !== opts.expect.steps) {
-              pool.close();
-              throw new ParallelError(`a worker built a different model (${msg.words} words, ${msg.steps} steps; expected ${opts.expect.words}, ${opts.expect.steps})`);
-            }
-            ready++;
-          }
+          this.readyCount++;
         }
       }
-      if (ready >= n) break;
+    }
+    return this.readyCount >= this.size;
+  }
+
+  /** Wait until every worker has built the model. */
+  waitReady(): void {
+    const deadline = this.launched + 120_000;
+    for (;;) {
+      const seen = Atomics.load(this.ctrl, CTRL.posted);
+      if (this.ready()) return;
       if (performance.now() > deadline) {
-        pool.close();
+        this.close();
         throw new ParallelError('the workers did not start within 120 s');
       }
-      pool.sleep(seen);
+      this.sleep(seen);
     }
-    return pool;
   }
 
   /**
    * Expand states [start, end) in blocks; `onBlock(k, result)` is called for k = 0, 1, ... in
-   * order, and returns false to cancel the rest of the level.
+   * order, as soon as blocks 0..k are done (while the workers go on with the next blocks), and
+   * returns false to cancel the rest of the level. `drain`: after a cancel, wait until every
+   * block a worker took is done (no worker touches the level's buffers any more).
    */
   runLevel(
-    m: Omit<LevelMessage, 'type' | 'gen' | 'blockSize'> & { blockSize?: number },
+    m: Omit<LevelMessage, 'type' | 'gen' | 'blockSize' | 'vectorsFrom'> & { blockSize?: number },
     onBlock: (k: number, r: BlockResult) => boolean,
+    drain = false,
   ): void {
     const levelSize = m.end - m.start;
     // block indices live in the low TICKET_BITS of the ticket word
@@ -212,12 +258,17 @@ export class WorkerPool {
     // one word holds the level's generation and the next block: a worker still on an older level
     // can never take a block of this one (it would be lost: its result is discarded)
     Atomics.store(this.ctrl, CTRL.next, ticket(gen, 0));
-    const msg: LevelMessage = { ...m, type: 'level', gen, blockSize };
+    // the chunks sent before stay the same buffers: only the new ones (cloning a list of shared buffers is not free)
+    const msg: LevelMessage = { ...m, type: 'level', gen, blockSize, vectors: m.vectors.slice(this.chunksSent), vectorsFrom: this.chunksSent };
+    this.chunksSent = m.vectors.length;
     for (const w of this.workers) w.postMessage(msg);
     for (let k = 0; k < nBlocks; k++) {
       const r = this.waitFor(k, gen);
       if (!onBlock(k, r)) {
         Atomics.store(this.ctrl, CTRL.abort, 1);
+        // no block is taken from now on; those taken before are answered (cut short)
+        const taken = Math.min(nBlocks, Atomics.exchange(this.ctrl, CTRL.next, ticket(gen, nBlocks)) & TICKET_MASK);
+        if (drain) for (let j = k + 1; j < taken; j++) this.waitFor(j, gen);
         return;
       }
     }

@@ -143,4 +143,6 @@ export interface Result {
   readonly dropped?: readonly import('./model.js').DroppedTransitions[];
   /** Knowledge of accumulating transition properties (see TransitionProperty.facts), by property id. */
   readonly facts?: Readonly<Record<string, unknown>>;
+  /** Checkpoints written by this search, and the one it resumed from (ExploreOptions.checkpoint / resume). */
+  readonly checkpoint?: import('./checkpoint/save.js').CheckpointInfo;
 }

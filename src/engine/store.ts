@@ -89,6 +89,10 @@ export class Links {
     this.parentChunks.push(new Int32Array(this.alloc(CHUNK * 4)));
     this.stepChunks.push(this.wide ? new Uint32Array(this.alloc(CHUNK * 4)) : new Uint16Array(this.alloc(CHUNK * 2)));
   }
+  popChunk(): void {
+    this.parentChunks.pop();
+    this.stepChunks.pop();
+  }
   set(id: number, parent: number, step: number): void {
     this.parentChunks[id >>> CHUNK_SHIFT]![id & CHUNK_MASK] = parent;
     this.stepChunks[id >>> CHUNK_SHIFT]![id & CHUNK_MASK] = step;
@@ -99,10 +103,41 @@ export class Links {
   step(id: number): number {
     return this.stepChunks[id >>> CHUNK_SHIFT]![id & CHUNK_MASK]!;
   }
+  /** Checkpoints: the links of states 0..count-1, as views of the chunks (no copy). */
+  exportLinks(count: number): { parents: Int32Array[]; steps: (Uint16Array | Uint32Array)[] } {
+    return { parents: trimChunks(this.parentChunks, count, 1), steps: trimChunks(this.stepChunks, count, 1) };
+  }
   /** The raw chunk buffers (for worker threads). */
   buffers(): { parents: (ArrayBuffer | SharedArrayBuffer)[]; steps: (ArrayBuffer | SharedArrayBuffer)[] } {
     return { parents: this.parentChunks.map((c) => c.buffer), steps: this.stepChunks.map((c) => c.buffer) };
   }
+}
+
+/** Views of the first `count` entries (of `per` elements each) of a list of chunks. */
+function trimChunks<T extends Int32Array | Uint16Array | Uint32Array>(chunks: readonly T[], count: number, per: number): T[] {
+  const out: T[] = [];
+  for (let k = 0; k * CHUNK < count; k++) out.push(chunks[k]!.subarray(0, Math.min(CHUNK, count - k * CHUNK) * per) as T);
+  return out;
+}
+
+/** A store's contents as chunk views, for a checkpoint (see engine/checkpoint/). */
+export interface StoreExport {
+  readonly vectors: Int32Array[];
+  readonly parents: Int32Array[];
+  readonly steps: (Uint16Array | Uint32Array)[];
+}
+
+/** A fingerprint store's contents: every fingerprint and link, the vectors of the queued states only. */
+export interface FingerprintExport {
+  readonly fingerprints: Int32Array[];
+  readonly parents: Int32Array[];
+  readonly steps: (Uint16Array | Uint32Array)[];
+  /** Vectors of the states from `queuedFrom` on. */
+  readonly queued: Int32Array[];
+  readonly queuedFrom: number;
+  /** The first queue chunk not yet released, and the most chunks held at once (memory statistics). */
+  readonly firstLiveChunk: number;
+  readonly peakQueueChunks: number;
 }
 
 /**
@@ -242,6 +277,35 @@ export class StateStore implements VisitedStore {
     return id;
   }
 
+  /**
+   * Allocate now the vector chunks of `n` more states (parallel search: the owner inserts a
+   * level's states while workers read the store, and they must know every chunk it writes to).
+   */
+  reserveVectors(n: number): void {
+    while (this.vecChunks.length * CHUNK < this.count + n) {
+      this.vecChunks.push(new Int32Array(this.alloc(CHUNK * this.words * 4)));
+      this.links.addChunk();
+    }
+  }
+
+  /** Free the chunks reserved beyond the states stored (the store then has what inserting alone gives it). */
+  trimVectors(): void {
+    const used = Math.ceil(this.count / CHUNK);
+    while (this.vecChunks.length > used) {
+      this.vecChunks.pop();
+      this.links.popChunk();
+    }
+  }
+
+  /**
+   * Undo every claim still in the index (parallel search, a level run again with more room):
+   * the index is rebuilt without them, because emptying their slots in place could cut the
+   * probe runs of states inserted after them.
+   */
+  dropClaims(): void {
+    this.table = this.replaced(this.mask + 1, true);
+  }
+
   /** Empty index slot `slot` (undoing a claim). */
   clearSlot(slot: number): void {
     this.table[slot << 1] = 0;
@@ -259,25 +323,49 @@ export class StateStore implements VisitedStore {
     return { vectors: this.vecChunks.map((c) => c.buffer), table: this.table.buffer, ...this.links.buffers() };
   }
 
+  /** Checkpoints: the vectors and links of every stored state, as views of the chunks (no copy). */
+  exportStates(): StoreExport {
+    return { vectors: trimChunks(this.vecChunks, this.count, this.words), ...this.links.exportLinks(this.count) };
+  }
+
+  /**
+   * Checkpoints: fill this empty store with `count` exported states (vectors back to back), in id
+   * order, through insert(). False when two of them are equal (not a store's export).
+   */
+  importStates(vectors: Int32Array, parents: Int32Array, steps: ArrayLike<number>, count: number): boolean {
+    const w = this.words;
+    for (let id = 0; id < count; id++) {
+      if (this.insert(vectors.subarray(id * w, id * w + w), parents[id]!, steps[id]!) !== id) return false;
+    }
+    return true;
+  }
+
   private grow(): void {
+    const slots = (this.mask + 1) * 2;
+    this.table = this.replaced(slots, false);
+    this.mask = slots - 1;
+  }
+
+  /**
+   * A new index of `slots` slots holding the current index's entries (without the claims, e < 0,
+   * when `dropClaims`), each re-placed by its stored hash; visiting the old slots in order keeps
+   * each probe run's entries in order, and their new slots mostly ascend (sequential writes).
+   */
+  private replaced(slots: number, dropClaims: boolean): Int32Array {
     const old = this.table;
     const oldSlots = this.mask + 1;
-    const slots = oldSlots * 2;
     const t = new Int32Array(this.alloc(slots * 8));
     const mask = slots - 1;
-    // re-place every entry by its stored hash; visiting the old slots in order keeps each probe
-    // run's entries in order, and their new slots mostly ascend (sequential writes)
     for (let s = 0; s < oldSlots; s++) {
       const e = old[s << 1]!;
-      if (e === 0) continue;
+      if (e === 0 || (dropClaims && e < 0)) continue;
       const h = old[(s << 1) | 1]!;
       let slot = h & mask;
       while (t[slot << 1] !== 0) slot = (slot + 1) & mask;
       t[(slot << 1) | 1] = h;
       t[slot << 1] = e;
     }
-    this.table = t;
-    this.mask = mask;
+    return t;
   }
 }
 
@@ -314,7 +402,8 @@ export class StoreReader {
    * already a candidate of this level, whose key is lowered to `key` if smaller), or claimed as
    * candidate `counter[at]++` in an empty slot (its vector, hash, key and slot written before the
    * compare-and-swap that publishes it), or full (the arena's capacity is exhausted: the owner
-   * makes room and runs the level again). `lastCandidate` is the candidate claimed.
+   * makes room and runs the level again), or lowered (a candidate whose key this call lowered).
+   * `lastCandidate` is the candidate claimed or lowered.
    */
   claim(v: Int32Array, h: number, key: number, arena: ClaimArena, counter: Int32Array, at: number): number {
     const w = this.words;
@@ -348,9 +437,12 @@ export class StoreReader {
           // the sequential search discovers it on its smallest key
           for (;;) {
             const k = Atomics.load(arena.keys, c);
-            if (k <= key || Atomics.compareExchange(arena.keys, c, k, key) === k) break;
+            if (k <= key) return CLAIM.known;
+            if (Atomics.compareExchange(arena.keys, c, k, key) === k) {
+              this.lastCandidate = c;
+              return CLAIM.lowered;
+            }
           }
-          return CLAIM.known;
         }
         slot = (slot + 1) & mask;
         continue;
@@ -474,7 +566,7 @@ export interface ClaimBuffers {
 }
 
 /** Outcome of StoreReader.claim. */
-export const CLAIM = { known: 0, claimed: 1, full: 2 } as const;
+export const CLAIM = { known: 0, claimed: 1, full: 2, lowered: 3 } as const;
 
 /**
  * Hash compaction: a 64-bit fingerprint (two independent 32-bit hashes) per state instead of the
@@ -583,6 +675,56 @@ export class FingerprintStore implements VisitedStore {
         this.liveQueueChunks--;
       }
     }
+  }
+
+  /** Checkpoints: fingerprints and links of every state, the vectors of the states from `from` on (not released yet). */
+  exportStates(from: number): FingerprintExport {
+    const w = this.words;
+    const queued: Int32Array[] = [];
+    for (let id = from; id < this.count; ) {
+      const ci = id >>> CHUNK_SHIFT;
+      const end = Math.min(this.count, (ci + 1) << CHUNK_SHIFT);
+      queued.push(this.queue[ci]!.subarray((id & CHUNK_MASK) * w, (((end - 1) & CHUNK_MASK) + 1) * w));
+      id = end;
+    }
+    const firstLiveChunk = this.queue.findIndex((q) => q !== null);
+    return {
+      fingerprints: trimChunks(this.fpChunks, this.count, 2),
+      ...this.links.exportLinks(this.count),
+      queued,
+      queuedFrom: from,
+      firstLiveChunk: firstLiveChunk < 0 ? this.queue.length : firstLiveChunk,
+      peakQueueChunks: this.peakQueueChunks,
+    };
+  }
+
+  /** Checkpoints: fill this empty store from an export (`fingerprints`, `queued`: back to back). */
+  importStates(e: { fingerprints: Int32Array; parents: Int32Array; steps: ArrayLike<number>; count: number; queued: Int32Array; queuedFrom: number; firstLiveChunk: number; peakQueueChunks: number }): void {
+    const w = this.words;
+    for (let id = 0; id < e.count; id++) {
+      const ci = id >>> CHUNK_SHIFT;
+      if (ci === this.fpChunks.length) {
+        this.fpChunks.push(new Int32Array(CHUNK * 2));
+        const live = ci >= e.firstLiveChunk || ci >= e.queuedFrom >>> CHUNK_SHIFT;
+        this.queue.push(live ? new Int32Array(CHUNK * w) : null);
+        if (live) this.liveQueueChunks++;
+        this.links.addChunk();
+      }
+      const off = (id & CHUNK_MASK) * 2;
+      const h1 = e.fingerprints[id * 2]!;
+      this.fpChunks[ci]![off] = h1;
+      this.fpChunks[ci]![off + 1] = e.fingerprints[id * 2 + 1]!;
+      this.links.set(id, e.parents[id]!, e.steps[id]!);
+      let slot = h1 & this.mask;
+      while (this.index[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.index[slot] = id + 1;
+      this.count = id + 1;
+      if (this.count > this.index.length * MAX_LOAD) this.grow();
+    }
+    for (let id = e.queuedFrom; id < e.count; id++) {
+      this.queue[id >>> CHUNK_SHIFT]!.set(e.queued.subarray((id - e.queuedFrom) * w, (id - e.queuedFrom + 1) * w), (id & CHUNK_MASK) * w);
+    }
+    this.peakQueueChunks = Math.max(e.peakQueueChunks, this.liveQueueChunks);
   }
 
   private fpIs(id: number, h1: number, h2: number): boolean {

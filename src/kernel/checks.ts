@@ -62,11 +62,17 @@ interface Held {
   spins: boolean;
   /** The fields held() reads (null: not declared). */
   fields: readonly Field[] | null;
+  /**
+   * What held(s, p), spinning(s, p) and exclusive(s, p) read, as declared names: for a lock only
+   * whether its words designate p (`F@p`, Model.processFields), so a process asking about itself
+   * is independent of the others' lock operations; null: not declared.
+   */
+  fieldsOf: ((p: Proc) => string[]) | null;
 }
 
 export class KernelChecks {
   private readonly held: Held[] = [];
-  private readonly recursivePoints: { proc: Proc; pc: number; self: (s: Uint8Array) => boolean; lock: string; fields: readonly Field[]; src?: SourceRef }[] = [];
+  private readonly recursivePoints: { proc: Proc; pc: number; self: (s: Uint8Array) => boolean; lock: string; fields: readonly string[]; src?: SourceRef }[] = [];
   private readonly cancelSelf: { proc: Proc; pc: number; timer: string }[] = [];
   private readonly trylocks = new Set<Step>();
   private readonly rtSleepingAcquires: { proc: Proc; pc: number }[] = [];
@@ -89,11 +95,20 @@ export class KernelChecks {
       },
       spins: l.spins,
       fields: l.fields,
+      fieldsOf: (p) => ownNames(l.fields, p),
     });
   }
 
-  registerPseudoLock(cls: string, held: (s: Uint8Array, p: Proc) => boolean, fields?: readonly Field[]): void {
-    this.held.push({ cls, name: cls, pseudo: true, held, spinning: () => false, exclusive: held, spins: false, fields: fields ?? null });
+  /** `holder`: the only process that can hold it (the others read nothing to know they do not). */
+  registerPseudoLock(cls: string, held: (s: Uint8Array, p: Proc) => boolean, fields?: readonly Field[], holder?: Proc): void {
+    const names = fields?.map((f) => f.name);
+    const fieldsOf = names ? (p: Proc): string[] => (holder && p !== holder ? [] : names) : null;
+    this.held.push({ cls, name: cls, pseudo: true, held, spinning: () => false, exclusive: held, spins: false, fields: fields ?? null, fieldsOf });
+  }
+
+  /** What the held / spinning / exclusive queries about p read (declared names). */
+  heldReads(p: Proc): string[] {
+    return [...new Set(this.held.flatMap((h) => h.fieldsOf?.(p) ?? []))];
   }
 
   /**
@@ -124,7 +139,7 @@ export class KernelChecks {
   }
 
   lockPoint(p: Proc, at: string, l: Lock, self: (s: Uint8Array) => boolean): void {
-    this.recursivePoints.push({ proc: p, pc: p.label(at), self, lock: l.name, fields: l.fields });
+    this.recursivePoints.push({ proc: p, pc: p.label(at), self, lock: l.name, fields: ownNames(l.fields, p) });
   }
 
   /**
@@ -161,9 +176,9 @@ export class KernelChecks {
   }
 
   /** What checkReturn reads and may raise (partial-order reduction; null fields: undeclared pseudo-locks are skipped by it). */
-  returnCheck(p: Proc): { reads: Field[]; fails: string[] } {
-    const locks = this.held.filter((h) => !h.pseudo).flatMap((h) => h.fields ?? []);
-    return { reads: [...locks, ...(p.irqoff ? [p.irqoff] : [])], fails: [KERNEL_PROPERTIES.lockHeldOnReturn] };
+  returnCheck(p: Proc): { reads: string[]; fails: string[] } {
+    const locks = this.held.filter((h) => !h.pseudo).flatMap((h) => h.fieldsOf?.(p) ?? []);
+    return { reads: [...locks, ...(p.irqoff ? [p.irqoff.name] : [])], fails: [KERNEL_PROPERTIES.lockHeldOnReturn] };
   }
 
   /** Anything checkReturn would report (without building the report: this runs on every return step). */
@@ -270,7 +285,7 @@ export class KernelChecks {
     };
 
     const irqoffs = sys.procs.flatMap((p) => (p.irqoff ? [p.irqoff] : []));
-    const spinningFields = this.held.filter((h) => h.spins).flatMap((h) => h.fields ?? []);
+    const spinningReads = (p: Proc): string[] => this.held.filter((h) => h.spins).flatMap((h) => h.fieldsOf?.(p) ?? []);
     const blockPoints = blockList.flatMap(([p, mp]) => [...mp.keys()].map((pc) => ({ proc: p, pc })));
     // flat tables for the per-state checks: (pc offset, label) pairs
     const atPoint = (points: readonly { proc: Proc; pc: number }[]): { offs: Int32Array; pcs: Int32Array } => ({
@@ -297,7 +312,7 @@ export class KernelChecks {
           fields: [],
           components: blockList.map(([p, mp]) => ({
             owners: [p.pc.name],
-            reads: [...spinningFields, ...(p.irqoff ? [p.irqoff] : [])].map((f) => f.name),
+            reads: [...spinningReads(p), ...(p.irqoff ? [p.irqoff.name] : [])],
             holds: (s: Uint8Array) => !(mp.has(s[p.pc.offset]!) && this.atomic(s, p)),
           })),
         },
@@ -317,7 +332,7 @@ export class KernelChecks {
           fields: [],
           components: [...new Set(recursive.map((r) => r.proc))].map((p) => {
             const mine = recursive.filter((r) => r.proc === p);
-            return { owners: [p.pc.name], reads: mine.flatMap((r) => r.fields.map((f) => f.name)), holds: (s: Uint8Array) => !mine.some((r) => s[p.pc.offset] === r.pc && r.self(s)) };
+            return { owners: [p.pc.name], reads: mine.flatMap((r) => r.fields), holds: (s: Uint8Array) => !mine.some((r) => s[p.pc.offset] === r.pc && r.self(s)) };
           }),
         },
         description: 'no process waits for a lock it already holds (possible recursive locking: blocks forever)',
@@ -346,13 +361,37 @@ export class KernelChecks {
         reads: this.reads([], []),
         description: 'the lock-class order graph over all explored steps has no cycle (no ABBA inversion)',
         relevant: (step) => acquiresOf[step]!.length > 0,
+        // on an edge: only what the stepping process holds
+        stepReads: (step) => this.heldReads(procOf[step]!),
         reset: () => this.resetAccumulated(),
         facts: () => ({ edges: [...edges].flatMap(([a, out]) => [...out].map(([b, at]) => [a, b, at])) }),
-        // an edge is added only for a lock held while another is taken
+        // checkpoints: the edges in the order they were learned (findPath and facts() see the same graph)
+        restoreFacts: (f) => {
+          for (const [a, b, at] of (f as { edges?: [string, string, string][] }).edges ?? []) {
+            let out = edges.get(a);
+            if (!out) edges.set(a, (out = new Map()));
+            out.set(b, at);
+            const an = classNo.get(a);
+            const bn = classNo.get(b);
+            if (an !== undefined && bn !== undefined) edgeKnown[an * nc + bn] = 1;
+          }
+        },
+        // an edge is added only for a lock held while another is taken, and only matters while
+        // the graph does not have it yet (the same test as check's: the graph only grows, so the
+        // edges that can still teach it something only become fewer — a smaller set of visible
+        // steps, for which every stubborn set chosen earlier is still one)
         observes: (before, step) => {
-          const acq = acquiresOf[step]!;
+          const acq = acquiresNo[step]!;
           if (acq.length === 0 || trylockOf[step]) return false;
-          return this.heldBy(before, procOf[step]!).some((a) => !acq.includes(a) || acq.length > 1);
+          const p = procOf[step]!;
+          for (let j = 0; j < acq.length; j++) {
+            const bn = acq[j]!;
+            for (let h = 0; h < held.length; h++) {
+              const an = heldNo[h]!;
+              if (an !== bn && edgeKnown[an * nc + bn] === 0 && held[h]!.held(before, p)) return true;
+            }
+          }
+          return false;
         },
         judge: (all) => {
           // the union of the shards' graphs: a cycle may close across shards
@@ -400,19 +439,38 @@ export class KernelChecks {
         reads: this.reads(irqoffs, []),
         description: 'no lock class is taken in hard-irq context and also held for writing with interrupts enabled in task context',
         relevant: (step) => acquiresOf[step]!.length > 0,
+        // on an edge: what the stepping process holds, and its interrupt state
+        stepReads: (step) => {
+          const p = procOf[step]!;
+          return [...this.heldReads(p), ...(p.irqoff ? [p.irqoff.name] : [])];
+        },
         reset: () => this.resetAccumulated(),
         facts: () => ({ usedInIrq: [...usedInIrq], writeIrqOn: [...writeIrqOn] }),
+        restoreFacts: (f) => {
+          const g = f as { usedInIrq?: [string, string][]; writeIrqOn?: [string, string][] };
+          for (const [c, at] of g.usedInIrq ?? []) {
+            usedInIrq.set(c, at);
+            const cn = classNo.get(c);
+            if (cn !== undefined) irqUsed[cn] = 1;
+          }
+          for (const [c, at] of g.writeIrqOn ?? []) {
+            writeIrqOn.set(c, at);
+            const cn = classNo.get(c);
+            if (cn !== undefined) irqOnWritten[cn] = 1;
+          }
+        },
         // what check() would record and could matter: a class taken in hard irq, or held for
         // writing with irqs on — only for a class some hard-irq step takes (no other can conflict)
         // (irqClassesNo already leaves out the hrtimer pseudo-locks and, on RT, the sleeping locks)
+        // (and only a usage not yet recorded: the usages only grow, as the lock-order edges)
         observes: (_before, step, after) => {
           const p = procOf[step]!;
           const acq = irqClassesNo[step]!;
           for (let j = 0; j < acq.length; j++) {
             const cn = acq[j]!;
             if (p.context === 'hardirq') {
-              if (!trylockOf[step]) return true;
-            } else if (irqClasses.has(classes[cn]!) && exclusiveHeld(after, p, cn) && !(p.irqoff && after[p.irqoff.offset]! > 0)) return true;
+              if (!trylockOf[step] && irqUsed[cn] === 0) return true;
+            } else if (irqOnWritten[cn] === 0 && irqClasses.has(classes[cn]!) && exclusiveHeld(after, p, cn) && !(p.irqoff && after[p.irqoff.offset]! > 0)) return true;
           }
           return false;
         },
@@ -486,4 +544,9 @@ export function findCycle(g: ReadonlyMap<string, ReadonlyMap<string, string>>): 
     if (c) return c;
   }
   return null;
+}
+
+/** Declared names for "does p hold it": whether each lock word designates p (Model.processFields). */
+function ownNames(fields: readonly Field[], p: Proc): string[] {
+  return fields.map((f) => `${f.name}@${p.name}`);
 }

@@ -54,7 +54,7 @@ export class HrTimer {
     this.enqueued = sys.layout.bool(`${name}.enqueued`);
     this.cb = sys.handler(`${name}.callback`, opts.homeCpu);
     this.cls = `hrtimer ${name}`;
-    sys.checks.registerPseudoLock(this.cls, (s, p) => p === this.cb && this.running(s), [this.cb.pc]);
+    sys.checks.registerPseudoLock(this.cls, (s, p) => p === this.cb && this.running(s), [this.cb.pc], this.cb);
     const e = this.enqueued.offset;
     const cpuOff = this.cb.cpuField!.offset;
     const onFire = opts.onFire;

@@ -98,12 +98,12 @@ export interface ReadValidatedSrc {
  * Steps `${at}_lock`, `${at}_check`, `${at}_unlock_refresh`, `${at}_refresh` and `${at}_read`
  * (`read(s)` runs there, under the lock, which the step then drops), then `next`.
  */
-export function readValidated(gpc: Gpc, p: Proc, at: string, next: string, src: ReadValidatedSrc, read?: (s: Uint8Array, ctx: StepCtx) => void): void {
+export function readValidated(gpc: Gpc, p: Proc, at: string, next: string, src: ReadValidatedSrc, read?: (s: Uint8Array, ctx: StepCtx) => void, readAccess?: Access): void {
   const irqsave = { irqsave: true };
   const readL = p.label(`${at}_read`);
   const unlockL = p.label(`${at}_unlock_refresh`);
   gpc.lock.readLock(p, `${at}_lock`, `${at}_check`, src.lock, irqsave);
-  p.step({ at: `${at}_check`, src: src.check, run: (s) => (gpc.valid(s) ? readL : unlockL) });
+  p.step({ at: `${at}_check`, src: src.check, run: (s) => (gpc.valid(s) ? readL : unlockL), access: { reads: [gpc.validField] } });
   gpc.lock.readUnlock(p, `${at}_unlock_refresh`, `${at}_refresh`, src.unlock, irqsave);
   gpc.refresh(p, `${at}_refresh`, `${at}_lock`, src.refresh);
   p.step({
@@ -114,6 +114,7 @@ export function readValidated(gpc: Gpc, p: Proc, at: string, next: string, src: 
       read?.(s, ctx);
       gpc.lock.releaseRead(p, s, ctx, irqsave);
     },
+    access: withHook(gpc.lock.releaseReadAccess(p, irqsave), read, readAccess),
   });
 }
 

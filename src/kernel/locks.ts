@@ -10,7 +10,10 @@
  * - raw_spinlock_t spins on both.
  * - rwlock: readers share, a writer excludes everyone; read_trylock never blocks and fails while a
  *   writer holds the lock.
- * - unlocking a lock one does not hold is `kernel.bad-unlock`.
+ * - unlocking a lock one does not hold is `kernel.bad-unlock`, and changes nothing: a process only
+ *   ever moves a lock word between "free" and itself (and an rwlock's reader mask only in its own
+ *   bit), which is what lets partial-order reduction treat "held by me" as the process's own
+ *   business (Model.processFields, System.fieldHolds).
  *
  * Example:
  *   const l = rwlock(sys, 'gpc->lock'); // kernel/index.ts; or new RwLock(sys, name, lockClass)
@@ -176,13 +179,15 @@ export class ExclusiveLock extends Lock {
       id: opt?.id,
       guard: opt?.guard,
       run: (s, ctx) => {
+        // releasing a lock one does not hold is reported and changes nothing: a process only ever
+        // moves a lock word between "free" and itself (Model.processFields)
         if (s[o] !== me) ctx.fail('kernel.bad-unlock', `${p.name} unlocks ${this.name} held by ${this.holders(s)}`);
-        s[o] = 0;
+        else s[o] = 0;
         this.irqRestore(p, s, opt);
         return r?.(s, ctx);
       },
       returns: opt?.returns,
-      access: withHook(this.withIrq(p, { reads: [this.owner], writes: [this.owner], fails: ['kernel.bad-unlock'] }, opt), opt?.guard ?? r, opt?.access),
+      access: withHook(this.withIrq(p, { own: [this.owner], writes: [this.owner], fails: ['kernel.bad-unlock'] }, opt), opt?.guard ?? r, opt?.access),
     });
   }
 }
@@ -246,7 +251,7 @@ export class RwLock extends Lock {
       waitsFor: (s) => `${this.name} held by ${this.holders(s)}`,
       acquires: [this.cls],
       returns: opt?.returns,
-      access: this.withIrq(p, { reads: [this.writer, this.readers], writes: [this.readers] }, opt),
+      access: this.withIrq(p, { reads: [this.writer], own: [this.readers], writes: [this.readers] }, opt),
     });
     this.sys.checks.lockPoint(p, at, this, (s) => s[w] === p.ownerId);
     this.sys.checks.rtSleepingAcquirePoint(p, at);
@@ -257,7 +262,7 @@ export class RwLock extends Lock {
     const w = this.writer.offset;
     const r = this.readers.offset;
     const bit = this.bit(p);
-    this.trylockStep(p, at, ok, fail, src, (s) => s[w] !== 0, (s) => void (s[r] = s[r]! | bit), opt, { reads: [this.writer, this.readers], writes: [this.readers] });
+    this.trylockStep(p, at, ok, fail, src, (s) => s[w] !== 0, (s) => void (s[r] = s[r]! | bit), opt, { reads: [this.writer], own: [this.readers], writes: [this.readers] });
   }
 
   /**
@@ -274,7 +279,7 @@ export class RwLock extends Lock {
 
   /** What releaseRead(p, ..., opt) reads, writes and may raise. */
   releaseReadAccess(p: Proc, opt?: IrqOpt): Access {
-    return this.withIrq(p, { reads: [this.readers], writes: [this.readers], fails: ['kernel.bad-unlock'] }, opt);
+    return this.withIrq(p, { own: [this.readers], writes: [this.readers], fails: ['kernel.bad-unlock'] }, opt);
   }
 
   /** What takeWrite(p, ..., opt) reads and writes. */
@@ -325,11 +330,11 @@ export class RwLock extends Lock {
       src,
       run: (s, ctx) => {
         if (s[w] !== me) ctx.fail('kernel.bad-unlock', `${p.name} write-unlocks ${this.name} held by ${this.holders(s)}`);
-        s[w] = 0;
+        else s[w] = 0;
         this.irqRestore(p, s, opt);
       },
       returns: opt?.returns,
-      access: this.withIrq(p, { reads: [this.writer], writes: [this.writer], fails: ['kernel.bad-unlock'] }, opt),
+      access: this.withIrq(p, { own: [this.writer], writes: [this.writer], fails: ['kernel.bad-unlock'] }, opt),
     });
   }
 }

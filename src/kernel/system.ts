@@ -71,6 +71,11 @@ export interface StepSpec {
 /** Fields a piece of step code reads and writes, and the assertions it may raise (see Step.access). */
 export interface Access {
   readonly reads?: readonly Field[];
+  /**
+   * Lock words read only as "does the stepping process hold it?" (`F@P`, Model.processFields):
+   * independent of the other processes' lock and unlock steps.
+   */
+  readonly own?: readonly Field[];
   readonly writes?: readonly Field[];
   readonly fails?: readonly string[];
   /** Also reads what `System.irqsOff(s, cpu)` reads for this CPU (resolved when the system is finished: handlers may come later). */
@@ -86,6 +91,7 @@ export function withHook(own: Access, hook: unknown, hookAccess: Access | undefi
   if (hookAccess === undefined) return undefined;
   return {
     reads: [...(own.reads ?? []), ...(hookAccess.reads ?? [])],
+    own: [...(own.own ?? []), ...(hookAccess.own ?? [])],
     writes: [...(own.writes ?? []), ...(hookAccess.writes ?? [])],
     fails: [...(own.fails ?? []), ...(hookAccess.fails ?? [])],
     irqsOff: own.irqsOff ?? hookAccess.irqsOff,
@@ -223,7 +229,12 @@ export class System {
     this.checks = new KernelChecks(this);
   }
 
-  /** Declare that a field's value is a process id (owner + 1, 0 = none), a bitmask of processes, or a CPU. */
+  /**
+   * Declare that a field's value is a process id (owner + 1, 0 = none), a bitmask of processes, or a
+   * CPU. A process field (`proc`, `proc-mask`) is also promised to partial-order reduction as a lock
+   * word: a step of process q changes only whether it designates q (Model.processFields; checked by
+   * verifyAccesses).
+   */
   fieldHolds(f: Field, meaning: FieldMeaning): void {
     this.meanings.set(f.name, meaning);
   }
@@ -320,8 +331,9 @@ export class System {
       const pc = m.proc.pc;
       const names = (fs: readonly Field[]): string[] => [...new Set(fs.map((f) => f.name))];
       const ret = m.returns ? this.checks.returnCheck(m.proc) : { reads: [], fails: [] };
+      const own = (m.access.own ?? []).map((f) => `${f.name}@${m.proc.name}`);
       (this.steps[i] as { access?: StepAccess }).access = {
-        reads: names([pc, ...this.contextReads(m.proc), ...(m.access.reads ?? []), ...(m.access.irqsOff !== undefined ? this.irqsOffReads(m.access.irqsOff) : []), ...ret.reads]),
+        reads: [...new Set([...names([pc, ...this.contextReads(m.proc), ...(m.access.reads ?? []), ...(m.access.irqsOff !== undefined ? this.irqsOffReads(m.access.irqsOff) : [])]), ...own, ...ret.reads])],
         writes: names([pc, ...(m.access.writes ?? [])]),
         fails: [...new Set([...(m.access.fails ?? []), ...ret.fails])],
         at: { field: pc.name, value: m.at },
@@ -358,9 +370,17 @@ export class System {
       info: opts.info,
       expand: compileExpander(this.steps, guards),
       guards,
+      processFields: this.processFields(),
       ...(opts.symmetric && opts.symmetric.members.length > 1 ? { symmetry: this.symmetry(schema, opts.symmetric) } : {}),
     };
     return model;
+  }
+
+  /** Lock words (owners, readers): every lock step moves them only as to its own process (Model.processFields). */
+  private processFields(): Record<string, 'proc' | 'proc-mask'> {
+    const out: Record<string, 'proc' | 'proc-mask'> = {};
+    for (const [name, m] of this.meanings) if (m !== 'cpu') out[name] = m;
+    return out;
   }
 
   private symmetry(schema: Schema, spec: NonNullable<FinishOptions['symmetric']>): Symmetry {

@@ -21,7 +21,11 @@ describe('serve explorer in Chromium', { skip: browserSkip() }, () => {
   let server: Served;
 
   before(async () => {
-    [session, server] = await Promise.all([launch(), serve()]);
+    // each kept as soon as it exists, so `after` stops the server even when the browser fails to start
+    const started = serve().then((s) => (server = s));
+    const launched = launch().then((s) => (session = s));
+    const outcome = await Promise.allSettled([started, launched]);
+    for (const o of outcome) if (o.status === 'rejected') throw o.reason;
   });
   after(async () => {
     await session?.close();

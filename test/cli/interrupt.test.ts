@@ -7,32 +7,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { BIN, cleanEnv, FIXTURES, readJson, ROOT, tempDir, type Run } from './helpers.js';
+import { FIXTURES, readJson, tempDir } from './helpers.js';
+import { interrupted } from './signals.js';
 
 const MODEL = join(FIXTURES, 'slow.mjs');
-
-/** Start the CLI, send `signals` at the given milliseconds after the search started (the model's second build), collect the outcome. */
-function interrupted(args: readonly string[], signals: readonly [NodeJS.Signals, number][]): Promise<Run> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    const timers: NodeJS.Timeout[] = [];
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-      if (timers.length === 0 && stderr.split('slow: built').length === 3) timers.push(...signals.map(([sig, ms]) => setTimeout(() => child.kill(sig), ms)));
-    });
-    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', rej);
-    child.on('close', (code, signal) => {
-      for (const t of [...timers, guard]) clearTimeout(t);
-      res({ code: code ?? (signal ? -1 : null), stdout, stderr });
-    });
-  });
-}
 
 test('SIGINT after a violation: the violation is printed, status interrupted, JSON written, exit 1', async () => {
   const out = join(tempDir(), 'r.json');

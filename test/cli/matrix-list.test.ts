@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, cliAsync, oneErrorLine, tempDir } from './helpers.js';
+import { cli, cliAsync, FIXTURES, oneErrorLine, tempDir } from './helpers.js';
 import { runMain } from './in-process.js';
 
 test('matrix --update writes an expected matrix; the same run then matches (exit 0); a changed verdict is exit 1', async () => {
@@ -145,4 +145,16 @@ test('list: every model with variants, parameters (defaults) and properties', as
   const data = JSON.parse(json.stdout) as { name: string; properties: { id: string }[] }[];
   assert.deepEqual(data.map((d) => d.name).sort(), ['counter', 'peterson', 'philosophers', 'xen-timer']);
   assert.ok(data.every((d) => d.properties.some((p) => p.id === 'deadlock')));
+});
+
+test('matrix --model takes a JS module exporting a ModelFactory, with --expected FILE (required: a module has no models/<name>/expected.json)', async () => {
+  const file = join(tempDir(), 'tiny.expected.json');
+  const tiny = join(FIXTURES, 'tiny.mjs');
+  const missing = await runMain(['matrix', '--model', tiny]);
+  assert.equal(missing.code, 2);
+  assert.match(oneErrorLine(missing.stderr), /needs --expected FILE/);
+  assert.equal((await runMain(['matrix', '--model', tiny, '--expected', file, '--update'])).code, 0);
+  const same = await runMain(['matrix', '--model', tiny, '--expected', file]);
+  assert.equal(same.code, 0, same.stdout + same.stderr);
+  assert.match(same.stdout, /SAME as .*tiny\.expected\.json: 1 variant × 2 properties/);
 });

@@ -37,12 +37,8 @@ test('matrix: a model that is not registered is checked in this thread', () => {
   assert.ok(m.rows[0]!.complete);
 });
 
-test('matrix: a stop request ends every variant, in this thread and in the workers', () => {
+test('matrix: after a stop request no variant is started, in this thread or in the workers', () => {
   const f = findModel('xen-timer')!;
   const m = runMatrix(f, { ops: 3 }, undefined, { threads: 2, shouldStop: () => true });
-  assert.equal(m.rows.length, f.params.find((p) => p.name === 'variant')!.values!.length);
-  for (const r of m.rows) {
-    assert.equal(r.complete, false, r.variant);
-    assert.equal(r.result.incompleteReason, 'interrupted', r.variant);
-  }
+  assert.deepEqual(m.rows, []);
 });

@@ -5,11 +5,6 @@ import { colorEnabled, makeStyle } from '../color.js';
 import type { Ctx, GlobalOptions } from '../context.js';
 import { timingEnabled } from '../context.js';
 import { exitForStatus, usage, type ExitCode } from '../exit.js';
-import { formatJson } from '../format/json.js';
-import { toItf } from '../format/itf.js';
-import { formatJunit } from '../format/junit.js';
-import { formatHtml } from '../html/report-page.js';
-import { toSarif } from '../format/sarif.js';
 import { plain, type Style } from '../format/style.js';
 import { formatText } from '../format/text.js';
 import { loadModel, type GivenParams } from '../load.js';
@@ -18,7 +13,8 @@ import { camel, collectParam, parseBytes, parseCount, parseInteger, parseSeconds
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Report, type Settings } from '../report.js';
-import { exploreInWorker, stopFlag, withInterrupts } from '../search-host.js';
+import { exploreInWorker, interruptible } from '../search-host.js';
+import { checkpointNotes, checkpointPlan, withCheckpointOptions, type CheckpointCliOptions } from '../checkpoint.js';
 import { explore, type ExploreOptions } from '../../engine/explore.js';
 import type { Model } from '../../engine/model.js';
 import type { ModelSpec } from '../../engine/parallel.js';
@@ -27,7 +23,7 @@ import type { Result } from '../../engine/result.js';
 export const CHECK_FORMATS = ['text', 'json', 'itf', 'junit', 'sarif', 'html'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
-export interface CheckOptions extends GlobalOptions {
+export interface CheckOptions extends GlobalOptions, CheckpointCliOptions {
   variant?: string;
   vcpus?: number;
   ops?: number;
@@ -74,6 +70,7 @@ export function checkCommand(ctx: Ctx): Command {
     .option('--workers <n>', 'expand states in N worker threads (same result as sequential)', parseWorkers)
     .option('--shard <i/n>', 'explore part i of n (0-based) of the state space; combine the reports with `merge`', parseShard)
     .option('--no-por', 'no partial-order reduction (on by default where the model declares its steps\' accesses; without it every trace is a shortest one)');
+  withCheckpointOptions(cmd);
   return withReportOptions(cmd).action(async (model: string | undefined, _opts: unknown, cmd: Command) => {
     ctx.code = await runCheck(ctx, model, cmd.optsWithGlobals<CheckOptions>());
   });
@@ -122,20 +119,28 @@ export function formatFor(opts: Pick<CheckOptions, 'format' | 'output'>): CheckF
   return 'text';
 }
 
-export function render(report: Report, format: CheckFormat, style: Style, opts: Pick<CheckOptions, 'quiet' | 'explain'>): string {
+/** The text form of a report. */
+export function render(report: Report, _format: 'text', style: Style, opts: Pick<CheckOptions, 'quiet' | 'explain'>): string {
+  return formatText(report, style, { quiet: opts.quiet, explain: opts.explain });
+}
+
+/** The renderer of a file format, its module loaded only when asked for (a run loads one format, not all five). */
+async function rendererFor(format: Exclude<CheckFormat, 'text'>): Promise<(report: Report) => string> {
   switch (format) {
     case 'json':
-      return formatJson(report);
-    case 'itf':
-      return JSON.stringify(toItf(report), null, 2) + '\n';
+      return (await import('../format/json.js')).formatJson;
+    case 'itf': {
+      const { toItf } = await import('../format/itf.js');
+      return (r) => JSON.stringify(toItf(r), null, 2) + '\n';
+    }
     case 'junit':
-      return formatJunit(report);
-    case 'sarif':
-      return JSON.stringify(toSarif(report), null, 2) + '\n';
+      return (await import('../format/junit.js')).formatJunit;
+    case 'sarif': {
+      const { toSarif } = await import('../format/sarif.js');
+      return (r) => JSON.stringify(toSarif(r), null, 2) + '\n';
+    }
     case 'html':
-      return formatHtml(report);
-    case 'text':
-      return formatText(report, style, { quiet: opts.quiet, explain: opts.explain });
+      return (await import('../html/report-page.js')).formatHtml;
   }
 }
 
@@ -168,10 +173,12 @@ export function givenParams(opts: CheckOptions): GivenParams {
 
 /** The search: in a worker thread that SIGINT / SIGTERM can stop (the real process), or here (in-process callers). */
 function search(io: Ctx['io'], loaded: { model: Model; spec: ModelSpec }, options: ExploreOptions): Promise<Result> {
-  if (!io.signals) return Promise.resolve(explore(loaded.model, options));
-  const flag = stopFlag();
-  const explored = exploreInWorker(loaded.spec, options, flag);
-  return withInterrupts(io.stderr, flag, () => explored);
+  return interruptible(
+    io,
+    () => explore(loaded.model, options),
+    (flag) => exploreInWorker(loaded.spec, options, flag),
+    options.checkpoint !== undefined ? 'writing a checkpoint' : undefined,
+  );
 }
 
 /** The files a loaded model was read from (an --output must not overwrite them). */
@@ -183,7 +190,9 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
   const { io } = ctx;
   const format = formatFor(opts);
   const loaded = await loadModel(spec, givenParams(opts), io.cwd);
-  if (opts.output !== undefined) checkOutput(opts.output, io.cwd, modelFiles(loaded));
+  // the report must not overwrite the model, nor the checkpoint read or written
+  if (opts.output !== undefined) checkOutput(opts.output, io.cwd, [...modelFiles(loaded), ...[opts.resume, opts.checkpoint].filter((f): f is string => f !== undefined)]);
+  const saving = checkpointPlan(opts, io.cwd, loaded.origin, modelFiles(loaded), opts.output);
   const settings: Settings = {
     maxStates: opts.maxStates ?? null,
     maxDepth: opts.maxDepth ?? null,
@@ -217,6 +226,7 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     failOnUnreachedCover: opts.failOnUnreachedCover === true,
     ...(opts.workers !== undefined ? { parallel: { workers: opts.workers, spec: loaded.spec } } : {}),
     por: opts.por !== false,
+    ...saving,
   });
   progress.done();
   const report = toReport({
@@ -227,7 +237,8 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
     timing: timingEnabled(io.env, opts.timing),
     toolVersion: toolVersion(),
   });
-  writeReport(ctx, report, format, opts);
+  await writeReport(ctx, report, format, opts);
+  for (const line of checkpointNotes(result.checkpoint, opts)) io.stderr.write(`${line}\n`);
   return exitForStatus(report.status);
 }
 
@@ -237,16 +248,17 @@ export async function runCheck(ctx: Ctx, spec: string | undefined, opts: CheckOp
  * The terminal gets the report first, so a file that cannot be written (said on stderr) loses
  * nothing; the caller's exit code (the verdict) stands.
  */
-export function writeReport(
+export async function writeReport(
   ctx: Ctx,
   report: Report,
   format: CheckFormat,
   opts: Pick<CheckOptions, 'output' | 'quiet' | 'explain' | 'color'>,
   text: (style: Style) => string = (st) => formatText(report, st, { quiet: opts.quiet, explain: opts.explain }),
-): void {
+): Promise<void> {
   const { io } = ctx;
   const style = makeStyle(colorEnabled(io.env, io.stdout, opts.color));
-  const as = (f: CheckFormat, st: Style): string => (f === 'text' ? text(st) : render(report, f, plain, opts));
+  const file = format === 'text' ? null : await rendererFor(format);
+  const as = (f: CheckFormat, st: Style): string => (file === null || f === 'text' ? text(st) : file(report));
   if (opts.output === undefined) {
     io.stdout.write(as(format, style));
     return;

@@ -53,7 +53,7 @@ async function runMerge(ctx: Ctx, files: readonly string[], opts: MergeOptions):
   const model = (await rebuild(merged.model, io.cwd, dirname(resolve(io.cwd, files[0]!)))).model;
   const judged = judgeCovers(judgeFacts(merged, reports, model), model);
   const out = timingEnabled(io.env, opts.timing) ? judged : stripTiming(judged);
-  writeReport(ctx, out, formatFor(opts), opts);
+  await writeReport(ctx, out, formatFor(opts), opts);
   return exitForStatus(out.status);
 }
 

@@ -6,6 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Result } from '../../engine/result.js';
+import type { Progress } from '../../engine/events.js';
 import { simulate } from '../../engine/simulate.js';
 import type { Ctx } from '../context.js';
 import { timingEnabled } from '../context.js';
@@ -18,6 +19,9 @@ import { parseCount, parseInteger, parseSeconds, parseShard } from '../options.j
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Settings } from '../report.js';
+import { interruptible } from '../search-host.js';
+import { freshCopies, type SimulateJob } from '../simulate-job.js';
+import { runInWorker } from '../worker-job.js';
 import { formatFor, givenParams, modelFiles, render, withModelParams, withReportOptions, writeReport, type CheckOptions } from './check.js';
 
 export const DEFAULT_RUNS = 1000;
@@ -52,7 +56,7 @@ export function simulateCommand(ctx: Ctx): Command {
         'Each failing walk is shrunk (with fast-check) to a minimal schedule: no step of the reported trace can be removed. ' +
         'Every report names the seed; the same model, seed, runs and depth give the same result, and the JSON report replays with `replay`.\n' +
         'MODEL is as for `check` (default: xen-timer).\n' +
-        'Exit: 1 violation, 3 no violation found (a simulation proves nothing, so never 0), 2 bad input, 4 internal error.',
+        'Exit: 1 violation, 3 no violation found (a simulation proves nothing, so never 0) or interrupted (SIGINT / SIGTERM: what was found so far is reported), 2 bad input, 4 internal error.',
     )
     .argument('[model]', 'model name, .dve file or JS module (default: xen-timer)')
     .option('--seed <n>', 'seed of the walks (default: a random one, printed)', parseSeed)
@@ -72,7 +76,8 @@ export function simulateCommand(ctx: Ctx): Command {
 export async function runSimulate(ctx: Ctx, spec: string | undefined, opts: SimulateCliOptions): Promise<ExitCode> {
   const { io } = ctx;
   const format = formatFor(opts);
-  const loaded = await loadModel(spec, givenParams(opts), io.cwd);
+  const given = givenParams(opts);
+  const loaded = await loadModel(spec, given, io.cwd);
   if (opts.output !== undefined) checkOutput(opts.output, io.cwd, modelFiles(loaded));
   const seed = opts.seed ?? randomInt(0, 0x100000000);
   const runs = opts.runs ?? DEFAULT_RUNS;
@@ -86,10 +91,8 @@ export async function runSimulate(ctx: Ctx, spec: string | undefined, opts: Simu
     deadlock: opts.deadlock !== false,
     ...(opts.shard ? { shard: opts.shard } : {}),
   };
-  const factory = loaded.factory;
-  const params = loaded.origin.params;
   const progress = makeProgress(io.stderr, !opts.quiet && (format === 'text' || opts.output !== undefined), io.env);
-  const result = simulate(loaded.model, {
+  const options: SimulateJob['options'] = {
     seed,
     runs,
     depth,
@@ -98,11 +101,16 @@ export async function runSimulate(ctx: Ctx, spec: string | undefined, opts: Simu
     timeLimit: opts.timeLimit,
     shrink: opts.shrink !== false,
     shard: opts.shard,
-    // a new model copy per walk and per shrink try of a transition property (they keep state)
-    fresh: factory ? () => factory.build(params) : undefined,
-    onProgress: progress.onProgress,
     progressInterval: progress.interval,
-  });
+  };
+  const result = await interruptible(
+    io,
+    () => simulate(loaded.model, { ...options, fresh: freshCopies(loaded), onProgress: progress.onProgress }),
+    (flag) => {
+      const job: SimulateJob = { spec, given, cwd: io.cwd, options, progress: progress.onProgress !== undefined, stop: flag.buffer };
+      return runInWorker<Result, Progress>(new URL('../simulate-worker.js', import.meta.url), job, progress.onProgress);
+    },
+  );
   progress.done();
   const report = toReport({
     result,
@@ -112,7 +120,7 @@ export async function runSimulate(ctx: Ctx, spec: string | undefined, opts: Simu
     timing: timingEnabled(io.env, opts.timing),
     toolVersion: toolVersion(),
   });
-  writeReport(ctx, report, format, opts, (st: Style) => simulationText(render(report, 'text', st, opts), result, st, opts.shrink !== false));
+  await writeReport(ctx, report, format, opts, (st: Style) => simulationText(render(report, 'text', st, opts), result, st, opts.shrink !== false));
   return exitForStatus(result.status);
 }
 
@@ -123,7 +131,7 @@ export function simulationLine(r: Result, style: Style): string {
   const runs = Number(info['simulation.runs']);
   const walks = Number(info['simulation.walks']);
   const depth = Number(info['simulation.depth']);
-  const why = walks === runs ? '' : r.incompleteReason === 'time-limit' ? ' (time limit reached)' : ' (stopped at the first violation)';
+  const why = walks === runs ? '' : r.incompleteReason === 'time-limit' ? ' (time limit reached)' : r.incompleteReason === 'interrupted' ? ' (interrupted)' : ' (stopped at the first violation)';
   const walked = walks === runs ? plural(runs, 'run') : `${int(walks)} of ${plural(runs, 'run')}${why}`;
   return `${style.bold('simulation')}: seed ${seed} · ${walked} · depth ≤ ${int(depth)} · longest walk ${plural(r.stats.depth, 'step')}`;
 }

@@ -24,9 +24,18 @@
  * - `transition` (the kernel's lock-order graph and irq-usage, which accumulate facts over the
  *   whole search): an edge of a relevant step is visible unless the property says it observes
  *   nothing there (TransitionProperty.observes: a lock taken with nothing else held adds no
- *   lock-order edge); every fact-adding edge of the full graph is then in the reduced one. The
- *   check reads (Property.reads) count as reads of every relevant step. Facts are sets: adding
- *   them commutes, so relevant steps are not made dependent on each other;
+ *   lock-order edge, nor one the graph already has); every fact of the full graph is then found
+ *   in the reduced one. (Facts only accumulate, so the visible edges only become fewer during
+ *   the search; every set chosen earlier, for more visible edges, is still stubborn for fewer, so
+ *   the reduced graph as a whole is one for the final visibility, under which every fact not yet
+ *   found is still visible: it would have been found.) The check reads (Property.reads, or per
+ *   step TransitionProperty.stepReads) count as reads of every relevant step. Facts are sets:
+ *   adding them commutes, so relevant steps are not made dependent on each other;
+ * - process fields (Model.processFields, FieldIndex): a lock word is split into one part per
+ *   process, so "do I hold it?" is independent of the other processes' lock operations;
+ * - components (PropertyReads.components): every step that may write what a part reads checks on
+ *   its edges whether it flips the part, and those steps are mutually dependent, so no step
+ *   independent of one of them can change whether its edge flips the part;
  * - `terminal` and deadlock: strong stubborn sets keep every reachable state without enabled
  *   steps (Valmari 1991), so no condition is needed;
  * - `sometimes` (covers): not made visible (the Xen model's covers read program counters, which
@@ -45,6 +54,27 @@ export class PorAnalysis {
   readonly nesGuard: Int32Array[];
   /** Per step: the steps that may move its process to its label (writers of the label's field); null: none known. */
   readonly nesPc: (Int32Array | null)[];
+  /**
+   * Per step: the steps at each label of its label's field (index: the field's current value), or
+   * null. Set when only steps labelled on that field write it (a process's program counter):
+   * then, while the field is not at the step's label, the steps at the current value are a
+   * necessary enabling set — the first step of any path that moves the field is one of them.
+   */
+  readonly atCurrent: (Int32Array[] | null)[];
+  /**
+   * When every step is labelled on a field that only labelled steps write (a program counter per
+   * process): the groups (one per such field) and, per step, the groups of the steps dependent on
+   * it and of the writers of what it reads. Null otherwise.
+   */
+  readonly groups: {
+    readonly ofStep: Int32Array;
+    /** Per group: the byte offset of its field. */
+    readonly offset: Int32Array;
+    /** Per group: its steps by label value. */
+    readonly steps: readonly Int32Array[][];
+    readonly dep: Int32Array[];
+    readonly nesGuard: Int32Array[];
+  } | null;
   /** Per step: byte offset and value of its label (`at`), or -1. */
   readonly atOffset: Int32Array;
   readonly atValue: Int32Array;
@@ -65,22 +95,33 @@ export class PorAnalysis {
   /** Steps with an access declaration. */
   readonly declared: number;
 
-  private constructor(model: Model, fieldIndex: Map<string, number>, nfields: number) {
+  private constructor(model: Model, ix: FieldIndex) {
     const steps = model.steps;
     const n = steps.length;
     const props = model.properties;
     const transition = props.filter((p): p is TransitionProperty => p.kind === 'transition');
-    const total = nfields;
+    const total = ix.total;
+    const nfields = ix.nfields;
     const words = (total + 31) >>> 5;
     const all = new Uint32Array(words).fill(0xffffffff);
     const reads: Uint32Array[] = [];
     const writes: Uint32Array[] = [];
     const set = (b: Uint32Array, k: number): void => void (b[k >>> 5]! |= 1 << (k & 31));
+    const has = (b: Uint32Array, k: number): boolean => (b[k >>> 5]! & (1 << (k & 31))) !== 0;
+    /** Read bits of declared names (a process field read whole: every process's part). */
     const bits = (names: readonly string[]): Uint32Array => {
       const b = new Uint32Array(words);
-      for (const nm of names) set(b, fieldIndex.get(nm)!);
+      for (const nm of names) for (const k of ix.readBits(nm)) set(b, k);
       return b;
     };
+    /** Write bits of a step of process `proc` (a process field: only its own part). */
+    const writeBits = (names: readonly string[], proc: number): Uint32Array => {
+      const b = new Uint32Array(words);
+      for (const nm of names) for (const k of ix.writeBits(nm, proc)) set(b, k);
+      return b;
+    };
+    /** Whether bit set b touches real field f (any of its parts). */
+    const touches = (b: Uint32Array, f: number): boolean => ix.parts[f]!.some((k) => has(b, k));
     let declared = 0;
     this.fails = [];
     this.atOffset = new Int32Array(n).fill(-1);
@@ -95,37 +136,39 @@ export class PorAnalysis {
       }
       declared++;
       const r = bits(a.reads);
-      const w = bits(a.writes);
+      const w = writeBits(a.writes, model.processes.indexOf(steps[i]!.process));
       if (a.at) {
         const f = model.schema.byName.get(a.at.field)!;
         this.atOffset[i] = f.offset;
         this.atValue[i] = a.at.value;
-        set(r, fieldIndex.get(a.at.field)!);
+        for (const k of ix.readBits(a.at.field)) set(r, k);
       }
       reads.push(r);
       writes.push(w);
       this.fails.push(new Set(a.fails ?? []));
     }
     this.declared = declared;
-    // transition properties: relevant steps read what the check reads (it is part of their effect)
+    // transition properties: relevant steps read what the check reads on their edges (it is part
+    // of their effect)
     this.observers = Array.from({ length: n }, () => []);
     for (const p of transition) {
       const pr = p.reads ? bits(p.reads.fields) : all;
       for (let i = 0; i < n; i++) {
         if (p.relevant && !p.relevant(i)) continue;
         this.observers[i]!.push(p);
-        for (let j = 0; j < words; j++) reads[i]![j]! |= pr[j]!;
+        const ri = p.reads && p.stepReads ? bits(p.stepReads(i)) : pr;
+        for (let j = 0; j < words; j++) reads[i]![j]! |= ri[j]!;
       }
     }
     // invariants: fields observed whole, fields observed by value; the ghosts are observed
-    const observed = new Uint32Array(words);
+    const observed = new Uint8Array(nfields);
     const byValue = new Map<number, Uint8Array>();
     for (const p of props) {
       if (p.kind !== 'always') continue;
       const pr = p.reads!;
-      for (const nm of pr.fields) set(observed, fieldIndex.get(nm)!);
+      for (const nm of pr.fields) observed[ix.fieldOf(nm)] = 1;
       for (const [nm, vals] of Object.entries(pr.values ?? {})) {
-        const f = fieldIndex.get(nm)!;
+        const f = ix.fieldOf(nm);
         let flags = byValue.get(f);
         if (!flags) byValue.set(f, (flags = new Uint8Array(256)));
         for (const v of vals) flags[v & 0xff] = 1;
@@ -140,12 +183,12 @@ export class PorAnalysis {
       this.visibleAlways[i] = steps[i]!.access ? 0 : 1;
       const bytes: number[] = [];
       for (let f = 0; f < nfields; f++) {
-        if (!(w[f >>> 5]! & (1 << (f & 31))) || !(observed[f >>> 5]! & (1 << (f & 31)))) continue;
+        if (!observed[f] || !touches(w, f)) continue;
         for (let b = 0; b < fields[f]!.width; b++) bytes.push(fields[f]!.offset + b);
       }
       const checks: { offset: number; values: Uint8Array }[] = [];
       for (const [f, values] of byValue) {
-        if (!(w[f >>> 5]! & (1 << (f & 31)))) continue;
+        if (!touches(w, f)) continue;
         const field = fields[f]!;
         if (field.width !== 1) for (let b = 0; b < 2; b++) bytes.push(field.offset + b);
         else checks.push({ offset: field.offset, values });
@@ -153,12 +196,23 @@ export class PorAnalysis {
       this.observedBytes.push(Int32Array.from(bytes));
       this.valueChecks.push(checks);
     }
+    // invariant components: every step that may write what a part reads (its owners' pcs, its
+    // fields) checks the part on its edges; and those steps are made dependent on each other,
+    // so that whether one of them flips the part cannot be changed by a step independent of it
+    // (the edge split below stays sound: see `visible`)
     this.componentChecks = Array.from({ length: n }, () => []);
+    const extraDep: Set<number>[] = Array.from({ length: n }, () => new Set());
     for (const p of props) {
       if (p.kind !== 'always') continue;
       for (const c of p.reads!.components ?? []) {
-        const owners = c.owners.map((nm) => fieldIndex.get(nm)!);
-        for (let i = 0; i < n; i++) if (owners.some((k) => writes[i]![k >>> 5]! & (1 << (k & 31)))) this.componentChecks[i]!.push(c.holds.bind(c));
+        const cb = bits([...c.owners, ...c.reads]);
+        const writers: number[] = [];
+        for (let i = 0; i < n; i++) if (intersects(writes[i]!, cb)) writers.push(i);
+        const holds = c.holds.bind(c);
+        for (const i of writers) {
+          this.componentChecks[i]!.push(holds);
+          for (const j of writers) if (j !== i) extraDep[i]!.add(j);
+        }
       }
     }
     this.guardChecks = Array.from({ length: n }, () => []);
@@ -166,37 +220,72 @@ export class PorAnalysis {
       if (p.kind !== 'always') continue;
       for (const g of p.reads!.guarded ?? []) {
         const pcField = model.schema.byName.get(g.pc)!;
-        const pcIndex = fieldIndex.get(g.pc)!;
+        const pcIndex = ix.fieldOf(g.pc);
         const values = new Uint8Array(256);
         for (const v of g.values) values[v & 0xff] = 1;
-        const gf = g.fields.map((nm) => fieldIndex.get(nm)!);
+        const gf = g.fields.map((nm) => ix.fieldOf(nm));
         for (let i = 0; i < n; i++) {
           const w = writes[i]!;
           // only the process's own steps (they write its pc)
-          if (!(w[pcIndex >>> 5]! & (1 << (pcIndex & 31)))) continue;
+          if (!touches(w, pcIndex)) continue;
           const bytes: number[] = [];
-          for (const f of gf) if (w[f >>> 5]! & (1 << (f & 31))) for (let b = 0; b < fields[f]!.width; b++) bytes.push(fields[f]!.offset + b);
+          for (const f of gf) if (touches(w, f)) for (let b = 0; b < fields[f]!.width; b++) bytes.push(fields[f]!.offset + b);
           if (bytes.length > 0) this.guardChecks[i]!.push({ pc: pcField.offset, values, bytes: Int32Array.from(bytes) });
         }
       }
     }
-    // dependency, and the writers of each field
+    // dependency, and the writers of each field (part)
     const writers: number[][] = Array.from({ length: total }, () => []);
-    for (let i = 0; i < n; i++) for (let k = 0; k < total; k++) if (writes[i]![k >>> 5]! & (1 << (k & 31))) writers[k]!.push(i);
+    for (let i = 0; i < n; i++) for (let k = 0; k < total; k++) if (has(writes[i]!, k)) writers[k]!.push(i);
     this.dep = [];
     for (let i = 0; i < n; i++) {
       const d: number[] = [];
       for (let j = 0; j < n; j++) {
         if (j === i) continue;
-        if (intersects(writes[i]!, reads[j]!) || intersects(writes[i]!, writes[j]!) || intersects(writes[j]!, reads[i]!)) d.push(j);
+        if (extraDep[i]!.has(j) || intersects(writes[i]!, reads[j]!) || intersects(writes[i]!, writes[j]!) || intersects(writes[j]!, reads[i]!)) d.push(j);
       }
       this.dep.push(Int32Array.from(d));
     }
+    // the label fields written only by steps labelled on them, and their steps per label
+    const byLabelField = new Map<string, Int32Array[]>();
+    const labelled = new Map<string, Set<number>>();
+    for (let i = 0; i < n; i++) {
+      const at = steps[i]!.access?.at;
+      if (at) {
+        let set = labelled.get(at.field);
+        if (!set) labelled.set(at.field, (set = new Set()));
+        set.add(i);
+      }
+    }
+    for (const [field, set] of labelled) {
+      const ws = new Set(ix.readBits(field).flatMap((k) => writers[k]!));
+      if (![...ws].every((j) => set.has(j))) continue;
+      const table: number[][] = Array.from({ length: 256 }, () => []);
+      for (const i of set) table[steps[i]!.access!.at!.value & 0xff]!.push(i);
+      byLabelField.set(field, table.map((t) => Int32Array.from(t)));
+    }
+    this.atCurrent = steps.map((st) => (st.access?.at ? (byLabelField.get(st.access.at.field) ?? null) : null));
+    // groups: the label fields that only their labelled steps write; when every step belongs to
+    // one, the closure can work on groups (see StubbornSets.closureByGroup)
+    const groupFields = [...byLabelField.keys()];
+    const groupNo = new Map(groupFields.map((f, g) => [f, g]));
+    const groupOfStep = steps.map((st) => (st.access?.at && groupNo.has(st.access.at.field) ? groupNo.get(st.access.at.field)! : -1));
+    if (n > 0 && groupOfStep.every((g) => g >= 0)) {
+      const groupsOf = (list: readonly number[] | Int32Array): Int32Array => Int32Array.from([...new Set(Array.from(list, (j) => groupOfStep[j]!))].sort((x, y) => x - y));
+      this.groups = {
+        ofStep: Int32Array.from(groupOfStep),
+        offset: Int32Array.from(groupFields.map((f) => model.schema.byName.get(f)!.offset)),
+        steps: groupFields.map((f) => byLabelField.get(f)!),
+        // the step's own group is always included (its siblings at its label write the same pc)
+        dep: steps.map((_, i) => groupsOf([i, ...this.dep[i]!])),
+        nesGuard: [],
+      };
+    } else this.groups = null;
     this.nesGuard = [];
     this.nesPc = [];
     for (let i = 0; i < n; i++) {
       const ws = new Set<number>();
-      for (let k = 0; k < total; k++) if (reads[i]![k >>> 5]! & (1 << (k & 31))) for (const j of writers[k]!) if (j !== i) ws.add(j);
+      for (let k = 0; k < total; k++) if (has(reads[i]!, k)) for (const j of writers[k]!) if (j !== i) ws.add(j);
       this.nesGuard.push(Int32Array.from([...ws].sort((x, y) => x - y)));
       const at = steps[i]!.access?.at;
       // writers of the label's field that may write the label (a step declaring its next labels
@@ -205,7 +294,8 @@ export class PorAnalysis {
         const b = steps[j]!.access?.at;
         return !(b && b.field === at!.field && b.to && !b.to.includes(at!.value));
       };
-      this.nesPc.push(at ? Int32Array.from(writers[fieldIndex.get(at.field)!]!.filter((j) => j !== i && mayReach(j))) : null);
+      if (this.groups) this.groups.nesGuard.push(Int32Array.from([...new Set([...ws].map((j) => this.groups!.ofStep[j]!))].sort((x, y) => x - y)));
+      this.nesPc.push(at ? Int32Array.from([...new Set(ix.readBits(at.field).flatMap((k) => writers[k]!))].filter((j) => j !== i && mayReach(j)).sort((x, y) => x - y)) : null);
     }
   }
 
@@ -218,11 +308,10 @@ export class PorAnalysis {
     if (!steps.some((s) => s.access)) return { ok: false, reason: 'the model declares no step accesses' };
     const undeclared = model.properties.find((p) => p.kind === 'always' && !p.reads);
     if (undeclared) return { ok: false, reason: `property ${undeclared.id} does not declare what it reads` };
-    const fields = model.schema.fields;
-    const fieldIndex = new Map(fields.map((f, i) => [f.name, i]));
-    const unknown = unknownField(steps, model.properties, fieldIndex);
+    const ix = new FieldIndex(model);
+    const unknown = unknownField(steps, model.properties, ix);
     if (unknown) throw new ModelError(`model ${model.name}: ${unknown}`);
-    return { ok: true, analysis: new PorAnalysis(model, fieldIndex, fields.length) };
+    return { ok: true, analysis: new PorAnalysis(model, ix) };
   }
 
   /**
@@ -263,9 +352,9 @@ function intersects(a: Uint32Array, b: Uint32Array): boolean {
 }
 
 /** A declaration naming a field the schema does not have (a model bug, reported rather than ignored). */
-function unknownField(steps: readonly Step[], props: readonly Property[], fieldIndex: ReadonlyMap<string, number>): string | null {
+function unknownField(steps: readonly Step[], props: readonly Property[], ix: FieldIndex): string | null {
   const check = (names: readonly string[], where: string): string | null => {
-    for (const nm of names) if (!fieldIndex.has(nm)) return `${where} names unknown field ${nm}`;
+    for (const nm of names) if (!ix.knows(nm)) return `${where} names unknown field ${nm}`;
     return null;
   };
   for (const s of steps) {
@@ -281,5 +370,61 @@ function unknownField(steps: readonly Step[], props: readonly Property[], fieldI
     if (bad) return bad;
   }
   return null;
+}
+
+/**
+ * The dependency analysis's view of the state: one part per schema field, except that a field of
+ * Model.processFields is split into one part per process — `F@P`, whether F designates P — and
+ * has no other content (a `proc` field's value is the one process it designates, or none; a
+ * `proc-mask`'s is the set). A step of process q writing F writes only `F@q` (the model's promise,
+ * checked by verifyAccesses); reading F whole reads every part. This is the value-refined
+ * dependency of lock words: "do I hold it?" asked by p is independent of q taking or releasing
+ * the lock (q moves the owner only between nobody and q), while two acquires of one lock still
+ * conflict (each reads the parts the other writes).
+ */
+export class FieldIndex {
+  /** Number of schema fields; bits [0, nfields) are the fields, the process parts follow. */
+  readonly nfields: number;
+  readonly total: number;
+  /** Per schema field: its parts' bits (itself, or one per process). */
+  readonly parts: number[][];
+  private readonly byName = new Map<string, number>();
+  private readonly partByName = new Map<string, number>();
+
+  constructor(model: Model) {
+    const fields = model.schema.fields;
+    this.nfields = fields.length;
+    let next = fields.length;
+    const pf = model.processFields ?? {};
+    this.parts = fields.map((f, i) => {
+      this.byName.set(f.name, i);
+      if (!pf[f.name]) return [i];
+      return model.processes.map((p) => {
+        this.partByName.set(`${f.name}@${p}`, next);
+        return next++;
+      });
+    });
+    this.total = next;
+  }
+
+  knows(name: string): boolean {
+    return this.byName.has(name) || this.partByName.has(name);
+  }
+  /** The schema field a declared name is about. */
+  fieldOf(name: string): number {
+    const at = this.partByName.has(name) ? name.lastIndexOf('@') : -1;
+    return this.byName.get(at >= 0 ? name.slice(0, at) : name)!;
+  }
+  readBits(name: string): readonly number[] {
+    const part = this.partByName.get(name);
+    return part !== undefined ? [part] : this.parts[this.byName.get(name)!]!;
+  }
+  /** What a step of process `proc` (index; -1 unknown) writes when it declares writing `name`. */
+  writeBits(name: string, proc: number): readonly number[] {
+    const part = this.partByName.get(name);
+    if (part !== undefined) return [part];
+    const ps = this.parts[this.byName.get(name)!]!;
+    return ps.length > 1 && proc >= 0 ? [ps[proc]!] : ps;
+  }
 }
 

@@ -5,7 +5,11 @@
  * stubborn set (Valmari, "Stubborn sets for reduced state space generation", APN 1991;
  * Godefroid 1996, ch. 4): the closure of one enabled step under
  *   D1  an enabled step in the set brings every step dependent on it, and
- *   D2  a disabled step brings a necessary enabling set (PorAnalysis.nesPc / nesGuard),
+ *   D2  a disabled step brings a necessary enabling set: while its process is not at the step's
+ *       label, the process's steps at its current label (PorAnalysis.atCurrent; or the writers of
+ *       the label, nesPc); at the label, the writers of what its guard reads (nesGuard) —
+ *       the program-counter based necessary enabling sets of Laarman, Pater, van de Pol & Weber,
+ *       "Guard-based partial-order reduction", STTT 18(4), 2016,
  * rejecting a closure that holds a visible enabled edge (C2: fully expand instead). One closure is
  * tried per process with an enabled step; the one with the fewest enabled steps wins. Strong
  * stubborn sets keep every reachable deadlock; with the invisibility condition and the cycle
@@ -27,6 +31,12 @@ import type { PorAnalysis } from './por.js';
 export class StubbornSets {
   /** Generation stamps: step i is in the current closure when mark[i] === gen. */
   private readonly mark: Int32Array;
+  /** Per edge of the current state: visibility computed (visStamp === chooseGen) and its value. */
+  private readonly visStamp: Int32Array;
+  private readonly visValue: Uint8Array;
+  private chooseGen = 0;
+  /** Generation stamps of groups (PorAnalysis.groups), or null: the step-wise closure. */
+  private readonly gmark: Int32Array | null;
   private gen = 0;
   private readonly stack: Int32Array;
   /** Index (into the state's edge list) of each enabled step, or -1. */
@@ -53,6 +63,9 @@ export class StubbornSets {
     nsteps: number,
   ) {
     this.mark = new Int32Array(nsteps);
+    this.visStamp = new Int32Array(nsteps);
+    this.visValue = new Uint8Array(nsteps);
+    this.gmark = a.groups ? new Int32Array(a.groups.offset.length) : null;
     this.stack = new Int32Array(nsteps);
     this.edgeOf = new Int32Array(nsteps).fill(-1);
     this.best = new Int32Array(nsteps);
@@ -72,13 +85,17 @@ export class StubbornSets {
   choose(src: Uint8Array, steps: Int32Array, n: number, succ: Uint8Array, bytes: number, failed: Uint8Array, out: Int32Array): number {
     const edgeOf = this.edgeOf;
     for (let k = 0; k < n; k++) edgeOf[steps[k]!] = k;
+    if (++this.chooseGen === 0x3fffffff) {
+      this.visStamp.fill(0);
+      this.chooseGen = 1;
+    }
     let bestN = n;
     let lastProc = -1;
     for (let k = 0; k < n && bestN > 1; k++) {
       const p = this.procOf[steps[k]!]!;
       if (p === lastProc) continue;
       lastProc = p;
-      const m = this.closure(steps[k]!, src, succ, bytes, failed, bestN);
+      const m = this.gmark ? this.closureByGroup(steps[k]!, src, succ, bytes, failed, bestN) : this.closure(steps[k]!, src, succ, bytes, failed, bestN);
       if (m < bestN) {
         bestN = m;
         this.best.set(this.cur.subarray(0, m));
@@ -98,12 +115,92 @@ export class StubbornSets {
     return bestN;
   }
 
+  /** Checkpoints: the counters and the window (into `out`, 6 numbers). */
+  saveCounters(out: Float64Array): void {
+    out[0] = this.reduced;
+    out[1] = this.full;
+    out[2] = this.proviso;
+    out[3] = this.abandoned ? 1 : 0;
+    out[4] = this.windowEnd;
+    out[5] = this.windowCut;
+  }
+
+  /** Checkpoints: take back saveCounters(). */
+  restoreCounters(c: ArrayLike<number>): void {
+    this.reduced = c[0]!;
+    this.full = c[1]!;
+    this.proviso = c[2]!;
+    this.abandoned = c[3] === 1;
+    this.windowEnd = c[4]!;
+    this.windowCut = c[5]!;
+  }
+
   /** Every `window` states: give up when the last window cut less than 1% of its states. */
   private endOfWindow(): void {
     if (this.full + this.reduced < this.windowEnd) return;
     if ((this.cut - this.windowCut) * 100 < StubbornSets.window) this.abandoned = true;
     this.windowEnd += StubbornSets.window;
     this.windowCut = this.cut;
+  }
+
+  /** Whether edge e (step t) is visible, computed once per state (several closures ask). */
+  private visibleEdge(t: number, e: number, src: Uint8Array, succ: Uint8Array, bytes: number, failed: Uint8Array): boolean {
+    if (this.visStamp[e] === this.chooseGen) return this.visValue[e] === 1;
+    const v = this.a.visible(t, src, succ.subarray(e * bytes, (e + 1) * bytes), failed[e] === 1);
+    this.visStamp[e] = this.chooseGen;
+    this.visValue[e] = v ? 1 : 0;
+    return v;
+  }
+
+  /**
+   * The closure by groups (PorAnalysis.groups: a program counter per process, written only by
+   * the process's labelled steps). A group in the set brings all its steps at its current label;
+   * every other step of the group is not at its label, and the steps at the current label are a
+   * necessary enabling set for it (D2). An enabled step brings the groups of the steps dependent
+   * on it (D1: a dependent step at its group's current label is brought itself; one elsewhere is
+   * disabled and brings the same steps); a disabled step at its label brings the groups of the
+   * writers of what it reads (D2, by the same argument). The set can be larger than the step-wise
+   * closure's (it brings every step at a group's label), never smaller than needed.
+   */
+  private closureByGroup(seed: number, src: Uint8Array, succ: Uint8Array, bytes: number, failed: Uint8Array, limit: number): number {
+    const a = this.a;
+    const g = a.groups!;
+    const gmark = this.gmark!;
+    const stack = this.stack;
+    if (this.gen === 0x3fffffff) {
+      this.mark.fill(0);
+      gmark.fill(0);
+      this.gen = 0;
+    }
+    const gen = ++this.gen;
+    let sp = 0;
+    let m = 0;
+    const seedGroup = g.ofStep[seed]!;
+    gmark[seedGroup] = gen;
+    stack[sp++] = seedGroup;
+    while (sp > 0) {
+      const grp = stack[--sp]!;
+      const here = g.steps[grp]![src[g.offset[grp]!]!]!;
+      for (let k = 0; k < here.length; k++) {
+        const t = here[k]!;
+        const e = this.edgeOf[t]!;
+        let next: Int32Array;
+        if (e >= 0) {
+          if (m + 1 >= limit) return limit;
+          if (this.visibleEdge(t, e, src, succ, bytes, failed)) return limit;
+          this.cur[m++] = e;
+          next = g.dep[t]!;
+        } else next = g.nesGuard[t]!;
+        for (let j = 0; j < next.length; j++) {
+          const u = next[j]!;
+          if (gmark[u] !== gen) {
+            gmark[u] = gen;
+            stack[sp++] = u;
+          }
+        }
+      }
+    }
+    return m;
   }
 
   /** The closure of `seed`: its enabled edges in cur[0..m), or `limit` when it would have at least that many or a visible one. */
@@ -126,12 +223,17 @@ export class StubbornSets {
       let next: Int32Array;
       if (e >= 0) {
         if (m + 1 >= limit) return limit;
-        if (a.visible(t, src, succ.subarray(e * bytes, (e + 1) * bytes), failed[e] === 1)) return limit;
+        if (this.visibleEdge(t, e, src, succ, bytes, failed)) return limit;
         this.cur[m++] = e;
         next = a.dep[t]!;
       } else {
         const off = a.atOffset[t]!;
-        next = off >= 0 && src[off] !== a.atValue[t] ? a.nesPc[t]! : a.nesGuard[t]!;
+        if (off >= 0 && src[off] !== a.atValue[t]) {
+          // not at its label: the steps at the current label (when only they can move it), else
+          // the writers of the label field that may reach the label
+          const cur = a.atCurrent[t];
+          next = cur ? cur[src[off]!]! : a.nesPc[t]!;
+        } else next = a.nesGuard[t]!;
       }
       for (let j = 0; j < next.length; j++) {
         const u = next[j]!;

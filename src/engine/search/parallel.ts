@@ -7,19 +7,23 @@
 import { WorkerPool, type LevelMessage, type ParallelOptions } from '../parallel.js';
 import { ClaimArena, type StateStore } from '../store.js';
 import { runClaimLevel } from './claim-level.js';
+import { DropTally } from './dropped.js';
 import { LevelPlan } from './level-plan.js';
 import { replayBlock } from './replay-block.js';
 import type { Search } from './state.js';
 
 export class ParallelRun {
   readonly store: StateStore;
-  private started: WorkerPool | null = null;
+  private launched: WorkerPool | null = null;
   private readonly plan: LevelPlan;
   /** A budget ran out, or a worker reported an end: stop after the current level. */
   halted = false;
   claimArena: ClaimArena | null = null;
   /** New states per state of the level, as last seen (sizes the claim arena). */
   claimRatio = 4;
+  /** Dropped transitions the workers counted (search/dropped.ts). */
+  readonly drops: DropTally;
+  private readonly launch: () => WorkerPool;
 
   constructor(
     readonly s: Search,
@@ -27,15 +31,21 @@ export class ParallelRun {
     checkDomains: boolean,
   ) {
     this.store = s.store as StateStore;
+    this.drops = new DropTally(s.nsteps);
     this.plan = new LevelPlan({ minLevel: opts.minLevel ?? 256, adaptive: opts.adaptive ?? true, startSeconds: opts.startSeconds });
-    this.startPool = () => WorkerPool.start(opts.workers, opts.spec, { symmetry: s.canon !== null, checkDomains, expect: { words: s.words, steps: s.nsteps } });
+    this.launch = () => WorkerPool.launch(opts.workers, opts.spec, { symmetry: s.canon !== null, checkDomains, expect: { words: s.words, steps: s.nsteps } });
   }
 
-  private readonly startPool: () => WorkerPool;
-
-  /** The workers, started on first use (see LevelPlan: a search that never needs them never pays for them). */
+  /** The workers, ready (launched on first use, waited for: see LevelPlan for when they are launched earlier). */
   get pool(): WorkerPool {
-    return (this.started ??= this.startPool());
+    const p = (this.launched ??= this.launch());
+    p.waitReady();
+    return p;
+  }
+
+  /** The workers are launched and have built their models. */
+  private get ready(): boolean {
+    return this.launched !== null && this.launched.ready();
   }
 
   /** The transition properties that care about `step`, on src (loaded) -> the successor at e[at..]. */
@@ -46,33 +56,56 @@ export class ParallelRun {
   }
 
   /** What the workers need for level [a, b): the store as it is now, the properties still live. */
-  levelMessage(a: number, b: number): Omit<LevelMessage, 'type' | 'gen' | 'blockSize' | 'claim'> & { blockSize?: number } {
+  levelMessage(a: number, b: number): Omit<LevelMessage, 'type' | 'gen' | 'blockSize' | 'claim' | 'vectorsFrom'> & { blockSize?: number } {
     const buf = this.store.buffers();
     return { start: a, end: b, vectors: buf.vectors, table: buf.table, ...this.s.obs.settled(), blockSize: this.opts.blockSize };
   }
 
   run(): void {
     const { s } = this;
+    // diagnostics: where each level went and what it cost (stderr)
+    const trace = process.env['XENTIMER_TRACE_LEVELS'] ? (line: string): void => void process.stderr.write(`level-plan: ${line}\n`) : null;
     try {
       while (s.curId < s.store.count && !s.stop && !this.halted) {
         const a = s.curId;
         const b = a === s.levelEnd ? s.store.count : s.levelEnd;
-        const mode = this.plan.choose(b - a, this.started !== null);
-        // started before the clock: the level's time is its own
-        if (mode === 'workers' && this.started === null) this.started = this.startPool();
-        const t0 = performance.now();
-        if (mode === 'here') this.expandHere(b);
-        else if (this.claimable(a, b)) runClaimLevel(this, a, b);
-        else {
-          this.pool.runLevel(this.levelMessage(a, b), (_k, r) => {
-            replayBlock(this, r);
-            return !s.stop && !this.halted;
-          });
+        // launched in the background: they build their models while this level is expanded here
+        if (this.launched === null && this.plan.wantsWorkers(b - a)) this.launched = this.launch();
+        const theirs = this.plan.split(b - a, this.opts.adaptive === false || this.ready);
+        const m = b - theirs;
+        let hereMs = 0;
+        let thereMs = 0;
+        if (m > a) {
+          const t0 = performance.now();
+          this.expandHere(m);
+          hereMs = performance.now() - t0;
+          this.plan.note('here', m - a, hereMs / 1000);
+          if (s.stop || this.halted || s.curId < m) break;
         }
-        this.plan.note(mode, b - a, (performance.now() - t0) / 1000);
+        if (theirs > 0) {
+          const pool = this.pool;
+          const t0 = performance.now();
+          this.expandThere(pool, s.curId, b);
+          thereMs = performance.now() - t0;
+          this.plan.note('workers', theirs, thereMs / 1000);
+        }
+        trace?.(`depth ${s.depth} level ${b - a}: here ${m - a} in ${hereMs.toFixed(1)} ms, workers ${theirs} in ${thereMs.toFixed(1)} ms${this.launched === null ? '' : this.ready ? '' : ' (launched, not ready)'}`);
       }
     } finally {
-      this.started?.close();
+      this.launched?.close();
+      this.store.trimVectors();
+    }
+  }
+
+  /** States [a, b) through the workers: claim mode where it can be used, replayed streams otherwise. */
+  private expandThere(pool: WorkerPool, a: number, b: number): void {
+    const s = this.s;
+    if (this.claimable(a, b)) runClaimLevel(this, a, b);
+    else {
+      pool.runLevel(this.levelMessage(a, b), (_k, r) => {
+        replayBlock(this, r);
+        return !s.stop && !this.halted;
+      });
     }
   }
 

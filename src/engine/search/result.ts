@@ -2,6 +2,7 @@
 import type { PorStats, Result } from '../result.js';
 import { fingerprintCollisionProbability } from '../store.js';
 import type { Search } from './state.js';
+import type { DropTally } from './dropped.js';
 
 export interface ResultExtras {
   readonly fingerprint: boolean;
@@ -9,6 +10,8 @@ export interface ResultExtras {
   readonly por?: PorStats;
   /** Every unreached cover of a complete search is a violation (otherwise only those with failIfUnreached). */
   readonly failOnUnreachedCover?: boolean;
+  /** A parallel search: the dropped transitions its workers counted. */
+  readonly workerDrops?: DropTally;
 }
 
 export function searchResult(s: Search, extras: ResultExtras): Result {
@@ -34,7 +37,8 @@ export function searchResult(s: Search, extras: ResultExtras): Result {
     const fails = (id: string): boolean => extras.failOnUnreachedCover === true || s.model.properties.some((p) => p.id === id && p.kind === 'sometimes' && p.failIfUnreached === true);
     for (const c of covers) if (!c.reached && fails(c.property)) violations.push(obs.unreached(c));
   }
-  const seconds = (end - budget.started) / 1000;
+  // a resumed search: the time of the runs before it too (the rate is over every state stored)
+  const seconds = (end - budget.started) / 1000 + s.priorSeconds;
   const levels = s.levels;
   return {
     model: s.model.name,
@@ -62,7 +66,7 @@ export function searchResult(s: Search, extras: ResultExtras): Result {
     },
     violations,
     covers,
-    ...droppedOf(s.model),
+    ...droppedOf(s.model, extras.workerDrops),
     coverage: s.steps.map((st, i) => ({ step: st.id, process: st.process, fired: s.fired[i]! })),
     properties: obs.checked(),
     info: s.model.info,
@@ -70,8 +74,8 @@ export function searchResult(s: Search, extras: ResultExtras): Result {
   };
 }
 
-/** The model's dropped transitions, when there are any (worker threads of a parallel search count their own: not included). */
-function droppedOf(model: Search['model']): { dropped?: ReturnType<NonNullable<Search['model']['droppedTransitions']>> } {
-  const d = model.droppedTransitions?.() ?? [];
+/** The model's dropped transitions, when there are any (with those the workers of a parallel search counted). */
+function droppedOf(model: Search['model'], workers: DropTally | undefined): { dropped?: ReturnType<NonNullable<Search['model']['droppedTransitions']>> } {
+  const d = workers ? workers.merged(model) : (model.droppedTransitions?.() ?? []);
   return d.length > 0 ? { dropped: d } : {};
 }

@@ -77,6 +77,11 @@ export class ShardSplit {
     return false;
   }
 
+  /** Like skips, without counting a root: state `id` belongs to the split level and to another shard. */
+  elsewhere(id: number): boolean {
+    return id >= this.start && id < this.end && (id - this.start) % this.shard.count !== this.shard.index;
+  }
+
   /** True when the level [a, b) is (or may become) the split level. */
   touches(a: number, b: number): boolean {
     return this.level === null ? b - a >= this.minRoots : a < this.end && b > this.start;

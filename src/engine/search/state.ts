@@ -83,6 +83,23 @@ export class Search {
   /** The first state id of the next level. */
   levelEnd = 0;
   depth = 0;
+  /** The first state the driver expands (a resumed search: the checkpoint's). */
+  startId = 0;
+  /**
+   * Checkpoints (engine/checkpoint/): the step of the edge at which max-states stopped the search
+   * (counted and checked, its successor not stored), or -1; a resumed search passes over the first
+   * `skip` edges of state `resumeId` (counted before the checkpoint) once; the reduction's
+   * counters before the state being expanded chose its stubborn set.
+   */
+  cutEdge = -1;
+  cutId = -1;
+  skip = 0;
+  resumeId = -1;
+  resumeSkip = 0;
+  readonly porMark = new Float64Array(6);
+  porUsedFor = -1;
+  /** Search time (seconds) of the runs a resumed search continues. */
+  priorSeconds = 0;
 
   constructor(
     readonly model: Model,
@@ -161,6 +178,8 @@ export class Search {
       if (store.find(dstW) < 0) {
         this.incomplete = 'max-states';
         this.stop = true;
+        this.cutEdge = i;
+        this.cutId = this.curId;
         return false;
       }
       return true;
@@ -171,6 +190,22 @@ export class Search {
       this.obs.newState(id, this.dst);
     } else if (this.watchBack && store.find(dstW) < this.levelEnd) this.backEdge = true;
     return !this.stop;
+  };
+
+  /**
+   * emit() for the first state of a resumed search: its first `skip` edges were counted, checked
+   * and stored before the checkpoint, so they are passed over (noting, under reduction, an edge
+   * back into an earlier level as emit would).
+   */
+  readonly emitSkipping = (i: number): boolean => {
+    if (this.skip === 0) return this.emit(i);
+    this.skip--;
+    this.ctx.reset();
+    if (this.watchBack) {
+      if (this.canon !== null) this.canon.canonicalize(this.dstW);
+      if (this.store.find(this.dstW) < this.levelEnd) this.backEdge = true;
+    }
+    return true;
   };
 
   /** When curId is the first state of a new BFS level: count it, and see what it is. */
@@ -218,10 +253,13 @@ export class Search {
     this.store.load(this.curId, this.srcW);
     this.enabled = 0;
     this.ctx.reset();
+    const resumed = this.skip > 0;
     if (this.por !== null && !this.por.abandoned) this.expandReduced(this.por);
-    else this.expand(this.src, this.dst, this.ctx, this.emit);
+    else this.expand(this.src, this.dst, this.ctx, resumed ? this.emitSkipping : this.emit);
     if (this.tally !== null) this.tally.edges(this.curId, this.enabled);
-    if (!this.stop) this.leaveSource();
+    // a resumed state had edges before the checkpoint: not terminal
+    if (resumed) this.skip = 0;
+    else if (!this.stop) this.leaveSource();
   }
 
   /**
@@ -231,6 +269,8 @@ export class Search {
    */
   private expandReduced(por: StubbornSets): void {
     this.nEdges = 0;
+    por.saveCounters(this.porMark);
+    this.porUsedFor = this.curId;
     this.expand(this.src, this.dst, this.ctx, this.collect);
     const n = this.nEdges;
     const chosen = this.chosen;
@@ -283,6 +323,6 @@ export class Search {
     this.dst.set(this.edgeSucc.subarray(k * size, (k + 1) * size));
     const f = this.edgeFails[k];
     if (f) for (let j = 0; j < f.ids.length; j++) this.ctx.fail(f.ids[j]!, f.messages[j]);
-    return this.emit(this.edgeSteps[k]!);
+    return this.skip > 0 ? this.emitSkipping(this.edgeSteps[k]!) : this.emit(this.edgeSteps[k]!);
   }
 }
