@@ -6,7 +6,10 @@
  *   npm run bench -- --only peterson   runs whose name contains 'peterson'
  *   npm run bench -- --reps 3          repeat each run, report every repetition and the best
  *   npm run bench -- --no-anderson     skip anderson.6 (18 M states, about a minute)
- *   npm run bench -- --suite engine|modes|xen|reduction   one part only
+ *   npm run bench -- --suite engine|modes|xen|reduction|matrix   one part only
+ *
+ * The matrix suite times the whole `matrix` command (all Xen variants against expected.json) in
+ * a fresh process, with one thread and with the default (one per CPU).
  *
  * The reduction suite runs each model without and with partial-order reduction (BEEM large
  * instances, Xen variants at 1 and 2 vCPUs; two vCPUs at K = 2 with a 10-minute limit per run,
@@ -69,6 +72,7 @@ for (const { instance, states } of large) {
 const xen = (name: string, params: Record<string, number | boolean | string>, options: RunSpec['options'] = {}): void => {
   plan.push({ suite: 'xen', run: { name, model: { registry: 'xen-timer', params }, options } });
 };
+xen('xen-timer proposed-fix N=1 K=4', { variant: 'proposed-fix' });
 xen('xen-timer seed-v2 N=1 K=4', {});
 xen('xen-timer seed-v2 N=1 K=4', {}, { workers: 2 });
 xen('xen-timer proposed-fix N=1 K=6 M=2', { variant: 'proposed-fix', ops: 6, invalidations: 2 });
@@ -111,6 +115,21 @@ for (const p of plan) {
     const row = { suite: p.suite, rep: k + 1, ...out, ...(p.expectStates !== undefined ? { publishedStates: p.expectStates, matchesPublished: out.states === p.expectStates || reduced } : {}) };
     results.push(row);
     process.stderr.write(` ${out.states} states, ${out.seconds} s, ${out.statesPerSecond} states/s\n`);
+  }
+}
+// the whole verdict matrix (CLI, a fresh process): wall time with one thread and with the default (one per CPU)
+const cli = join(root, 'bin', 'xentimer-check.js');
+for (const jobs of ['1', undefined]) {
+  const name = `matrix xen-timer${jobs ? ` --jobs ${jobs}` : ''}`;
+  if ((only && !name.includes(only)) || (suite && suite !== 'matrix')) continue;
+  for (let k = 0; k < reps; k++) {
+    process.stderr.write(`${name} ...`);
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [cli, 'matrix', '-q', ...(jobs ? ['--jobs', jobs] : [])], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const seconds = Number(((performance.now() - t0) / 1000).toFixed(3));
+    const same = r.status === 0 && /SAME/.test(r.stdout);
+    results.push({ suite: 'matrix', rep: k + 1, name, seconds, same, ...(r.status !== 0 ? { error: r.stdout.trim().split('\n').at(-1) ?? `exit ${r.status}` } : {}) });
+    process.stderr.write(` ${seconds} s${same ? '' : ' (not SAME)'}\n`);
   }
 }
 process.stdout.write(JSON.stringify(results, null, 2) + '\n');

@@ -4,10 +4,11 @@
  * reachability) properties — is reached or unreachable. Compared against an expected matrix
  * stored in the repo so that CI fails when a verdict changes.
  */
-import { explore, type ExploreOptions } from '../src/engine/explore.js';
+import type { ExploreOptions } from '../src/engine/explore.js';
 import type { ModelFactory, PropertyKind } from '../src/engine/model.js';
 import type { Result } from '../src/engine/result.js';
-import { resolveParams } from './registry.js';
+import { findModel, resolveParams } from './registry.js';
+import { runJobs, type VariantJob } from './matrix-jobs.js';
 
 /** `holds`, `violated:N` (N = steps in the shortest trace), `reached:N`, `unreachable`, `unknown` (exploration incomplete). */
 export type Verdict = string;
@@ -63,22 +64,32 @@ export function runMatrix(
   factory: ModelFactory,
   params: Readonly<Record<string, string | number | boolean>> = {},
   variants?: readonly string[],
-  options: ExploreOptions & { readonly expectedStatesOf?: (variant: string) => number | undefined } = {},
+  options: ExploreOptions & {
+    readonly expectedStatesOf?: (variant: string) => number | undefined;
+    /**
+     * Variants checked at once (matrix-jobs.ts: worker threads beside this one; a registered
+     * model only, and not with onProgress). Default 1. The matrix is the same for any number.
+     */
+    readonly threads?: number;
+  } = {},
   onRow?: (row: MatrixRow) => void,
 ): Matrix {
-  const { expectedStatesOf, ...explored } = options;
+  const { expectedStatesOf, threads = 1, shouldStop, ...explored } = options;
   const vspec = factory.params.find((p) => p.name === 'variant');
   const chosen = matrixVariants(factory, variants);
   const rows: MatrixRow[] = [];
   const properties: { id: string; kind: PropertyKind; description: string }[] = [];
   const common = resolveParams(factory, params);
   delete common['variant'];
-  for (const variant of chosen) {
-    // a stop request (SIGINT / SIGTERM) ends the variant being checked as interrupted; the others are not started
-    if (options.shouldStop?.()) break;
-    const p = resolveParams(factory, vspec ? { ...params, variant } : params);
-    const model = factory.build(p);
-    const result = explore(model, { ...explored, expectedStates: expectedStatesOf?.(variant), allViolations: true });
+  const jobs: VariantJob[] = chosen.map((variant) => ({
+    variant,
+    params: resolveParams(factory, vspec ? { ...params, variant } : params),
+    options: { ...explored, expectedStates: expectedStatesOf?.(variant), allViolations: true },
+  }));
+  const parallel = threads > 1 && findModel(factory.name) === factory && explored.onProgress === undefined;
+  // a stop request (SIGINT / SIGTERM) ends the variants being checked as interrupted; the others are not started
+  runJobs(factory, jobs, parallel ? threads : 1, shouldStop, (k, result) => {
+    const variant = jobs[k]!.variant;
     // variants differ in code, so in branch covers: the matrix lists the union
     for (const { id, kind, description } of result.properties) if (!properties.some((q) => q.id === id)) properties.push({ id, kind, description });
     const row: MatrixRow = {
@@ -94,7 +105,7 @@ export function runMatrix(
     };
     rows.push(row);
     onRow?.(row);
-  }
+  });
   return { model: factory.name, params: common, properties, rows };
 }
 

@@ -10,6 +10,6 @@ import { serveJob, stopRequested } from './worker-job.js';
 
 await serveJob<MatrixJob, Matrix, MatrixRowEvent>(async (d, post) => {
   const f = await matrixFactory(d.model, d.cwd);
-  const budgets = { ...d.budgets, expectedStatesOf: (v: string) => d.expectedStates[v], shouldStop: stopRequested(d.stop) };
+  const budgets = { ...d.budgets, threads: d.threads, expectedStatesOf: (v: string) => d.expectedStates[v], shouldStop: stopRequested(d.stop) };
   return runMatrix(f, d.given, d.variants, budgets, ({ result: _r, ...row }) => post(row));
 });

@@ -10,6 +10,7 @@ import { ModelError, type Model } from './model.js';
 import type { Result } from './result.js';
 import { FingerprintStore, sharedAlloc, StateStore, STORE_MAX_LOAD, type VisitedStore } from './store.js';
 import { Canonicalizer } from './symmetry.js';
+import { PackedStateStore, type BadStateHandler } from './packed-store.js';
 import type { ProgressListener } from './events.js';
 import type { ParallelOptions } from './parallel.js';
 import { Search } from './search/state.js';
@@ -106,13 +107,19 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   if (par && options.fingerprint) throw new ModelError('a parallel search cannot use hash compaction (--fingerprint): the workers read the store of full states');
   if (par && !(Number.isInteger(par.workers) && par.workers >= 1)) throw new ModelError(`bad worker count ${par.workers}`);
   if (par && nsteps >= 1 << 24) throw new ModelError('a parallel search handles at most 2^24 steps');
+  const checkDomains = options.checkDomains !== false;
+  const saving = options.checkpoint !== undefined || options.resume !== undefined;
+  // the sequential search keeps states bit-packed, which checks the domains as it packs
+  const packed = !options.fingerprint && !par && checkDomains;
   const bits = indexBitsFor(options.expectedStates);
-  const store: VisitedStore = options.fingerprint ? new FingerprintStore(words, wide, bits) : new StateStore(words, wide, bits, par ? sharedAlloc : undefined);
+  const store: VisitedStore = options.fingerprint
+    ? new FingerprintStore(words, wide, bits)
+    : packed
+      ? new PackedStateStore(model.schema, wide, bits)
+      : new StateStore(words, wide, bits, par ? sharedAlloc : undefined);
   if (options.symmetry && !model.symmetry) throw new ModelError(`model ${model.name} declares no symmetry (symmetry reduction needs Model.symmetry)`);
   const canon = options.symmetry && model.symmetry ? new Canonicalizer(model.symmetry, words) : null;
-  const checkDomains = options.checkDomains !== false;
   const por = options.por ? porPlan(model, options) : undefined;
-  const saving = options.checkpoint !== undefined || options.resume !== undefined;
   if (saving) refuseCheckpointModes(model, options);
   const identity = saving ? identityOf(model, inits, options, canon !== null, por?.analysis !== undefined) : {};
   // read the checkpoint before the search starts its clock
@@ -122,7 +129,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     maxDepth: options.maxDepth ?? Infinity,
     allViolations: options.allViolations ?? false,
     deadlock: options.deadlock ?? true,
-    checkDomains,
+    checkDomains: checkDomains && !packed,
     shard: options.shard,
     timeLimit: options.timeLimit,
     memoryLimit: options.memoryLimit,
@@ -131,6 +138,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     por: por?.analysis,
     shouldStop: options.shouldStop,
   });
+  if (store instanceof PackedStateStore) store.onBadState = packedDomainError(s);
   let resumedFrom: CheckpointInfo['resumedFrom'];
   if (cp) resumedFrom = restoreChecked(s, cp, model);
   else s.initial(inits);
@@ -198,4 +206,9 @@ function porStats(s: Search, plan: { analysis?: PorAnalysis; reason?: string }):
 export function indexBitsFor(expectedStates: number | undefined): number {
   if (expectedStates === undefined || !(expectedStates > 0)) return 16;
   return Math.min(28, Math.max(16, Math.ceil(Math.log2(expectedStates / STORE_MAX_LOAD))));
+}
+
+/** The packed store's report of a vector outside the domains: the observer's domain error. */
+function packedDomainError(s: Search): BadStateHandler {
+  return (code, v, parent, step) => s.obs.domainError(s.schema.fields[code], new Uint8Array(v.buffer, v.byteOffset, v.byteLength), parent, step);
 }

@@ -106,17 +106,24 @@ export class Observer {
   /** A state just stored as `id` (its vector `s`; under image checks its images are in canon's table). */
   newState(id: number, s: Uint8Array): void {
     const bad = this.outside(s);
-    if (bad >= 0) {
-      const f = this.narrow[bad]!;
-      const st = this.store.parent(id) >= 0 ? this.model.steps[this.store.step(id)]!.id : 'initial state';
-      throw new ModelError(`model ${this.model.name}: ${st} set ${f.name} = ${this.model.schema.get(s, f)}, outside its domain ${f.min}..${f.max}`);
-    }
+    if (bad >= 0) this.domainError(this.narrow[bad]!, s, this.store.parent(id), this.store.step(id));
     if (this.imageChecks) {
       // properties need not be invariant under the group: check every image of the new state
       // (canonicalize left them in its table)
       const canon = this.canon!;
       for (let g = 0; g < canon.size; g++) this.checkState(id, canon.image(g), true);
     } else this.checkState(id, s, false);
+  }
+
+  /**
+   * The error of a state `s`, reached from `parent` by step `step` (parent -1: initial state
+   * number `step`), whose field `f` lies outside its domain (or, f undefined, that sets the
+   * padding after the last field).
+   */
+  domainError(f: Field | undefined, s: Uint8Array, parent: number, step: number): never {
+    const st = parent >= 0 ? this.model.steps[step]!.id : 'initial state';
+    if (f === undefined) throw new ModelError(`model ${this.model.name}: ${st} wrote the padding after the last field of the state vector`);
+    throw new ModelError(`model ${this.model.name}: ${st} set ${f.name} = ${this.model.schema.get(s, f)}, outside its domain ${f.min}..${f.max}`);
   }
 
   private checkState(id: number, s: Uint8Array, image: boolean): void {

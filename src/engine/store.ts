@@ -17,6 +17,8 @@
  */
 
 const CHUNK_SHIFT = 16;
+/** States per chunk = 2^STORE_CHUNK_SHIFT. */
+export const STORE_CHUNK_SHIFT = CHUNK_SHIFT;
 const CHUNK = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK - 1;
 const MAX_LOAD = 0.75;
@@ -72,8 +74,8 @@ export function hashWords(v: Int32Array, off: number, words: number, seed = 0x2f
   return h;
 }
 
-/** Parent and step-id columns, shared by both stores. */
-class Links {
+/** Parent and step-id columns, shared by the stores. */
+export class Links {
   private parentChunks: Int32Array[] = [];
   private stepChunks: (Uint16Array | Uint32Array)[] = [];
   constructor(

@@ -17,13 +17,14 @@ test('indexBitsFor: the smallest power of two of slots holding the count at load
   assert.equal(indexBitsFor(1e12), 28);
 });
 
-test('a right, a low and a high hint give the unhinted result; the right one ends with the same store size', () => {
+test('a right, a low and a high hint give the unhinted result; the right one ends with a store no larger', () => {
   const build = () => buildRegistered({ name: 'xen-timer', params: { ops: 2 } });
   const plain = explore(build(), { allViolations: true });
   const n = plain.stats.states;
   for (const hint of [n, Math.floor(n / 10), n * 10]) {
     const r = explore(build(), { allViolations: true, expectedStates: hint });
     assert.deepEqual([r.stats.states, r.stats.transitions, r.stats.levels, r.violations.map((v) => [v.property, v.trace?.steps.length])], [n, plain.stats.transitions, plain.stats.levels, plain.violations.map((v) => [v.property, v.trace?.steps.length])]);
-    if (hint === n) assert.equal(r.stats.storeBytes, plain.stats.storeBytes);
+    // (without a hint the index starts at 2^20 slots, more than this space needs)
+    if (hint === n) assert.ok(r.stats.storeBytes <= plain.stats.storeBytes, `${r.stats.storeBytes} <= ${plain.stats.storeBytes}`);
   }
 });

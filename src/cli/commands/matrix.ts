@@ -1,5 +1,6 @@
 /** `matrix` — every variant × property against the expected matrix in the repo (the CI gate). */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_MODEL, findModel, listModels, resolveParams } from '../../../models/index.js';
@@ -28,6 +29,7 @@ interface MatrixOptions extends GlobalOptions {
   maxStates?: number;
   timeLimit?: number;
   memoryLimit?: number;
+  jobs?: number;
   format?: 'text' | 'json' | 'markdown';
   quiet?: boolean;
   timing?: boolean;
@@ -50,6 +52,7 @@ export function matrixCommand(ctx: Ctx): Command {
     .option('--max-states <n>', 'per-variant state budget (unfinished verdicts become "unknown")', parseCount)
     .option('--time-limit <seconds>', 'per-variant time limit', parseSeconds)
     .option('--memory-limit <size>', 'per-variant memory limit', parseBytes)
+    .option('-j, --jobs <n>', 'variants checked at once, each in a thread of its own (default: the number of CPUs; the matrix is the same for any number)', parseCount)
     .addOption(new Option('-f, --format <format>', 'output format (markdown: a variant × property table of the verdicts, ✗ N = violated in N steps)').choices(['text', 'json', 'markdown']).default('text'))
     .option('-q, --quiet', 'only the differences and the verdict line')
     .option('--no-timing', 'leave times out of the output (also XENTIMER_NO_TIMING=1)')
@@ -80,6 +83,8 @@ export interface MatrixJob {
   readonly given: Record<string, string | number | boolean>;
   readonly variants?: readonly string[];
   readonly budgets: Pick<ExploreOptions, 'maxStates' | 'timeLimit' | 'memoryLimit'>;
+  /** Variants checked at once (runMatrix's threads). */
+  readonly threads: number;
   /** The expected state count per variant (a store-size hint). */
   readonly expectedStates: Readonly<Record<string, number>>;
   /** Int32Array[1]: non-zero = stop. */
@@ -101,7 +106,7 @@ export async function matrixFactory(model: string, cwd: string): Promise<ModelFa
 export function checkVariants(io: Ctx['io'], job: Omit<MatrixJob, 'stop'>, f: ModelFactory, onRow?: (row: MatrixRowEvent) => void): Promise<Matrix> {
   return interruptible(
     io,
-    () => runMatrix(f, job.given, job.variants, { ...job.budgets, expectedStatesOf: (v) => job.expectedStates[v] }, onRow),
+    () => runMatrix(f, job.given, job.variants, { ...job.budgets, threads: job.threads, expectedStatesOf: (v) => job.expectedStates[v] }, onRow),
     (flag) => runInWorker<Matrix, MatrixRowEvent>(new URL('../matrix-worker.js', import.meta.url), { ...job, stop: flag.buffer } satisfies MatrixJob, onRow),
   );
 }
@@ -153,6 +158,7 @@ async function runMatrixCommand(ctx: Ctx, opts: MatrixOptions): Promise<ExitCode
     given,
     ...(opts.variants ? { variants: opts.variants } : {}),
     budgets: { maxStates: opts.maxStates, timeLimit: opts.timeLimit, memoryLimit: opts.memoryLimit },
+    threads: opts.jobs ?? availableParallelism(),
     // the expected counts size each variant's store (a hint: a different count is still found)
     expectedStates: Object.fromEntries(chosen.flatMap((v) => (expected?.variants[v] ? [[v, expected.variants[v]!.states]] : []))),
   };

@@ -7,6 +7,7 @@
 import type { Model, TransitionProperty } from '../model.js';
 import type { Search } from '../search/state.js';
 import { FingerprintStore, StateStore } from '../store.js';
+import { PackedStateStore } from '../packed-store.js';
 import { CheckpointError, readCheckpointFile } from './format.js';
 import { checkIdentity, type Identity } from './identity.js';
 import type { CheckpointHeader, CheckpointInfo } from './save.js';
@@ -49,7 +50,7 @@ export function restoreSearch(s: Search, cp: LoadedCheckpoint, model: Model): No
   const parents = sized(section('parents', Int32Array), n, 'parents');
   const steps = sized(h.wideSteps ? section('steps', Uint32Array) : section('steps', Uint16Array), n, 'steps');
   const store = s.store;
-  if (h.storeKind === 'states' && store instanceof StateStore) {
+  if (h.storeKind === 'states' && (store instanceof StateStore || store instanceof PackedStateStore)) {
     const vectors = sized(section('vectors', Int32Array), n * s.words, 'vectors');
     if (!store.importStates(vectors, parents, steps, n)) throw corrupt('two equal states');
   } else if (h.storeKind === 'fingerprints' && store instanceof FingerprintStore && h.fingerprint) {

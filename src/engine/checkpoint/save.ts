@@ -17,6 +17,7 @@
 import { existsSync } from 'node:fs';
 import type { Search } from '../search/state.js';
 import { FingerprintStore, StateStore } from '../store.js';
+import { PackedStateStore } from '../packed-store.js';
 import { LITTLE_ENDIAN, writeCheckpointFile, type SectionOut } from './format.js';
 import type { Identity } from './identity.js';
 
@@ -130,7 +131,7 @@ function snapshot(s: Search, cut: boolean, identity: Identity, model: { readonly
   const store = s.store;
   let storeKind: 'states' | 'fingerprints';
   let fp: { queuedFrom: number; firstLiveChunk: number; peakQueueChunks: number } | undefined;
-  if (store instanceof StateStore) {
+  if (store instanceof StateStore || store instanceof PackedStateStore) {
     storeKind = 'states';
     const e = store.exportStates();
     sections.push({ name: 'vectors', parts: e.vectors }, { name: 'parents', parts: e.parents }, { name: 'steps', parts: e.steps });
