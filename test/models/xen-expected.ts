@@ -26,3 +26,6 @@ export function xenDepth(variant: string, property: string): number {
   if (!m) throw new Error(`${variant} × ${property} is ${xenVerdict(variant, property)}, not violated:N or reached:N`);
   return Number(m[2]);
 }
+
+/** The two-vCPU regression matrix, models/xen-timer/expected-2vcpu.json (`matrix -p vcpus=2 -p ops=1 --expected …`). */
+export const XEN_EXPECTED_2VCPU = JSON.parse(readFileSync(join(ROOT, 'models', 'xen-timer', 'expected-2vcpu.json'), 'utf8')) as ExpectedMatrix;
