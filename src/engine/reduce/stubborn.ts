@@ -143,6 +143,16 @@ export class StubbornSets {
     this.windowCut = this.cut;
   }
 
+  /** A fresh mark generation for a closure (the marks are cleared when the counter would wrap). */
+  private nextGen(): number {
+    if (this.gen === 0x3fffffff) {
+      this.mark.fill(0);
+      this.gmark?.fill(0);
+      this.gen = 0;
+    }
+    return ++this.gen;
+  }
+
   /** Whether edge e (step t) is visible, computed once per state (several closures ask). */
   private visibleEdge(t: number, e: number, src: Uint8Array, succ: Uint8Array, bytes: number, failed: Uint8Array): boolean {
     if (this.visStamp[e] === this.chooseGen) return this.visValue[e] === 1;
@@ -167,12 +177,7 @@ export class StubbornSets {
     const g = a.groups!;
     const gmark = this.gmark!;
     const stack = this.stack;
-    if (this.gen === 0x3fffffff) {
-      this.mark.fill(0);
-      gmark.fill(0);
-      this.gen = 0;
-    }
-    const gen = ++this.gen;
+    const gen = this.nextGen();
     let sp = 0;
     let m = 0;
     const seedGroup = g.ofStep[seed]!;
@@ -186,8 +191,7 @@ export class StubbornSets {
         const e = this.edgeOf[t]!;
         let next: Int32Array;
         if (e >= 0) {
-          if (m + 1 >= limit) return limit;
-          if (this.visibleEdge(t, e, src, succ, bytes, failed)) return limit;
+          if (m + 1 >= limit || this.visibleEdge(t, e, src, succ, bytes, failed)) return limit;
           this.cur[m++] = e;
           next = g.dep[t]!;
         } else next = g.nesGuard[t]!;
@@ -208,11 +212,7 @@ export class StubbornSets {
     const a = this.a;
     const mark = this.mark;
     const stack = this.stack;
-    if (this.gen === 0x3fffffff) {
-      this.mark.fill(0);
-      this.gen = 0;
-    }
-    const gen = ++this.gen;
+    const gen = this.nextGen();
     let sp = 0;
     let m = 0;
     mark[seed] = gen;
@@ -222,8 +222,7 @@ export class StubbornSets {
       const e = this.edgeOf[t]!;
       let next: Int32Array;
       if (e >= 0) {
-        if (m + 1 >= limit) return limit;
-        if (this.visibleEdge(t, e, src, succ, bytes, failed)) return limit;
+        if (m + 1 >= limit || this.visibleEdge(t, e, src, succ, bytes, failed)) return limit;
         this.cur[m++] = e;
         next = a.dep[t]!;
       } else {
