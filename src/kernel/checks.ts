@@ -31,44 +31,20 @@
  *   library has no way for a handler to enable interrupts). Raised by the return step itself, so
  *   no other edge pays for it. The "running" pseudo-lock of an hrtimer callback is not a lock.
  * Deadlock itself is the engine's check; `System.describeBlocked` prints the lock chain.
+ * The two checks that learn over the whole exploration have modules of their own, over the lock
+ * classes as numbers (lock-classes.ts): lock-order.ts and irq-usage.ts.
  */
 import type { Property, PropertyReads, SourceRef, Step, StepCtx } from '../engine/model.js';
 import type { Field } from '../engine/schema.js';
 import type { Lock } from './locks.js';
+import { irqUsage } from './irq-usage.js';
+import { LockClasses, type Held } from './lock-classes.js';
+import { lockOrder } from './lock-order.js';
+import { KERNEL_PROPERTIES } from './property-ids.js';
 import type { Proc, System } from './system.js';
 
-export const KERNEL_PROPERTIES = {
-  sleepInAtomic: 'kernel.sleep-in-atomic',
-  recursiveLock: 'kernel.recursive-lock',
-  lockOrder: 'kernel.lock-order',
-  irqUnsafe: 'kernel.irq-unsafe-lock',
-  badUnlock: 'kernel.bad-unlock',
-  cancelSelf: 'kernel.hrtimer-cancel-self',
-  rawLockNesting: 'kernel.raw-lock-nesting',
-  lockHeldOnReturn: 'kernel.lock-held-on-return',
-} as const;
+export { KERNEL_PROPERTIES };
 
-interface Held {
-  cls: string;
-  /** The instance's name (`vcpu->mutex`), for messages. */
-  name: string;
-  /** Not a lock a process takes (an hrtimer callback "holding" its timer while it runs). */
-  pseudo: boolean;
-  held: (s: Uint8Array, p: Proc) => boolean;
-  spinning: (s: Uint8Array, p: Proc) => boolean;
-  /** True if holding it for writing / exclusively. */
-  exclusive: (s: Uint8Array, p: Proc) => boolean;
-  /** The lock spins on this kernel (a pseudo-lock: false). */
-  spins: boolean;
-  /** The fields held() reads (null: not declared). */
-  fields: readonly Field[] | null;
-  /**
-   * What held(s, p), spinning(s, p) and exclusive(s, p) read, as declared names: for a lock only
-   * whether its words designate p (`F@p`, Model.processFields), so a process asking about itself
-   * is independent of the others' lock operations; null: not declared.
-   */
-  fieldsOf: ((p: Proc) => string[]) | null;
-}
 
 export class KernelChecks {
   private readonly held: Held[] = [];
@@ -223,68 +199,15 @@ export class KernelChecks {
     const cancelSelf = this.cancelSelf;
     const rtSleeping = this.rtSleepingAcquires;
 
-    // lock-order graph over lock classes, accumulated across the exploration
-    const edges = new Map<string, Map<string, string>>(); // from -> to -> step id that first added it
-    const acquiresOf = meta.map((m) => m.acquires);
-    const procOf = meta.map((m) => m.proc);
-    const trylockOf = sys.steps.map((st) => this.trylocks.has(st));
-    const usedInIrq = new Map<string, string>();
-    const writeIrqOn = new Map<string, string>();
-    // on PREEMPT_RT only raw spinlocks still spin; the others sleep (sleep-in-atomic covers them)
-    const spinsOnRt = new Set(this.held.filter((h) => h.spins).map((h) => h.cls));
-    // classes some hard-irq step takes with a blocking acquire (usedInIrq can only hold these)
-    const irqClasses = new Set(meta.flatMap((m, i) => (m.proc.context === 'hardirq' && !trylockOf[i] ? m.acquires : [])));
-    // the same knowledge as flags over lock-class numbers, for the per-edge fast paths
-    const held = this.held;
-    const classes = [...new Set([...held.map((h) => h.cls), ...acquiresOf.flat()])];
-    const classNo = new Map(classes.map((c, i) => [c, i]));
-    const nc = classes.length;
-    const heldNo = Int32Array.from(held.map((h) => classNo.get(h.cls)!));
-    const acquiresNo = acquiresOf.map((a) => Int32Array.from(a.map((c) => classNo.get(c)!)));
-    // irq-unsafe usage: hrtimer pseudo-locks never count; on PREEMPT_RT only locks that still spin
-    const irqClassesNo = acquiresOf.map((a) => Int32Array.from(a.filter((c) => !c.startsWith('hrtimer ') && !(sys.preemptRt && !spinsOnRt.has(c))).map((c) => classNo.get(c)!)));
-    // per lock class, its instances (indices into held)
-    const heldOfClass = classes.map((_, cn) => Int32Array.from(held.flatMap((h, k) => (heldNo[k] === cn ? [k] : []))));
-    const exclusiveHeld = (s: Uint8Array, p: Proc, cn: number): boolean => {
-      const of = heldOfClass[cn]!;
-      for (let j = 0; j < of.length; j++) if (held[of[j]!]!.exclusive(s, p)) return true;
-      return false;
-    };
-    const edgeKnown = new Uint8Array(nc * nc);
-    const irqUsed = new Uint8Array(nc);
-    const irqOnWritten = new Uint8Array(nc);
+    const classes = new LockClasses(this.held, sys, this.trylocks);
+    const resetAll = (): void => this.resetAccumulated();
+    const order = lockOrder(classes, sys, { reads: this.reads([], []), stepReads: (p) => this.heldReads(p), reset: resetAll });
+    const irq = irqUsage(classes, sys, { reads: this.reads(sys.procs.flatMap((p) => (p.irqoff ? [p.irqoff] : [])), []), stepReads: (p) => [...this.heldReads(p), ...(p.irqoff ? [p.irqoff.name] : [])], reset: resetAll });
     this.resetAccumulated = () => {
-      edges.clear();
-      usedInIrq.clear();
-      writeIrqOn.clear();
-      edgeKnown.fill(0);
-      irqUsed.fill(0);
-      irqOnWritten.fill(0);
-    };
-    const findPath = (from: string, to: string): string[] | null => {
-      const prev = new Map<string, string>();
-      const queue = [from];
-      const seen = new Set([from]);
-      while (queue.length) {
-        const c = queue.shift()!;
-        if (c === to) {
-          const path = [to];
-          let x = to;
-          while (x !== from) path.push((x = prev.get(x)!));
-          return path.reverse();
-        }
-        for (const n of edges.get(c)?.keys() ?? []) {
-          if (!seen.has(n)) {
-            seen.add(n);
-            prev.set(n, c);
-            queue.push(n);
-          }
-        }
-      }
-      return null;
+      order.clear();
+      irq.clear();
     };
 
-    const irqoffs = sys.procs.flatMap((p) => (p.irqoff ? [p.irqoff] : []));
     const spinningReads = (p: Proc): string[] => this.held.filter((h) => h.spins).flatMap((h) => h.fieldsOf?.(p) ?? []);
     const blockPoints = blockList.flatMap(([p, mp]) => [...mp.keys()].map((pc) => ({ proc: p, pc })));
     // flat tables for the per-state checks: (pc offset, label) pairs
@@ -355,159 +278,8 @@ export class KernelChecks {
         description: 'no spinlock_t / rwlock_t (sleeping on PREEMPT_RT) is taken with a blocking lock operation in hard-irq context, on any kernel (lockdep CONFIG_PROVE_RAW_LOCK_NESTING; trylocks exempt)',
         check: (s) => !reachedAny(rawNesting, s),
       },
-      {
-        kind: 'transition',
-        id: KERNEL_PROPERTIES.lockOrder,
-        reads: this.reads([], []),
-        description: 'the lock-class order graph over all explored steps has no cycle (no ABBA inversion)',
-        relevant: (step) => acquiresOf[step]!.length > 0,
-        // on an edge: only what the stepping process holds
-        stepReads: (step) => this.heldReads(procOf[step]!),
-        reset: () => this.resetAccumulated(),
-        facts: () => ({ edges: [...edges].flatMap(([a, out]) => [...out].map(([b, at]) => [a, b, at])) }),
-        // checkpoints: the edges in the order they were learned (findPath and facts() see the same graph)
-        restoreFacts: (f) => {
-          for (const [a, b, at] of (f as { edges?: [string, string, string][] }).edges ?? []) {
-            let out = edges.get(a);
-            if (!out) edges.set(a, (out = new Map()));
-            out.set(b, at);
-            const an = classNo.get(a);
-            const bn = classNo.get(b);
-            if (an !== undefined && bn !== undefined) edgeKnown[an * nc + bn] = 1;
-          }
-        },
-        // an edge is added only for a lock held while another is taken, and only matters while
-        // the graph does not have it yet (the same test as check's: the graph only grows, so the
-        // edges that can still teach it something only become fewer — a smaller set of visible
-        // steps, for which every stubborn set chosen earlier is still one)
-        observes: (before, step) => {
-          const acq = acquiresNo[step]!;
-          if (acq.length === 0 || trylockOf[step]) return false;
-          const p = procOf[step]!;
-          for (let j = 0; j < acq.length; j++) {
-            const bn = acq[j]!;
-            for (let h = 0; h < held.length; h++) {
-              const an = heldNo[h]!;
-              if (an !== bn && edgeKnown[an * nc + bn] === 0 && held[h]!.held(before, p)) return true;
-            }
-          }
-          return false;
-        },
-        judge: (all) => {
-          // the union of the shards' graphs: a cycle may close across shards
-          const union = new Map<string, Map<string, string>>();
-          for (const f of all) {
-            for (const [a, b, at] of (f as { edges?: [string, string, string][] }).edges ?? []) {
-              let out = union.get(a);
-              if (!out) union.set(a, (out = new Map()));
-              if (!out.has(b)) out.set(b, at);
-            }
-          }
-          const cycle = findCycle(union);
-          if (!cycle) return true;
-          return `lock order inversion: ${cycle.map((x, i) => (i + 1 < cycle.length ? `${x} -> ${cycle[i + 1]} at ${union.get(x)!.get(cycle[i + 1]!)}` : '')).filter(Boolean).join(', ')}`;
-        },
-        check: (before, step) => {
-          const acq = acquiresNo[step]!;
-          if (acq.length === 0 || trylockOf[step]) return true;
-          const p = procOf[step]!;
-          for (let j = 0; j < acq.length; j++) {
-            const bn = acq[j]!;
-            for (let h = 0; h < held.length; h++) {
-              const an = heldNo[h]!;
-              // a known edge adds nothing: test that before whether the lock is held
-              if (an === bn || edgeKnown[an * nc + bn] === 1 || !held[h]!.held(before, p)) continue;
-              edgeKnown[an * nc + bn] = 1;
-              const a = classes[an]!;
-              const b = classes[bn]!;
-              let out = edges.get(a);
-              if (!out) edges.set(a, (out = new Map()));
-              out.set(b, sys.steps[step]!.id);
-              const back = findPath(b, a);
-              if (back) {
-                const where = back.slice(0, -1).map((x, i) => `${x} -> ${back[i + 1]} at ${edges.get(x)!.get(back[i + 1]!)}`);
-                return `lock order inversion: ${a} -> ${b} at ${sys.steps[step]!.id}, but ${where.join(', ')}`;
-              }
-            }
-          }
-          return true;
-        },
-      },
-      {
-        kind: 'transition',
-        id: KERNEL_PROPERTIES.irqUnsafe,
-        reads: this.reads(irqoffs, []),
-        description: 'no lock class is taken in hard-irq context and also held for writing with interrupts enabled in task context',
-        relevant: (step) => acquiresOf[step]!.length > 0,
-        // on an edge: what the stepping process holds, and its interrupt state
-        stepReads: (step) => {
-          const p = procOf[step]!;
-          return [...this.heldReads(p), ...(p.irqoff ? [p.irqoff.name] : [])];
-        },
-        reset: () => this.resetAccumulated(),
-        facts: () => ({ usedInIrq: [...usedInIrq], writeIrqOn: [...writeIrqOn] }),
-        restoreFacts: (f) => {
-          const g = f as { usedInIrq?: [string, string][]; writeIrqOn?: [string, string][] };
-          for (const [c, at] of g.usedInIrq ?? []) {
-            usedInIrq.set(c, at);
-            const cn = classNo.get(c);
-            if (cn !== undefined) irqUsed[cn] = 1;
-          }
-          for (const [c, at] of g.writeIrqOn ?? []) {
-            writeIrqOn.set(c, at);
-            const cn = classNo.get(c);
-            if (cn !== undefined) irqOnWritten[cn] = 1;
-          }
-        },
-        // what check() would record and could matter: a class taken in hard irq, or held for
-        // writing with irqs on — only for a class some hard-irq step takes (no other can conflict)
-        // (irqClassesNo already leaves out the hrtimer pseudo-locks and, on RT, the sleeping locks)
-        // (and only a usage not yet recorded: the usages only grow, as the lock-order edges)
-        observes: (_before, step, after) => {
-          const p = procOf[step]!;
-          const acq = irqClassesNo[step]!;
-          for (let j = 0; j < acq.length; j++) {
-            const cn = acq[j]!;
-            if (p.context === 'hardirq') {
-              if (!trylockOf[step] && irqUsed[cn] === 0) return true;
-            } else if (irqOnWritten[cn] === 0 && irqClasses.has(classes[cn]!) && exclusiveHeld(after, p, cn) && !(p.irqoff && after[p.irqoff.offset]! > 0)) return true;
-          }
-          return false;
-        },
-        judge: (all) => {
-          const irq = new Map<string, string>();
-          const on = new Map<string, string>();
-          for (const f of all) {
-            const g = f as { usedInIrq?: [string, string][]; writeIrqOn?: [string, string][] };
-            for (const [c, at] of g.usedInIrq ?? []) if (!irq.has(c)) irq.set(c, at);
-            for (const [c, at] of g.writeIrqOn ?? []) if (!on.has(c)) on.set(c, at);
-          }
-          for (const [c, at] of irq) if (on.has(c)) return `inconsistent lock state: ${c} taken in hard irq at ${at} and held for writing with irqs enabled at ${on.get(c)}`;
-          return true;
-        },
-        check: (before, step, after) => {
-          const acq = irqClassesNo[step]!;
-          if (acq.length === 0) return true;
-          const p = procOf[step]!;
-          for (let j = 0; j < acq.length; j++) {
-            const cn = acq[j]!;
-            const c = classes[cn]!;
-            if (p.context === 'hardirq') {
-              if (!trylockOf[step] && irqUsed[cn] === 0) {
-                irqUsed[cn] = 1;
-                usedInIrq.set(c, sys.steps[step]!.id);
-              }
-            } else if (irqOnWritten[cn] === 0 && !(p.irqoff && after[p.irqoff.offset]! > 0) && exclusiveHeld(after, p, cn)) {
-              irqOnWritten[cn] = 1;
-              writeIrqOn.set(c, sys.steps[step]!.id);
-            }
-            if (irqUsed[cn] === 1 && irqOnWritten[cn] === 1) {
-              return `inconsistent lock state: ${c} taken in hard irq at ${usedInIrq.get(c)} and held for writing with irqs enabled at ${writeIrqOn.get(c)}`;
-            }
-          }
-          return true;
-        },
-      },
+      order.property,
+      irq.property,
       { kind: 'assert', id: KERNEL_PROPERTIES.badUnlock, description: 'a lock is released only by a process that holds it' },
       {
         kind: 'assert',
@@ -517,33 +289,6 @@ export class KernelChecks {
     ];
     return props;
   }
-}
-
-/** A cycle in a directed graph (as a closed list of nodes, first = last), or null. */
-export function findCycle(g: ReadonlyMap<string, ReadonlyMap<string, string>>): string[] | null {
-  const state = new Map<string, 1 | 2>(); // 1 on the stack, 2 done
-  const stack: string[] = [];
-  const visit = (n: string): string[] | null => {
-    state.set(n, 1);
-    stack.push(n);
-    for (const m of g.get(n)?.keys() ?? []) {
-      const st = state.get(m);
-      if (st === 1) return [...stack.slice(stack.indexOf(m)), m];
-      if (st === undefined) {
-        const c = visit(m);
-        if (c) return c;
-      }
-    }
-    stack.pop();
-    state.set(n, 2);
-    return null;
-  };
-  for (const n of [...g.keys()].sort()) {
-    if (state.has(n)) continue;
-    const c = visit(n);
-    if (c) return c;
-  }
-  return null;
 }
 
 /** Declared names for "does p hold it": whether each lock word designates p (Model.processFields). */

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { explore } from '../../src/engine/explore.js';
 import type { Model, TransitionProperty } from '../../src/engine/model.js';
 import { KERNEL_PROPERTIES, mutex, rwlock, src, System, type Proc } from '../../src/kernel/index.js';
-import { findCycle } from '../../src/kernel/checks.js';
+import { findCycle } from '../../src/kernel/lock-order.js';
 import { mergeReports, judgeFacts } from '../../src/cli/commands/merge.js';
 import { toReport } from '../../src/cli/report.js';
 
