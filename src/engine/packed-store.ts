@@ -137,15 +137,6 @@ export class PackedStateStore implements VisitedStore {
     return { vectors, ...this.links.exportLinks(this.count) };
   }
 
-  /** Checkpoints: fill this empty store with `count` exported states in id order; false when two are equal. */
-  importStates(vectors: Int32Array, parents: Int32Array, steps: ArrayLike<number>, count: number): boolean {
-    const w = this.words;
-    for (let id = 0; id < count; id++) {
-      if (this.insert(vectors.subarray(id * w, id * w + w), parents[id]!, steps[id]!) !== id) return false;
-    }
-    return true;
-  }
-
   /** How many more states fit before the index must grow. */
   get room(): number {
     return Math.floor((this.mask + 1) * STORE_MAX_LOAD) - this.count;

@@ -127,6 +127,18 @@ export interface StoreExport {
   readonly steps: (Uint16Array | Uint32Array)[];
 }
 
+/**
+ * Checkpoints: fill the empty exact store `store` with `count` exported states (vectors back to
+ * back), in id order, through insert(). False when two of them are equal (not a store's export).
+ */
+export function importStates(store: VisitedStore, vectors: Int32Array, parents: Int32Array, steps: ArrayLike<number>, count: number): boolean {
+  const w = store.words;
+  for (let id = 0; id < count; id++) {
+    if (store.insert(vectors.subarray(id * w, id * w + w), parents[id]!, steps[id]!) !== id) return false;
+  }
+  return true;
+}
+
 /** A fingerprint store's contents: every fingerprint and link, the vectors of the queued states only. */
 export interface FingerprintExport {
   readonly fingerprints: Int32Array[];
@@ -326,18 +338,6 @@ export class StateStore implements VisitedStore {
   /** Checkpoints: the vectors and links of every stored state, as views of the chunks (no copy). */
   exportStates(): StoreExport {
     return { vectors: trimChunks(this.vecChunks, this.count, this.words), ...this.links.exportLinks(this.count) };
-  }
-
-  /**
-   * Checkpoints: fill this empty store with `count` exported states (vectors back to back), in id
-   * order, through insert(). False when two of them are equal (not a store's export).
-   */
-  importStates(vectors: Int32Array, parents: Int32Array, steps: ArrayLike<number>, count: number): boolean {
-    const w = this.words;
-    for (let id = 0; id < count; id++) {
-      if (this.insert(vectors.subarray(id * w, id * w + w), parents[id]!, steps[id]!) !== id) return false;
-    }
-    return true;
   }
 
   private grow(): void {

@@ -6,7 +6,7 @@
  */
 import type { Model, TransitionProperty } from '../model.js';
 import type { Search } from '../search/state.js';
-import { FingerprintStore, StateStore } from '../store.js';
+import { FingerprintStore, importStates, StateStore } from '../store.js';
 import { PackedStateStore } from '../packed-store.js';
 import { CheckpointError, readCheckpointFile } from './format.js';
 import { checkIdentity, type Identity } from './identity.js';
@@ -52,7 +52,7 @@ export function restoreSearch(s: Search, cp: LoadedCheckpoint, model: Model): No
   const store = s.store;
   if (h.storeKind === 'states' && (store instanceof StateStore || store instanceof PackedStateStore)) {
     const vectors = sized(section('vectors', Int32Array), n * s.words, 'vectors');
-    if (!store.importStates(vectors, parents, steps, n)) throw corrupt('two equal states');
+    if (!importStates(store, vectors, parents, steps, n)) throw corrupt('two equal states');
   } else if (h.storeKind === 'fingerprints' && store instanceof FingerprintStore && h.fingerprint) {
     const q = h.fingerprint;
     if (q.queuedFrom !== h.cursor.curId) throw corrupt('queue position');
