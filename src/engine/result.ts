@@ -78,6 +78,16 @@ export interface Stats {
   readonly workers?: number;
 }
 
+/** The figures of a run that come from its store: rate, vector size and memory per stored state. */
+export function storeFigures(store: { readonly count: number; readonly bytes: number }, stateBytes: number, seconds: number): Pick<Stats, 'statesPerSecond' | 'stateBytes' | 'bytesPerState' | 'storeBytes'> {
+  return {
+    statesPerSecond: store.count / Math.max(seconds, 1e-9),
+    stateBytes,
+    bytesPerState: store.count > 0 ? store.bytes / store.count : 0,
+    storeBytes: store.bytes,
+  };
+}
+
 export interface SymmetryStats {
   readonly group: number;
   readonly description: string;

@@ -1,5 +1,5 @@
 /** The end of a search: its verdict, statistics, traces and coverage as a Result. */
-import type { PorStats, Result } from '../result.js';
+import { storeFigures, type PorStats, type Result } from '../result.js';
 import { fingerprintCollisionProbability } from '../store.js';
 import type { Search } from './state.js';
 import type { DropTally } from './dropped.js';
@@ -51,10 +51,7 @@ export function searchResult(s: Search, extras: ResultExtras): Result {
       levels,
       depth: Math.max(0, levels - 1),
       seconds,
-      statesPerSecond: store.count / Math.max(seconds, 1e-9),
-      stateBytes: s.schema.size,
-      bytesPerState: store.count > 0 ? store.bytes / store.count : 0,
-      storeBytes: store.bytes,
+      ...storeFigures(store, s.schema.size, seconds),
       peakRssBytes: budget.peakRss,
       ...(canon !== null && tally !== null
         ? { symmetry: { group: canon.sym.size, description: canon.sym.description, unreducedStates: tally.states, unreducedTransitions: tally.transitions, reduction: tally.states / Math.max(1, store.count) } }

@@ -4,7 +4,7 @@
  * Never 'pass': a simulation proves nothing.
  */
 import type { Model, PropertyKind } from '../model.js';
-import type { CoverEntry, IncompleteReason, Result, Trace, Violation } from '../result.js';
+import { storeFigures, type CoverEntry, type IncompleteReason, type Result, type Trace, type Violation } from '../result.js';
 import type { Value } from '../schema.js';
 import { replay } from '../trace.js';
 import { DEADLOCK_ID } from '../explore.js';
@@ -83,10 +83,7 @@ export function simulationResult(w: Walked, violations: Violation[], covers: Cov
       levels: walker.longest + 1,
       depth: walker.longest,
       seconds,
-      statesPerSecond: store.count / Math.max(seconds, 1e-9),
-      stateBytes: model.schema.size,
-      bytesPerState: store.count > 0 ? store.bytes / store.count : 0,
-      storeBytes: store.bytes,
+      ...storeFigures(store, model.schema.size, seconds),
       peakRssBytes: pace.peakRss,
     },
     violations,
