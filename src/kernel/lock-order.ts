@@ -48,6 +48,14 @@ export function lockOrder(t: LockClasses, sys: System, spec: AccumulatingCheckSp
     graph.known[an * nc + bn] = 1;
     graph.add(t.names[an]!, t.names[bn]!, at);
   };
+  /**
+   * Whether held instance h, taken by p in state s, and the class bn being taken would teach the
+   * graph an edge it does not have yet (the known test first: it is cheaper than held()).
+   */
+  const teaches = (h: number, bn: number, s: Uint8Array, p: Proc): boolean => {
+    const an = t.heldNo[h]!;
+    return an !== bn && graph.known[an * nc + bn] === 0 && held[h]!.held(s, p);
+  };
   const property: TransitionProperty = {
     ...acquiringCheck(t, spec),
     id: KERNEL_PROPERTIES.lockOrder,
@@ -56,10 +64,10 @@ export function lockOrder(t: LockClasses, sys: System, spec: AccumulatingCheckSp
     // checkpoints: the edges in the order they were learned (findPath and facts() see the same graph)
     restoreFacts: (f) => {
       for (const [a, b, at] of (f as { edges?: [string, string, string][] }).edges ?? []) {
-        graph.add(a, b, at);
         const an = t.number.get(a);
         const bn = t.number.get(b);
-        if (an !== undefined && bn !== undefined) graph.known[an * nc + bn] = 1;
+        if (an !== undefined && bn !== undefined) learn(an, bn, at);
+        else graph.add(a, b, at);
       }
     },
     // an edge is added only for a lock held while another is taken, and only matters while
@@ -72,10 +80,7 @@ export function lockOrder(t: LockClasses, sys: System, spec: AccumulatingCheckSp
       const p = t.procOf[step]!;
       for (let j = 0; j < acq.length; j++) {
         const bn = acq[j]!;
-        for (let h = 0; h < held.length; h++) {
-          const an = t.heldNo[h]!;
-          if (an !== bn && graph.known[an * nc + bn] === 0 && held[h]!.held(before, p)) return true;
-        }
+        for (let h = 0; h < held.length; h++) if (teaches(h, bn, before, p)) return true;
       }
       return false;
     },
@@ -94,9 +99,8 @@ export function lockOrder(t: LockClasses, sys: System, spec: AccumulatingCheckSp
       for (let j = 0; j < acq.length; j++) {
         const bn = acq[j]!;
         for (let h = 0; h < held.length; h++) {
+          if (!teaches(h, bn, before, p)) continue;
           const an = t.heldNo[h]!;
-          // a known edge adds nothing: test that before whether the lock is held
-          if (an === bn || graph.known[an * nc + bn] === 1 || !held[h]!.held(before, p)) continue;
           const id = sys.steps[step]!.id;
           learn(an, bn, id);
           const a = t.names[an]!;
