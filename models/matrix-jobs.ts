@@ -1,6 +1,6 @@
 /**
  * The variants of a verdict matrix checked at the same time: the calling thread and `threads - 1`
- * worker threads (matrix-worker.ts) take variants in turn from a shared counter, each explores
+ * worker threads (matrix-jobs-worker.ts) take variants in turn from a shared counter, each explores
  * its variant whole, and the results come back in variant order. Every exploration is the same
  * as in a single thread (one variant, one search), so the matrix is too; only the wall time
  * changes. The calling thread blocks (Atomics.wait) while it waits, as the parallel search's owner
@@ -58,7 +58,7 @@ export function runJobs(factory: ModelFactory, jobs: readonly VariantJob[], thre
   for (let i = 0; i < nWorkers; i++) {
     const { port1, port2 } = new MessageChannel();
     const data: MatrixWorkerData = { model: factory.name, jobs, ctrl: ctrl.buffer as SharedArrayBuffer, port: port2 };
-    const w = new Worker(new URL('./matrix-worker.js', import.meta.url), { workerData: data, transferList: [port2] });
+    const w = new Worker(new URL('./matrix-jobs-worker.js', import.meta.url), { workerData: data, transferList: [port2] });
     w.unref();
     workers.push(w);
     ports.push(port1);

@@ -1,4 +1,4 @@
-/** A worker thread of matrix-jobs.ts: takes variants from the shared counter until none is left. */
+/** A worker thread of matrix-jobs.ts (one of `matrix --jobs N`; not the CLI's signal host, src/cli/matrix-worker.ts): takes variants from the shared counter until none is left. */
 import { workerData } from 'node:worker_threads';
 import { findModel } from './index.js';
 import { JOBS, runJob, type MatrixWorkerData, type MatrixWorkerMessage } from './matrix-jobs.js';
