@@ -41,8 +41,10 @@
  * - `sometimes` (covers): not made visible (the Xen model's covers read program counters, which
  *   would make nearly every step visible); a cover reached is reached in a real state, one not
  *   reached is reported as not decided under reduction.
+ * The tables are built one by one in por-tables.ts.
  */
 import { ModelError, type Model, type Property, type Step, type TransitionProperty } from '../model.js';
+import { BitSets, componentWriters, dependency, enablingSets, guardedWrites, invariantWrites, labelGroups, labelTables, stepAccesses, transitionObservers, writersOf } from './por-tables.js';
 
 /** Why a model gets no reduction (shown in the report), or the analysis. */
 export type PorBuild = { readonly ok: true; readonly analysis: PorAnalysis } | { readonly ok: false; readonly reason: string };
@@ -96,207 +98,29 @@ export class PorAnalysis {
   readonly declared: number;
 
   private constructor(model: Model, ix: FieldIndex) {
-    const steps = model.steps;
-    const n = steps.length;
-    const props = model.properties;
-    const transition = props.filter((p): p is TransitionProperty => p.kind === 'transition');
-    const total = ix.total;
-    const nfields = ix.nfields;
-    const words = (total + 31) >>> 5;
-    const all = new Uint32Array(words).fill(0xffffffff);
-    const reads: Uint32Array[] = [];
-    const writes: Uint32Array[] = [];
-    const set = (b: Uint32Array, k: number): void => void (b[k >>> 5]! |= 1 << (k & 31));
-    const has = (b: Uint32Array, k: number): boolean => (b[k >>> 5]! & (1 << (k & 31))) !== 0;
-    /** Read bits of declared names (a process field read whole: every process's part). */
-    const bits = (names: readonly string[]): Uint32Array => {
-      const b = new Uint32Array(words);
-      for (const nm of names) for (const k of ix.readBits(nm)) set(b, k);
-      return b;
-    };
-    /** Write bits of a step of process `proc` (a process field: only its own part). */
-    const writeBits = (names: readonly string[], proc: number): Uint32Array => {
-      const b = new Uint32Array(words);
-      for (const nm of names) for (const k of ix.writeBits(nm, proc)) set(b, k);
-      return b;
-    };
-    /** Whether bit set b touches real field f (any of its parts). */
-    const touches = (b: Uint32Array, f: number): boolean => ix.parts[f]!.some((k) => has(b, k));
-    let declared = 0;
-    this.fails = [];
-    this.atOffset = new Int32Array(n).fill(-1);
-    this.atValue = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const a = steps[i]!.access;
-      if (!a) {
-        reads.push(all.slice());
-        writes.push(all.slice());
-        this.fails.push(null);
-        continue;
-      }
-      declared++;
-      const r = bits(a.reads);
-      const w = writeBits(a.writes, model.processes.indexOf(steps[i]!.process));
-      if (a.at) {
-        const f = model.schema.byName.get(a.at.field)!;
-        this.atOffset[i] = f.offset;
-        this.atValue[i] = a.at.value;
-        for (const k of ix.readBits(a.at.field)) set(r, k);
-      }
-      reads.push(r);
-      writes.push(w);
-      this.fails.push(new Set(a.fails ?? []));
-    }
-    this.declared = declared;
-    // transition properties: relevant steps read what the check reads on their edges (it is part
-    // of their effect)
-    this.observers = Array.from({ length: n }, () => []);
-    for (const p of transition) {
-      const pr = p.reads ? bits(p.reads.fields) : all;
-      for (let i = 0; i < n; i++) {
-        if (p.relevant && !p.relevant(i)) continue;
-        this.observers[i]!.push(p);
-        const ri = p.reads && p.stepReads ? bits(p.stepReads(i)) : pr;
-        for (let j = 0; j < words; j++) reads[i]![j]! |= ri[j]!;
-      }
-    }
-    // invariants: fields observed whole, fields observed by value; the ghosts are observed
-    const observed = new Uint8Array(nfields);
-    const byValue = new Map<number, Uint8Array>();
-    for (const p of props) {
-      if (p.kind !== 'always') continue;
-      const pr = p.reads!;
-      for (const nm of pr.fields) observed[ix.fieldOf(nm)] = 1;
-      for (const [nm, vals] of Object.entries(pr.values ?? {})) {
-        const f = ix.fieldOf(nm);
-        let flags = byValue.get(f);
-        if (!flags) byValue.set(f, (flags = new Uint8Array(256)));
-        for (const v of vals) flags[v & 0xff] = 1;
-      }
-    }
-    const fields = model.schema.fields;
-    this.visibleAlways = new Uint8Array(n);
-    this.valueChecks = [];
-    this.observedBytes = [];
-    for (let i = 0; i < n; i++) {
-      const w = writes[i]!;
-      this.visibleAlways[i] = steps[i]!.access ? 0 : 1;
-      const bytes: number[] = [];
-      for (let f = 0; f < nfields; f++) {
-        if (!observed[f] || !touches(w, f)) continue;
-        for (let b = 0; b < fields[f]!.width; b++) bytes.push(fields[f]!.offset + b);
-      }
-      const checks: { offset: number; values: Uint8Array }[] = [];
-      for (const [f, values] of byValue) {
-        if (!touches(w, f)) continue;
-        const field = fields[f]!;
-        if (field.width !== 1) for (let b = 0; b < 2; b++) bytes.push(field.offset + b);
-        else checks.push({ offset: field.offset, values });
-      }
-      this.observedBytes.push(Int32Array.from(bytes));
-      this.valueChecks.push(checks);
-    }
-    // invariant components: every step that may write what a part reads (its owners' pcs, its
-    // fields) checks the part on its edges; and those steps are made dependent on each other,
-    // so that whether one of them flips the part cannot be changed by a step independent of it
-    // (the edge split below stays sound: see `visible`)
-    this.componentChecks = Array.from({ length: n }, () => []);
-    const extraDep: Set<number>[] = Array.from({ length: n }, () => new Set());
-    for (const p of props) {
-      if (p.kind !== 'always') continue;
-      for (const c of p.reads!.components ?? []) {
-        const cb = bits([...c.owners, ...c.reads]);
-        const writers: number[] = [];
-        for (let i = 0; i < n; i++) if (intersects(writes[i]!, cb)) writers.push(i);
-        const holds = c.holds.bind(c);
-        for (const i of writers) {
-          this.componentChecks[i]!.push(holds);
-          for (const j of writers) if (j !== i) extraDep[i]!.add(j);
-        }
-      }
-    }
-    this.guardChecks = Array.from({ length: n }, () => []);
-    for (const p of props) {
-      if (p.kind !== 'always') continue;
-      for (const g of p.reads!.guarded ?? []) {
-        const pcField = model.schema.byName.get(g.pc)!;
-        const pcIndex = ix.fieldOf(g.pc);
-        const values = new Uint8Array(256);
-        for (const v of g.values) values[v & 0xff] = 1;
-        const gf = g.fields.map((nm) => ix.fieldOf(nm));
-        for (let i = 0; i < n; i++) {
-          const w = writes[i]!;
-          // only the process's own steps (they write its pc)
-          if (!touches(w, pcIndex)) continue;
-          const bytes: number[] = [];
-          for (const f of gf) if (touches(w, f)) for (let b = 0; b < fields[f]!.width; b++) bytes.push(fields[f]!.offset + b);
-          if (bytes.length > 0) this.guardChecks[i]!.push({ pc: pcField.offset, values, bytes: Int32Array.from(bytes) });
-        }
-      }
-    }
-    // dependency, and the writers of each field (part)
-    const writers: number[][] = Array.from({ length: total }, () => []);
-    for (let i = 0; i < n; i++) for (let k = 0; k < total; k++) if (has(writes[i]!, k)) writers[k]!.push(i);
-    this.dep = [];
-    for (let i = 0; i < n; i++) {
-      const d: number[] = [];
-      for (let j = 0; j < n; j++) {
-        if (j === i) continue;
-        if (extraDep[i]!.has(j) || intersects(writes[i]!, reads[j]!) || intersects(writes[i]!, writes[j]!) || intersects(writes[j]!, reads[i]!)) d.push(j);
-      }
-      this.dep.push(Int32Array.from(d));
-    }
-    // the label fields written only by steps labelled on them, and their steps per label
-    const byLabelField = new Map<string, Int32Array[]>();
-    const labelled = new Map<string, Set<number>>();
-    for (let i = 0; i < n; i++) {
-      const at = steps[i]!.access?.at;
-      if (at) {
-        let set = labelled.get(at.field);
-        if (!set) labelled.set(at.field, (set = new Set()));
-        set.add(i);
-      }
-    }
-    for (const [field, set] of labelled) {
-      const ws = new Set(ix.readBits(field).flatMap((k) => writers[k]!));
-      if (![...ws].every((j) => set.has(j))) continue;
-      const table: number[][] = Array.from({ length: 256 }, () => []);
-      for (const i of set) table[steps[i]!.access!.at!.value & 0xff]!.push(i);
-      byLabelField.set(field, table.map((t) => Int32Array.from(t)));
-    }
-    this.atCurrent = steps.map((st) => (st.access?.at ? (byLabelField.get(st.access.at.field) ?? null) : null));
-    // groups: the label fields that only their labelled steps write; when every step belongs to
-    // one, the closure can work on groups (see StubbornSets.closureByGroup)
-    const groupFields = [...byLabelField.keys()];
-    const groupNo = new Map(groupFields.map((f, g) => [f, g]));
-    const groupOfStep = steps.map((st) => (st.access?.at && groupNo.has(st.access.at.field) ? groupNo.get(st.access.at.field)! : -1));
-    if (n > 0 && groupOfStep.every((g) => g >= 0)) {
-      const groupsOf = (list: readonly number[] | Int32Array): Int32Array => Int32Array.from([...new Set(Array.from(list, (j) => groupOfStep[j]!))].sort((x, y) => x - y));
-      this.groups = {
-        ofStep: Int32Array.from(groupOfStep),
-        offset: Int32Array.from(groupFields.map((f) => model.schema.byName.get(f)!.offset)),
-        steps: groupFields.map((f) => byLabelField.get(f)!),
-        // the step's own group is always included (its siblings at its label write the same pc)
-        dep: steps.map((_, i) => groupsOf([i, ...this.dep[i]!])),
-        nesGuard: [],
-      };
-    } else this.groups = null;
-    this.nesGuard = [];
-    this.nesPc = [];
-    for (let i = 0; i < n; i++) {
-      const ws = new Set<number>();
-      for (let k = 0; k < total; k++) if (has(reads[i]!, k)) for (const j of writers[k]!) if (j !== i) ws.add(j);
-      this.nesGuard.push(Int32Array.from([...ws].sort((x, y) => x - y)));
-      const at = steps[i]!.access?.at;
-      // writers of the label's field that may write the label (a step declaring its next labels
-      // on that field writes only those)
-      const mayReach = (j: number): boolean => {
-        const b = steps[j]!.access?.at;
-        return !(b && b.field === at!.field && b.to && !b.to.includes(at!.value));
-      };
-      if (this.groups) this.groups.nesGuard.push(Int32Array.from([...new Set([...ws].map((j) => this.groups!.ofStep[j]!))].sort((x, y) => x - y)));
-      this.nesPc.push(at ? Int32Array.from([...new Set(ix.readBits(at.field).flatMap((k) => writers[k]!))].filter((j) => j !== i && mayReach(j)).sort((x, y) => x - y)) : null);
-    }
+    const bs = new BitSets(ix);
+    const acc = stepAccesses(model, bs);
+    const { reads, writes } = acc;
+    this.fails = acc.fails;
+    this.atOffset = acc.atOffset;
+    this.atValue = acc.atValue;
+    this.declared = acc.declared;
+    this.observers = transitionObservers(model, bs, reads);
+    const inv = invariantWrites(model, bs, writes);
+    this.visibleAlways = inv.visibleAlways;
+    this.observedBytes = inv.observedBytes;
+    this.valueChecks = inv.valueChecks;
+    const comp = componentWriters(model, bs, writes);
+    this.componentChecks = comp.componentChecks;
+    this.guardChecks = guardedWrites(model, bs, writes);
+    const writers = writersOf(bs, writes);
+    this.dep = dependency(reads, writes, comp.extraDep);
+    const byLabelField = labelTables(model, ix, writers);
+    this.atCurrent = model.steps.map((st) => (st.access?.at ? (byLabelField.get(st.access.at.field) ?? null) : null));
+    this.groups = labelGroups(model, byLabelField, this.dep);
+    const nes = enablingSets(model, bs, reads, writers, this.groups);
+    this.nesGuard = nes.nesGuard;
+    this.nesPc = nes.nesPc;
   }
 
   /**
@@ -344,11 +168,6 @@ export class PorAnalysis {
     }
     return false;
   }
-}
-
-function intersects(a: Uint32Array, b: Uint32Array): boolean {
-  for (let k = 0; k < a.length; k++) if (a[k]! & b[k]!) return true;
-  return false;
 }
 
 /** A declaration naming a field the schema does not have (a model bug, reported rather than ignored). */

@@ -1,0 +1,298 @@
+/**
+ * The tables of PorAnalysis (por.ts), one builder per table, over bit sets of the analysis's
+ * fields and process parts (FieldIndex): what each step reads and writes, what makes its edges
+ * visible (invariants read whole or by value, components, guarded groups, transition properties),
+ * which steps depend on which, and the necessary enabling sets. por.ts explains why each is sound.
+ */
+import type { Model, TransitionProperty } from '../model.js';
+import type { FieldIndex, PorAnalysis } from './por.js';
+
+/** Bit sets over the fields and process parts of a FieldIndex. */
+export class BitSets {
+  readonly words: number;
+  /** Every bit: an undeclared step reads and writes everything. */
+  readonly all: Uint32Array;
+
+  constructor(readonly ix: FieldIndex) {
+    this.words = (ix.total + 31) >>> 5;
+    this.all = new Uint32Array(this.words).fill(0xffffffff);
+  }
+
+  set(b: Uint32Array, k: number): void {
+    b[k >>> 5]! |= 1 << (k & 31);
+  }
+
+  has(b: Uint32Array, k: number): boolean {
+    return (b[k >>> 5]! & (1 << (k & 31))) !== 0;
+  }
+
+  /** Read bits of declared names (a process field read whole: every process's part). */
+  reads(names: readonly string[]): Uint32Array {
+    const b = new Uint32Array(this.words);
+    for (const nm of names) for (const k of this.ix.readBits(nm)) this.set(b, k);
+    return b;
+  }
+
+  /** Write bits of a step of process `proc` (a process field: only its own part). */
+  writes(names: readonly string[], proc: number): Uint32Array {
+    const b = new Uint32Array(this.words);
+    for (const nm of names) for (const k of this.ix.writeBits(nm, proc)) this.set(b, k);
+    return b;
+  }
+
+  /** Whether bit set b touches real field f (any of its parts). */
+  touches(b: Uint32Array, f: number): boolean {
+    return this.ix.parts[f]!.some((k) => this.has(b, k));
+  }
+}
+
+export function intersects(a: Uint32Array, b: Uint32Array): boolean {
+  for (let k = 0; k < a.length; k++) if (a[k]! & b[k]!) return true;
+  return false;
+}
+
+/** Per step: its declared reads (with its label's field) and writes, assertions, label. */
+export function stepAccesses(model: Model, bs: BitSets): {
+  reads: Uint32Array[];
+  writes: Uint32Array[];
+} & Pick<PorAnalysis, 'fails' | 'atOffset' | 'atValue' | 'declared'> {
+  const steps = model.steps;
+  const n = steps.length;
+  const reads: Uint32Array[] = [];
+  const writes: Uint32Array[] = [];
+  const fails: (ReadonlySet<string> | null)[] = [];
+  const atOffset = new Int32Array(n).fill(-1);
+  const atValue = new Int32Array(n);
+  let declared = 0;
+  for (let i = 0; i < n; i++) {
+    const a = steps[i]!.access;
+    if (!a) {
+      reads.push(bs.all.slice());
+      writes.push(bs.all.slice());
+      fails.push(null);
+      continue;
+    }
+    declared++;
+    const r = bs.reads(a.reads);
+    const w = bs.writes(a.writes, model.processes.indexOf(steps[i]!.process));
+    if (a.at) {
+      const f = model.schema.byName.get(a.at.field)!;
+      atOffset[i] = f.offset;
+      atValue[i] = a.at.value;
+      for (const k of bs.ix.readBits(a.at.field)) bs.set(r, k);
+    }
+    reads.push(r);
+    writes.push(w);
+    fails.push(new Set(a.fails ?? []));
+  }
+  return { reads, writes, fails, atOffset, atValue, declared };
+}
+
+/**
+ * Per step: the transition properties relevant to it. Their reads on its edges are added to the
+ * step's reads (the check is part of its effect).
+ */
+export function transitionObservers(model: Model, bs: BitSets, reads: Uint32Array[]): TransitionProperty[][] {
+  const n = model.steps.length;
+  const observers: TransitionProperty[][] = Array.from({ length: n }, () => []);
+  for (const p of model.properties) {
+    if (p.kind !== 'transition') continue;
+    const pr = p.reads ? bs.reads(p.reads.fields) : bs.all;
+    for (let i = 0; i < n; i++) {
+      if (p.relevant && !p.relevant(i)) continue;
+      observers[i]!.push(p);
+      const ri = p.reads && p.stepReads ? bs.reads(p.stepReads(i)) : pr;
+      for (let j = 0; j < bs.words; j++) reads[i]![j]! |= ri[j]!;
+    }
+  }
+  return observers;
+}
+
+/** Per step: the invariants' fields it may change, read whole (bytes) or as "= v" (value checks). */
+export function invariantWrites(model: Model, bs: BitSets, writes: readonly Uint32Array[]): Pick<PorAnalysis, 'visibleAlways' | 'observedBytes' | 'valueChecks'> {
+  const ix = bs.ix;
+  const steps = model.steps;
+  const n = steps.length;
+  const observed = new Uint8Array(ix.nfields);
+  const byValue = new Map<number, Uint8Array>();
+  for (const p of model.properties) {
+    if (p.kind !== 'always') continue;
+    const pr = p.reads!;
+    for (const nm of pr.fields) observed[ix.fieldOf(nm)] = 1;
+    for (const [nm, vals] of Object.entries(pr.values ?? {})) {
+      const f = ix.fieldOf(nm);
+      let flags = byValue.get(f);
+      if (!flags) byValue.set(f, (flags = new Uint8Array(256)));
+      for (const v of vals) flags[v & 0xff] = 1;
+    }
+  }
+  const fields = model.schema.fields;
+  const visibleAlways = new Uint8Array(n);
+  const valueChecks: { offset: number; values: Uint8Array }[][] = [];
+  const observedBytes: Int32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = writes[i]!;
+    visibleAlways[i] = steps[i]!.access ? 0 : 1;
+    const bytes: number[] = [];
+    for (let f = 0; f < ix.nfields; f++) {
+      if (!observed[f] || !bs.touches(w, f)) continue;
+      for (let b = 0; b < fields[f]!.width; b++) bytes.push(fields[f]!.offset + b);
+    }
+    const checks: { offset: number; values: Uint8Array }[] = [];
+    for (const [f, values] of byValue) {
+      if (!bs.touches(w, f)) continue;
+      const field = fields[f]!;
+      if (field.width !== 1) for (let b = 0; b < 2; b++) bytes.push(field.offset + b);
+      else checks.push({ offset: field.offset, values });
+    }
+    observedBytes.push(Int32Array.from(bytes));
+    valueChecks.push(checks);
+  }
+  return { visibleAlways, observedBytes, valueChecks };
+}
+
+/**
+ * Invariant components: every step that may write what a part reads (its owners' pcs, its fields)
+ * checks the part on its edges; and those steps are made dependent on each other (`extraDep`),
+ * so that whether one of them flips the part cannot be changed by a step independent of it.
+ */
+export function componentWriters(model: Model, bs: BitSets, writes: readonly Uint32Array[]): { componentChecks: PorAnalysis['componentChecks']; extraDep: Set<number>[] } {
+  const n = model.steps.length;
+  const componentChecks: ((s: Uint8Array) => boolean)[][] = Array.from({ length: n }, () => []);
+  const extraDep: Set<number>[] = Array.from({ length: n }, () => new Set());
+  for (const p of model.properties) {
+    if (p.kind !== 'always') continue;
+    for (const c of p.reads!.components ?? []) {
+      const cb = bs.reads([...c.owners, ...c.reads]);
+      const writers: number[] = [];
+      for (let i = 0; i < n; i++) if (intersects(writes[i]!, cb)) writers.push(i);
+      const holds = c.holds.bind(c);
+      for (const i of writers) {
+        componentChecks[i]!.push(holds);
+        for (const j of writers) if (j !== i) extraDep[i]!.add(j);
+      }
+    }
+  }
+  return { componentChecks, extraDep };
+}
+
+/** Per step of a guarded group's process (PropertyReads.guarded): the pc, its values, the group's bytes it writes. */
+export function guardedWrites(model: Model, bs: BitSets, writes: readonly Uint32Array[]): PorAnalysis['guardChecks'] {
+  const ix = bs.ix;
+  const n = model.steps.length;
+  const fields = model.schema.fields;
+  const guardChecks: { pc: number; values: Uint8Array; bytes: Int32Array }[][] = Array.from({ length: n }, () => []);
+  for (const p of model.properties) {
+    if (p.kind !== 'always') continue;
+    for (const g of p.reads!.guarded ?? []) {
+      const pcField = model.schema.byName.get(g.pc)!;
+      const pcIndex = ix.fieldOf(g.pc);
+      const values = new Uint8Array(256);
+      for (const v of g.values) values[v & 0xff] = 1;
+      const gf = g.fields.map((nm) => ix.fieldOf(nm));
+      for (let i = 0; i < n; i++) {
+        const w = writes[i]!;
+        // only the process's own steps (they write its pc)
+        if (!bs.touches(w, pcIndex)) continue;
+        const bytes: number[] = [];
+        for (const f of gf) if (bs.touches(w, f)) for (let b = 0; b < fields[f]!.width; b++) bytes.push(fields[f]!.offset + b);
+        if (bytes.length > 0) guardChecks[i]!.push({ pc: pcField.offset, values, bytes: Int32Array.from(bytes) });
+      }
+    }
+  }
+  return guardChecks;
+}
+
+/** Per field part: the steps that may write it. */
+export function writersOf(bs: BitSets, writes: readonly Uint32Array[]): number[][] {
+  const writers: number[][] = Array.from({ length: bs.ix.total }, () => []);
+  for (let i = 0; i < writes.length; i++) for (let k = 0; k < bs.ix.total; k++) if (bs.has(writes[i]!, k)) writers[k]!.push(i);
+  return writers;
+}
+
+/** Per step: the steps dependent on it (one writes what the other reads or writes, or `extraDep`). */
+export function dependency(reads: readonly Uint32Array[], writes: readonly Uint32Array[], extraDep: readonly Set<number>[]): Int32Array[] {
+  const n = reads.length;
+  const dep: Int32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const d: number[] = [];
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      if (extraDep[i]!.has(j) || intersects(writes[i]!, reads[j]!) || intersects(writes[i]!, writes[j]!) || intersects(writes[j]!, reads[i]!)) d.push(j);
+    }
+    dep.push(Int32Array.from(d));
+  }
+  return dep;
+}
+
+/** The label fields written only by steps labelled on them, and their steps per label value. */
+export function labelTables(model: Model, ix: FieldIndex, writers: readonly number[][]): Map<string, Int32Array[]> {
+  const steps = model.steps;
+  const byLabelField = new Map<string, Int32Array[]>();
+  const labelled = new Map<string, Set<number>>();
+  for (let i = 0; i < steps.length; i++) {
+    const at = steps[i]!.access?.at;
+    if (at) {
+      let set = labelled.get(at.field);
+      if (!set) labelled.set(at.field, (set = new Set()));
+      set.add(i);
+    }
+  }
+  for (const [field, set] of labelled) {
+    const ws = new Set(ix.readBits(field).flatMap((k) => writers[k]!));
+    if (![...ws].every((j) => set.has(j))) continue;
+    const table: number[][] = Array.from({ length: 256 }, () => []);
+    for (const i of set) table[steps[i]!.access!.at!.value & 0xff]!.push(i);
+    byLabelField.set(field, table.map((t) => Int32Array.from(t)));
+  }
+  return byLabelField;
+}
+
+type Groups = NonNullable<PorAnalysis['groups']>;
+
+/**
+ * Groups: the label fields that only their labelled steps write; when every step belongs to one,
+ * the closure can work on groups (see StubbornSets.closureByGroup). Their enabling sets are
+ * filled in by enablingSets().
+ */
+export function labelGroups(model: Model, byLabelField: ReadonlyMap<string, Int32Array[]>, dep: readonly Int32Array[]): Groups | null {
+  const steps = model.steps;
+  const groupFields = [...byLabelField.keys()];
+  const groupNo = new Map(groupFields.map((f, g) => [f, g]));
+  const groupOfStep = steps.map((st) => (st.access?.at && groupNo.has(st.access.at.field) ? groupNo.get(st.access.at.field)! : -1));
+  if (steps.length === 0 || !groupOfStep.every((g) => g >= 0)) return null;
+  const groupsOf = (list: readonly number[] | Int32Array): Int32Array => Int32Array.from([...new Set(Array.from(list, (j) => groupOfStep[j]!))].sort((x, y) => x - y));
+  return {
+    ofStep: Int32Array.from(groupOfStep),
+    offset: Int32Array.from(groupFields.map((f) => model.schema.byName.get(f)!.offset)),
+    steps: groupFields.map((f) => byLabelField.get(f)!),
+    // the step's own group is always included (its siblings at its label write the same pc)
+    dep: steps.map((_, i) => groupsOf([i, ...dep[i]!])),
+    nesGuard: [],
+  };
+}
+
+/**
+ * Per step: the writers of what it reads (enabling it at its label), and the writers of its
+ * label's field that may write the label (moving its process there); the groups' enabling sets.
+ */
+export function enablingSets(model: Model, bs: BitSets, reads: readonly Uint32Array[], writers: readonly number[][], groups: Groups | null): Pick<PorAnalysis, 'nesGuard' | 'nesPc'> {
+  const steps = model.steps;
+  const nesGuard: Int32Array[] = [];
+  const nesPc: (Int32Array | null)[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const ws = new Set<number>();
+    for (let k = 0; k < bs.ix.total; k++) if (bs.has(reads[i]!, k)) for (const j of writers[k]!) if (j !== i) ws.add(j);
+    nesGuard.push(Int32Array.from([...ws].sort((x, y) => x - y)));
+    const at = steps[i]!.access?.at;
+    // writers of the label's field that may write the label (a step declaring its next labels
+    // on that field writes only those)
+    const mayReach = (j: number): boolean => {
+      const b = steps[j]!.access?.at;
+      return !(b && b.field === at!.field && b.to && !b.to.includes(at!.value));
+    };
+    if (groups) groups.nesGuard.push(Int32Array.from([...new Set([...ws].map((j) => groups.ofStep[j]!))].sort((x, y) => x - y)));
+    nesPc.push(at ? Int32Array.from([...new Set(bs.ix.readBits(at.field).flatMap((k) => writers[k]!))].filter((j) => j !== i && mayReach(j)).sort((x, y) => x - y)) : null);
+  }
+  return { nesGuard, nesPc };
+}
