@@ -197,53 +197,60 @@ function run(model: Model): void {
       const b = Math.min(m.end, a + m.blockSize);
       len = 0;
       fails = [];
-      if (claimMode) {
-        fired = new Float64Array(nsteps);
-        nCands = 0;
-        const enabled = new Int32Array(b - a);
-        // sources expanded with every successor claimed or found (the block is whole when all are)
-        let done = 0;
-        for (let id = a; id < b && !overflow; id++) {
-          if (Atomics.load(ctrl, CTRL.abort) !== 0 || Atomics.load(ctrl, CTRL.overflow) !== 0) break;
-          reader.load(id, srcW);
-          srcOffset = id - m.start;
-          edges = 0;
-          ctx.reset();
-          expand(src, dst, ctx, emitClaim);
-          enabled[id - a] = edges;
-          if (edges === 0) {
-            push(EVENT.terminal);
-            push(srcOffset);
-            push(0);
-          }
-          if (!overflow) done++;
-        }
-        const events = out.slice(0, len);
-        const drops = dropWatch.delta();
-        const claimed = cands.slice(0, nCands);
-        port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired, drops, cands: claimed, whole: done === b - a }, [events.buffer, enabled.buffer, fired.buffer, claimed.buffer]);
-        signal();
-        continue;
-      }
-      for (let id = a; id < b; id++) {
-        if (Atomics.load(ctrl, CTRL.abort) !== 0) {
-          // cancelled: the owner stops before this point; mark the rest as not expanded
-          for (; id < b; id++) push(-1);
-          break;
-        }
-        reader.load(id, srcW);
-        const headAt = len;
-        push(0);
-        edges = 0;
-        ctx.reset();
-        expand(src, dst, ctx, emit);
-        out[headAt] = edges;
-      }
-      const events = out.slice(0, len);
-      const drops = dropWatch.delta();
-      port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, drops }, [events.buffer]);
-      signal();
+      if (claimMode) claimBlock(m, k, a, b);
+      else replayBlock(m, k, a, b);
     }
+  }
+
+  /** A block in claim mode: expand, claiming each new successor's slot; post the events and candidates. */
+  function claimBlock(m: LevelMessage, k: number, a: number, b: number): void {
+    fired = new Float64Array(nsteps);
+    nCands = 0;
+    const enabled = new Int32Array(b - a);
+    // sources expanded with every successor claimed or found (the block is whole when all are)
+    let done = 0;
+    for (let id = a; id < b && !overflow; id++) {
+      if (Atomics.load(ctrl, CTRL.abort) !== 0 || Atomics.load(ctrl, CTRL.overflow) !== 0) break;
+      reader.load(id, srcW);
+      srcOffset = id - m.start;
+      edges = 0;
+      ctx.reset();
+      expand(src, dst, ctx, emitClaim);
+      enabled[id - a] = edges;
+      if (edges === 0) {
+        push(EVENT.terminal);
+        push(srcOffset);
+        push(0);
+      }
+      if (!overflow) done++;
+    }
+    const events = out.slice(0, len);
+    const drops = dropWatch.delta();
+    const claimed = cands.slice(0, nCands);
+    port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired, drops, cands: claimed, whole: done === b - a }, [events.buffer, enabled.buffer, fired.buffer, claimed.buffer]);
+    signal();
+  }
+
+  /** A block in replay mode: expand, flagging the successors not in the store; post the events. */
+  function replayBlock(m: LevelMessage, k: number, a: number, b: number): void {
+    for (let id = a; id < b; id++) {
+      if (Atomics.load(ctrl, CTRL.abort) !== 0) {
+        // cancelled: the owner stops before this point; mark the rest as not expanded
+        for (; id < b; id++) push(-1);
+        break;
+      }
+      reader.load(id, srcW);
+      const headAt = len;
+      push(0);
+      edges = 0;
+      ctx.reset();
+      expand(src, dst, ctx, emit);
+      out[headAt] = edges;
+    }
+    const events = out.slice(0, len);
+    const drops = dropWatch.delta();
+    port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, drops }, [events.buffer]);
+    signal();
   }
 
 
