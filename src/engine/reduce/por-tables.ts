@@ -155,10 +155,12 @@ export function invariantWrites(model: Model, bs: BitSets, writes: readonly Uint
  * Invariant components: every step that may write what a part reads (its owners' pcs, its fields)
  * checks the part on its edges; and those steps are made dependent on each other (`extraDep`),
  * so that whether one of them flips the part cannot be changed by a step independent of it.
+ * The parts are numbered (`components`); per step, the numbers of those it checks.
  */
-export function componentWriters(model: Model, bs: BitSets, writes: readonly Uint32Array[]): { componentChecks: PorAnalysis['componentChecks']; extraDep: Set<number>[] } {
+export function componentWriters(model: Model, bs: BitSets, writes: readonly Uint32Array[]): Pick<PorAnalysis, 'components' | 'componentChecks'> & { extraDep: Set<number>[] } {
   const n = model.steps.length;
-  const componentChecks: ((s: Uint8Array) => boolean)[][] = Array.from({ length: n }, () => []);
+  const components: ((s: Uint8Array) => boolean)[] = [];
+  const checks: number[][] = Array.from({ length: n }, () => []);
   const extraDep: Set<number>[] = Array.from({ length: n }, () => new Set());
   for (const p of model.properties) {
     if (p.kind !== 'always') continue;
@@ -166,14 +168,15 @@ export function componentWriters(model: Model, bs: BitSets, writes: readonly Uin
       const cb = bs.reads([...c.owners, ...c.reads]);
       const writers: number[] = [];
       for (let i = 0; i < n; i++) if (intersects(writes[i]!, cb)) writers.push(i);
-      const holds = c.holds.bind(c);
+      const id = components.length;
+      components.push(c.holds.bind(c));
       for (const i of writers) {
-        componentChecks[i]!.push(holds);
+        checks[i]!.push(id);
         for (const j of writers) if (j !== i) extraDep[i]!.add(j);
       }
     }
   }
-  return { componentChecks, extraDep };
+  return { components, componentChecks: checks.map((c) => Int32Array.from(c)), extraDep };
 }
 
 /** Per step of a guarded group's process (PropertyReads.guarded): the pc, its values, the group's bytes it writes. */

@@ -88,8 +88,10 @@ export class PorAnalysis {
   readonly observedBytes: Int32Array[];
   /** Per step: fields read by properties as "= v" that it writes: offsets, and the values that matter (256 flags each). */
   readonly valueChecks: { offset: number; values: Uint8Array }[][];
-  /** Per step: the invariant components (PropertyReads.components) of its process. */
-  readonly componentChecks: ((s: Uint8Array) => boolean)[][];
+  /** The invariant components (PropertyReads.components): whether each part holds. */
+  readonly components: ((s: Uint8Array) => boolean)[];
+  /** Per step: the components (indices into `components`) whose reads it may write. */
+  readonly componentChecks: Int32Array[];
   /** Per step of a guarded group's process (PropertyReads.guarded): the group's pc offset, values, and the bytes of its fields the step writes. */
   readonly guardChecks: { pc: number; values: Uint8Array; bytes: Int32Array }[][];
   /** Per step: the assertion ids it declares (null: undeclared, any). */
@@ -111,6 +113,7 @@ export class PorAnalysis {
     this.observedBytes = inv.observedBytes;
     this.valueChecks = inv.valueChecks;
     const comp = componentWriters(model, bs, writes);
+    this.components = comp.components;
     this.componentChecks = comp.componentChecks;
     this.guardChecks = guardedWrites(model, bs, writes);
     const writers = writersOf(bs, writes);
@@ -142,9 +145,10 @@ export class PorAnalysis {
    * Whether the edge src --i--> dst may change what an invariant reads: it changes a field read
    * whole, or moves a field read as "= v" into or out of such a value. (The step split by what it
    * does to those fields: a step independent of it cannot change which part an edge is in, since
-   * it writes neither the field nor anything the step reads.)
+   * it writes neither the field nor anything the step reads.) The components' values in src are
+   * taken from (or put in) `at`, the memo of the source state.
    */
-  visible(i: number, src: Uint8Array, dst: Uint8Array, failed: boolean): boolean {
+  visible(i: number, src: Uint8Array, dst: Uint8Array, failed: boolean, at: SourceMemo): boolean {
     if (this.visibleAlways[i] || failed) return true;
     const obs = this.observers[i]!;
     for (let k = 0; k < obs.length; k++) {
@@ -159,7 +163,11 @@ export class PorAnalysis {
       if (src[c.offset] !== dst[c.offset] && (c.values[src[c.offset]!] || c.values[dst[c.offset]!])) return true;
     }
     const comps = this.componentChecks[i]!;
-    for (let k = 0; k < comps.length; k++) if (comps[k]!(src) !== comps[k]!(dst)) return true;
+    for (let k = 0; k < comps.length; k++) {
+      const c = comps[k]!;
+      const holds = this.components[c]!;
+      if (at.holds(c, holds, src) !== holds(dst)) return true;
+    }
     const guards = this.guardChecks[i]!;
     for (let k = 0; k < guards.length; k++) {
       const g = guards[k]!;
@@ -167,6 +175,36 @@ export class PorAnalysis {
       for (let j = 0; j < g.bytes.length; j++) if (src[g.bytes[j]!] !== dst[g.bytes[j]!]) return true;
     }
     return false;
+  }
+}
+
+/**
+ * The values of the invariant components in one source state, each computed when first asked:
+ * the edges of a state all start from it (PorAnalysis.visible). `next()` starts a new state.
+ */
+export class SourceMemo {
+  private readonly stamp: Int32Array;
+  private readonly value: Uint8Array;
+  private gen = 1;
+
+  constructor(components: number) {
+    this.stamp = new Int32Array(components);
+    this.value = new Uint8Array(components);
+  }
+
+  next(): void {
+    if (++this.gen === 0x3fffffff) {
+      this.stamp.fill(0);
+      this.gen = 1;
+    }
+  }
+
+  holds(c: number, holds: (s: Uint8Array) => boolean, src: Uint8Array): boolean {
+    if (this.stamp[c] === this.gen) return this.value[c] === 1;
+    const v = holds(src);
+    this.stamp[c] = this.gen;
+    this.value[c] = v ? 1 : 0;
+    return v;
   }
 }
 

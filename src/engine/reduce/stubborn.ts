@@ -26,7 +26,7 @@
  * The check happens while the edges are emitted (Search.emit notes a back edge); the remaining
  * edges then follow.
  */
-import type { PorAnalysis } from './por.js';
+import { SourceMemo, type PorAnalysis } from './por.js';
 
 export class StubbornSets {
   /** Generation stamps: step i is in the current closure when mark[i] === gen. */
@@ -35,6 +35,8 @@ export class StubbornSets {
   private readonly visStamp: Int32Array;
   private readonly visValue: Uint8Array;
   private chooseGen = 0;
+  /** The invariant components' values in the state being expanded. */
+  private readonly memo: SourceMemo;
   /** Generation stamps of groups (PorAnalysis.groups), or null: the step-wise closure. */
   private readonly gmark: Int32Array | null;
   private gen = 0;
@@ -62,6 +64,7 @@ export class StubbornSets {
     private readonly procOf: Int32Array,
     nsteps: number,
   ) {
+    this.memo = new SourceMemo(a.components.length);
     this.mark = new Int32Array(nsteps);
     this.visStamp = new Int32Array(nsteps);
     this.visValue = new Uint8Array(nsteps);
@@ -72,33 +75,41 @@ export class StubbornSets {
     this.cur = new Int32Array(nsteps);
   }
 
-  /**
-   * The state src has n edges: steps[k] leading to the successor at succ[k * words ...]. Writes the
-   * edge indices of a stubborn set into `out` (in edge order) and returns their number; n means
-   * no reduction.
-   */
   /** States really expanded in reduced form (not fully expanded after all by the proviso). */
   get cut(): number {
     return this.reduced - this.proviso;
   }
 
-  choose(src: Uint8Array, steps: Int32Array, n: number, succ: Uint8Array, bytes: number, failed: Uint8Array, out: Int32Array): number {
+  /**
+   * The state src has n edges: steps[k] leading to the successor succ[k] (failed[k] = 1: it raised
+   * an assertion). Writes the edge indices of a stubborn set into `out` (in edge order) and returns
+   * their number; n means no reduction. A closure's visibility (C2) is looked at only when it
+   * would be the smallest so far: visibility of an edge is a function of the state and the edge
+   * (and, for transition properties, of the facts found, which do not change while a set is
+   * chosen), so the set chosen is the one the closures with the visibility test inside would give.
+   */
+
+  choose(src: Uint8Array, steps: Int32Array, n: number, succ: readonly Uint8Array[], failed: Uint8Array, out: Int32Array): number {
     const edgeOf = this.edgeOf;
     for (let k = 0; k < n; k++) edgeOf[steps[k]!] = k;
     if (++this.chooseGen === 0x3fffffff) {
       this.visStamp.fill(0);
       this.chooseGen = 1;
     }
+    this.memo.next();
     let bestN = n;
     let lastProc = -1;
+    const cur = this.cur;
+    const best = this.best;
     for (let k = 0; k < n && bestN > 1; k++) {
       const p = this.procOf[steps[k]!]!;
       if (p === lastProc) continue;
       lastProc = p;
-      const m = this.gmark ? this.closureByGroup(steps[k]!, src, succ, bytes, failed, bestN) : this.closure(steps[k]!, src, succ, bytes, failed, bestN);
-      if (m < bestN) {
+      const m = this.gmark ? this.closureByGroup(steps[k]!, src, bestN) : this.closure(steps[k]!, src, bestN);
+      // visibility only for a closure that would win (C2: a visible edge rejects it)
+      if (m < bestN && !this.anyVisible(m, src, steps, succ, failed)) {
         bestN = m;
-        this.best.set(this.cur.subarray(0, m));
+        for (let j = 0; j < m; j++) best[j] = cur[j]!;
       }
     }
     for (let k = 0; k < n; k++) edgeOf[steps[k]!] = -1;
@@ -107,9 +118,7 @@ export class StubbornSets {
       this.endOfWindow();
       return n;
     }
-    // in edge order
-    const b = this.best.subarray(0, bestN).sort();
-    out.set(b);
+    sortedInto(best, bestN, out);
     this.reduced++;
     this.endOfWindow();
     return bestN;
@@ -153,13 +162,18 @@ export class StubbornSets {
     return ++this.gen;
   }
 
-  /** Whether edge e (step t) is visible, computed once per state (several closures ask). */
-  private visibleEdge(t: number, e: number, src: Uint8Array, succ: Uint8Array, bytes: number, failed: Uint8Array): boolean {
-    if (this.visStamp[e] === this.chooseGen) return this.visValue[e] === 1;
-    const v = this.a.visible(t, src, succ.subarray(e * bytes, (e + 1) * bytes), failed[e] === 1);
-    this.visStamp[e] = this.chooseGen;
-    this.visValue[e] = v ? 1 : 0;
-    return v;
+  /** Whether one of the edges cur[0..m) is visible (each edge's visibility computed once per state: several closures ask). */
+  private anyVisible(m: number, src: Uint8Array, steps: Int32Array, succ: readonly Uint8Array[], failed: Uint8Array): boolean {
+    const cur = this.cur;
+    for (let j = 0; j < m; j++) {
+      const e = cur[j]!;
+      if (this.visStamp[e] !== this.chooseGen) {
+        this.visStamp[e] = this.chooseGen;
+        this.visValue[e] = this.a.visible(steps[e]!, src, succ[e]!, failed[e] === 1, this.memo) ? 1 : 0;
+      }
+      if (this.visValue[e] === 1) return true;
+    }
+    return false;
   }
 
   /**
@@ -172,7 +186,7 @@ export class StubbornSets {
    * writers of what it reads (D2, by the same argument). The set can be larger than the step-wise
    * closure's (it brings every step at a group's label), never smaller than needed.
    */
-  private closureByGroup(seed: number, src: Uint8Array, succ: Uint8Array, bytes: number, failed: Uint8Array, limit: number): number {
+  private closureByGroup(seed: number, src: Uint8Array, limit: number): number {
     const a = this.a;
     const g = a.groups!;
     const gmark = this.gmark!;
@@ -191,7 +205,7 @@ export class StubbornSets {
         const e = this.edgeOf[t]!;
         let next: Int32Array;
         if (e >= 0) {
-          if (m + 1 >= limit || this.visibleEdge(t, e, src, succ, bytes, failed)) return limit;
+          if (m + 1 >= limit) return limit;
           this.cur[m++] = e;
           next = g.dep[t]!;
         } else next = g.nesGuard[t]!;
@@ -207,8 +221,8 @@ export class StubbornSets {
     return m;
   }
 
-  /** The closure of `seed`: its enabled edges in cur[0..m), or `limit` when it would have at least that many or a visible one. */
-  private closure(seed: number, src: Uint8Array, succ: Uint8Array, bytes: number, failed: Uint8Array, limit: number): number {
+  /** The closure of `seed`: its enabled edges in cur[0..m), or `limit` when it would have at least that many. */
+  private closure(seed: number, src: Uint8Array, limit: number): number {
     const a = this.a;
     const mark = this.mark;
     const stack = this.stack;
@@ -222,7 +236,7 @@ export class StubbornSets {
       const e = this.edgeOf[t]!;
       let next: Int32Array;
       if (e >= 0) {
-        if (m + 1 >= limit || this.visibleEdge(t, e, src, succ, bytes, failed)) return limit;
+        if (m + 1 >= limit) return limit;
         this.cur[m++] = e;
         next = a.dep[t]!;
       } else {
@@ -243,5 +257,18 @@ export class StubbornSets {
       }
     }
     return m;
+  }
+}
+
+/** The first n entries of `a` into `out`, increasing (insertion sort: stubborn sets are small). */
+function sortedInto(a: Int32Array, n: number, out: Int32Array): void {
+  for (let i = 0; i < n; i++) {
+    const v = a[i]!;
+    let j = i;
+    while (j > 0 && out[j - 1]! > v) {
+      out[j] = out[j - 1]!;
+      j--;
+    }
+    out[j] = v;
   }
 }

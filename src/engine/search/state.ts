@@ -57,7 +57,9 @@ export class Search {
   readonly por: StubbornSets | null;
   private readonly porA: PorAnalysis | null;
   private readonly edgeSteps: Int32Array;
-  private readonly edgeSucc: Uint8Array;
+  /** The successors of the state being expanded: edge k's words at [k * words, (k + 1) * words), and a byte view of each. */
+  private readonly edgeSuccW: Int32Array;
+  private readonly edgeSucc: Uint8Array[];
   private readonly edgeFails: ({ ids: string[]; messages: (string | undefined)[] } | null)[] = [];
   private readonly chosen: Int32Array;
   /** Per kept edge: 1 when it raised an assertion. */
@@ -131,7 +133,8 @@ export class Search {
     const procs = new Map(model.processes.map((p, k) => [p, k]));
     this.por = a !== null ? new StubbornSets(a, Int32Array.from(this.steps, (st) => procs.get(st.process) ?? -1), this.nsteps) : null;
     this.edgeSteps = new Int32Array(a !== null ? this.nsteps : 0);
-    this.edgeSucc = new Uint8Array(a !== null ? this.nsteps * this.schema.size : 0);
+    this.edgeSuccW = new Int32Array(a !== null ? this.nsteps * this.words : 0);
+    this.edgeSucc = a !== null ? Array.from(this.steps, (_, k) => new Uint8Array(this.edgeSuccW.buffer, k * this.words * 4, this.schema.size)) : [];
     this.chosen = new Int32Array(a !== null ? this.nsteps : 0);
     this.edgeFailed = new Uint8Array(a !== null ? this.nsteps : 0);
   }
@@ -274,7 +277,7 @@ export class Search {
     this.expand(this.src, this.dst, this.ctx, this.collect);
     const n = this.nEdges;
     const chosen = this.chosen;
-    const m = n === 0 ? 0 : por.choose(this.src, this.edgeSteps, n, this.edgeSucc, this.schema.size, this.edgeFailed, chosen);
+    const m = n === 0 ? 0 : por.choose(this.src, this.edgeSteps, n, this.edgeSucc, this.edgeFailed, chosen);
     if (m === n) {
       for (let k = 0; k < n; k++) if (!this.emitEdge(k)) return;
       return;
@@ -300,7 +303,10 @@ export class Search {
   private readonly collect = (i: number): boolean => {
     const k = this.nEdges++;
     this.edgeSteps[k] = i;
-    this.edgeSucc.set(this.dst, k * this.schema.size);
+    const words = this.words;
+    const dstW = this.dstW;
+    const succ = this.edgeSuccW;
+    for (let w = 0, o = k * words; w < words; w++) succ[o + w] = dstW[w]!;
     const ctx = this.ctx;
     if (ctx.ids.length > 0) {
       const declared = this.porA!.fails[i];
@@ -319,8 +325,10 @@ export class Search {
 
   /** Emit kept edge k (successor and assertions restored); false when the search stops. */
   private emitEdge(k: number): boolean {
-    const size = this.schema.size;
-    this.dst.set(this.edgeSucc.subarray(k * size, (k + 1) * size));
+    const words = this.words;
+    const dstW = this.dstW;
+    const succ = this.edgeSuccW;
+    for (let w = 0, o = k * words; w < words; w++) dstW[w] = succ[o + w]!;
     const f = this.edgeFails[k];
     if (f) for (let j = 0; j < f.ids.length; j++) this.ctx.fail(f.ids[j]!, f.messages[j]);
     return this.skip > 0 ? this.emitSkipping(this.edgeSteps[k]!) : this.emit(this.edgeSteps[k]!);
