@@ -26,6 +26,7 @@
  * The check happens while the edges are emitted (Search.emit notes a back edge); the remaining
  * edges then follow.
  */
+import { ChoiceCache } from './choice-cache.js';
 import { SourceMemo, type PorAnalysis } from './por.js';
 
 export class StubbornSets {
@@ -37,6 +38,8 @@ export class StubbornSets {
   private chooseGen = 0;
   /** The invariant components' values in the state being expanded. */
   private readonly memo: SourceMemo;
+  /** The smallest closure per labels and enabled steps. */
+  readonly cache: ChoiceCache;
   /** Generation stamps of groups (PorAnalysis.groups), or null: the step-wise closure. */
   private readonly gmark: Int32Array | null;
   private gen = 0;
@@ -65,6 +68,7 @@ export class StubbornSets {
     nsteps: number,
   ) {
     this.memo = new SourceMemo(a.components.length);
+    this.cache = new ChoiceCache(labelOffsets(a));
     this.mark = new Int32Array(nsteps);
     this.visStamp = new Int32Array(nsteps);
     this.visValue = new Uint8Array(nsteps);
@@ -83,20 +87,57 @@ export class StubbornSets {
   /**
    * The state src has n edges: steps[k] leading to the successor succ[k] (failed[k] = 1: it raised
    * an assertion). Writes the edge indices of a stubborn set into `out` (in edge order) and returns
-   * their number; n means no reduction. A closure's visibility (C2) is looked at only when it
-   * would be the smallest so far: visibility of an edge is a function of the state and the edge
-   * (and, for transition properties, of the facts found, which do not change while a set is
-   * chosen), so the set chosen is the one the closures with the visibility test inside would give.
+   * their number; n means no reduction.
+   *
+   * The set is the smallest closure (of one enabled step per process, in edge order; the first
+   * of the smallest) without a visible edge (C2). It is found in two passes: the smallest closure
+   * regardless of visibility (smallestClosure: a function of the state's labels and enabled
+   * steps only, memoised in a ChoiceCache), and only when one of its edges is visible, which is
+   * rare, the closures again with the visibility test (smallestInvisible). When the smallest
+   * closure has no visible edge it is the answer of the second pass too: it is the first of the
+   * smallest of all closures, so of the invisible ones. Visibility of an edge is a function of the
+   * state and the edge (for transition properties also of the facts found, which do not change
+   * while a set is chosen).
    */
-
   choose(src: Uint8Array, steps: Int32Array, n: number, succ: readonly Uint8Array[], failed: Uint8Array, out: Int32Array): number {
+    let m = n;
+    if (n > 1) {
+      if (++this.chooseGen === 0x3fffffff) {
+        this.visStamp.fill(0);
+        this.chooseGen = 1;
+      }
+      this.memo.next();
+      m = this.cache.get(src, steps, n, out);
+      if (m < 0) {
+        m = this.smallestClosure(src, steps, n, out);
+        this.cache.put(src, steps, n, out, m);
+      }
+      if (m < n && this.anyVisible(out, m, src, steps, succ, failed)) m = this.smallestInvisible(src, steps, n, succ, failed, out);
+    }
+    if (m === n) this.full++;
+    else this.reduced++;
+    this.endOfWindow();
+    return m;
+  }
+
+  /** The first smallest closure's edges into `out`, increasing, and their number (n: no closure smaller than every edge). */
+  private smallestClosure(src: Uint8Array, steps: Int32Array, n: number, out: Int32Array): number {
+    return this.closures(src, steps, n, null, null, out);
+  }
+
+  /** The first smallest closure without a visible edge, as smallestClosure(). */
+  private smallestInvisible(src: Uint8Array, steps: Int32Array, n: number, succ: readonly Uint8Array[], failed: Uint8Array, out: Int32Array): number {
+    return this.closures(src, steps, n, succ, failed, out);
+  }
+
+  /**
+   * The closure of one enabled step per process (the first of its edges), in edge order; the first
+   * smallest wins, and when `succ` is given only one without a visible edge. One closure of a
+   * single edge ends the search.
+   */
+  private closures(src: Uint8Array, steps: Int32Array, n: number, succ: readonly Uint8Array[] | null, failed: Uint8Array | null, out: Int32Array): number {
     const edgeOf = this.edgeOf;
     for (let k = 0; k < n; k++) edgeOf[steps[k]!] = k;
-    if (++this.chooseGen === 0x3fffffff) {
-      this.visStamp.fill(0);
-      this.chooseGen = 1;
-    }
-    this.memo.next();
     let bestN = n;
     let lastProc = -1;
     const cur = this.cur;
@@ -106,21 +147,13 @@ export class StubbornSets {
       if (p === lastProc) continue;
       lastProc = p;
       const m = this.gmark ? this.closureByGroup(steps[k]!, src, bestN) : this.closure(steps[k]!, src, bestN);
-      // visibility only for a closure that would win (C2: a visible edge rejects it)
-      if (m < bestN && !this.anyVisible(m, src, steps, succ, failed)) {
+      if (m < bestN && (succ === null || !this.anyVisible(cur, m, src, steps, succ, failed!))) {
         bestN = m;
         for (let j = 0; j < m; j++) best[j] = cur[j]!;
       }
     }
     for (let k = 0; k < n; k++) edgeOf[steps[k]!] = -1;
-    if (bestN === n) {
-      this.full++;
-      this.endOfWindow();
-      return n;
-    }
-    sortedInto(best, bestN, out);
-    this.reduced++;
-    this.endOfWindow();
+    if (bestN < n) sortedInto(best, bestN, out);
     return bestN;
   }
 
@@ -162,11 +195,10 @@ export class StubbornSets {
     return ++this.gen;
   }
 
-  /** Whether one of the edges cur[0..m) is visible (each edge's visibility computed once per state: several closures ask). */
-  private anyVisible(m: number, src: Uint8Array, steps: Int32Array, succ: readonly Uint8Array[], failed: Uint8Array): boolean {
-    const cur = this.cur;
+  /** Whether one of the edges set[0..m) is visible (each edge's visibility computed once per state: several closures ask). */
+  private anyVisible(set: Int32Array, m: number, src: Uint8Array, steps: Int32Array, succ: readonly Uint8Array[], failed: Uint8Array): boolean {
     for (let j = 0; j < m; j++) {
-      const e = cur[j]!;
+      const e = set[j]!;
       if (this.visStamp[e] !== this.chooseGen) {
         this.visStamp[e] = this.chooseGen;
         this.visValue[e] = this.a.visible(steps[e]!, src, succ[e]!, failed[e] === 1, this.memo) ? 1 : 0;
@@ -271,4 +303,10 @@ function sortedInto(a: Int32Array, n: number, out: Int32Array): void {
     }
     out[j] = v;
   }
+}
+
+/** The byte offsets of the label fields the closures read: the groups' program counters, or every step's label field. */
+function labelOffsets(a: PorAnalysis): Int32Array {
+  if (a.groups) return Int32Array.from(a.groups.offset);
+  return Int32Array.from(new Set(Array.from(a.atOffset).filter((o) => o >= 0))).sort();
 }

@@ -191,7 +191,7 @@ export class Search {
     if (id >= 0) {
       if (this.tally !== null) this.tally.note(id, orb);
       this.obs.newState(id, this.dst);
-    } else if (this.watchBack && store.find(dstW) < this.levelEnd) this.backEdge = true;
+    } else if (this.watchBack && -1 - id < this.levelEnd) this.backEdge = true; // insert() gave -1 - (the stored state's id)
     return !this.stop;
   };
 
