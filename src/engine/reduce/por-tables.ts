@@ -157,22 +157,29 @@ export function invariantWrites(model: Model, bs: BitSets, writes: readonly Uint
  * so that whether one of them flips the part cannot be changed by a step independent of it.
  * The parts are numbered (`components`); per step, the numbers of those it checks.
  */
-export function componentWriters(model: Model, bs: BitSets, writes: readonly Uint32Array[]): Pick<PorAnalysis, 'components' | 'componentChecks'> & { extraDep: Set<number>[] } {
+export function componentWriters(model: Model, bs: BitSets, writes: readonly Uint32Array[]): Pick<PorAnalysis, 'components' | 'componentChecks'> & { extraDep: Uint32Array[] } {
   const n = model.steps.length;
   const components: ((s: Uint8Array) => boolean)[] = [];
   const checks: number[][] = Array.from({ length: n }, () => []);
-  const extraDep: Set<number>[] = Array.from({ length: n }, () => new Set());
+  // per step, a bit set over the steps
+  const extraDep: Uint32Array[] = Array.from({ length: n }, () => new Uint32Array((n + 31) >>> 5));
   for (const p of model.properties) {
     if (p.kind !== 'always') continue;
     for (const c of p.reads!.components ?? []) {
       const cb = bs.reads([...c.owners, ...c.reads]);
       const writers: number[] = [];
-      for (let i = 0; i < n; i++) if (intersects(writes[i]!, cb)) writers.push(i);
+      const writerBits = new Uint32Array((n + 31) >>> 5);
+      for (let i = 0; i < n; i++) {
+        if (!intersects(writes[i]!, cb)) continue;
+        writers.push(i);
+        writerBits[i >>> 5]! |= 1 << (i & 31);
+      }
       const id = components.length;
       components.push(c.holds.bind(c));
       for (const i of writers) {
         checks[i]!.push(id);
-        for (const j of writers) if (j !== i) extraDep[i]!.add(j);
+        const d = extraDep[i]!;
+        for (let k = 0; k < d.length; k++) d[k]! |= writerBits[k]!;
       }
     }
   }
@@ -213,15 +220,15 @@ export function writersOf(bs: BitSets, writes: readonly Uint32Array[]): number[]
   return writers;
 }
 
-/** Per step: the steps dependent on it (one writes what the other reads or writes, or `extraDep`). */
-export function dependency(reads: readonly Uint32Array[], writes: readonly Uint32Array[], extraDep: readonly Set<number>[]): Int32Array[] {
+/** Per step: the steps dependent on it (one writes what the other reads or writes, or `extraDep`: a bit set over the steps). */
+export function dependency(reads: readonly Uint32Array[], writes: readonly Uint32Array[], extraDep: readonly Uint32Array[]): Int32Array[] {
   const n = reads.length;
   const dep: Int32Array[] = [];
   for (let i = 0; i < n; i++) {
     const d: number[] = [];
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
-      if (extraDep[i]!.has(j) || intersects(writes[i]!, reads[j]!) || intersects(writes[i]!, writes[j]!) || intersects(writes[j]!, reads[i]!)) d.push(j);
+      if ((extraDep[i]![j >>> 5]! & (1 << (j & 31))) !== 0 || intersects(writes[i]!, reads[j]!) || intersects(writes[i]!, writes[j]!) || intersects(writes[j]!, reads[i]!)) d.push(j);
     }
     dep.push(Int32Array.from(d));
   }
@@ -281,12 +288,34 @@ export function labelGroups(model: Model, byLabelField: ReadonlyMap<string, Int3
  */
 export function enablingSets(model: Model, bs: BitSets, reads: readonly Uint32Array[], writers: readonly number[][], groups: Groups | null): Pick<PorAnalysis, 'nesGuard' | 'nesPc'> {
   const steps = model.steps;
+  const n = steps.length;
+  const sw = (n + 31) >>> 5;
+  // per field part: its writers as a bit set over the steps
+  const writerBits = writers.map((ws) => {
+    const b = new Uint32Array(sw);
+    for (const j of ws) b[j >>> 5]! |= 1 << (j & 31);
+    return b;
+  });
   const nesGuard: Int32Array[] = [];
   const nesPc: (Int32Array | null)[] = [];
-  for (let i = 0; i < steps.length; i++) {
-    const ws = new Set<number>();
-    for (let k = 0; k < bs.ix.total; k++) if (bs.has(reads[i]!, k)) for (const j of writers[k]!) if (j !== i) ws.add(j);
-    nesGuard.push(Int32Array.from([...ws].sort((x, y) => x - y)));
+  const ws = new Uint32Array(sw);
+  // per label field: the steps that may write it, increasing
+  const byField = new Map<string, number[]>();
+  const fieldWriters = (field: string): number[] => {
+    let list = byField.get(field);
+    if (!list) byField.set(field, (list = [...new Set(bs.ix.readBits(field).flatMap((k) => writers[k]!))].sort((x, y) => x - y)));
+    return list;
+  };
+  for (let i = 0; i < n; i++) {
+    ws.fill(0);
+    for (let k = 0; k < bs.ix.total; k++) {
+      if (!bs.has(reads[i]!, k)) continue;
+      const wb = writerBits[k]!;
+      for (let x = 0; x < sw; x++) ws[x]! |= wb[x]!;
+    }
+    ws[i >>> 5]! &= ~(1 << (i & 31));
+    const guardWriters = stepsOf(ws, n);
+    nesGuard.push(guardWriters);
     const at = steps[i]!.access?.at;
     // writers of the label's field that may write the label (a step declaring its next labels
     // on that field writes only those)
@@ -294,8 +323,15 @@ export function enablingSets(model: Model, bs: BitSets, reads: readonly Uint32Ar
       const b = steps[j]!.access?.at;
       return !(b && b.field === at!.field && b.to && !b.to.includes(at!.value));
     };
-    if (groups) groups.nesGuard.push(Int32Array.from([...new Set([...ws].map((j) => groups.ofStep[j]!))].sort((x, y) => x - y)));
-    nesPc.push(at ? Int32Array.from([...new Set(bs.ix.readBits(at.field).flatMap((k) => writers[k]!))].filter((j) => j !== i && mayReach(j)).sort((x, y) => x - y)) : null);
+    if (groups) groups.nesGuard.push(Int32Array.from([...new Set(Array.from(guardWriters, (j) => groups.ofStep[j]!))].sort((x, y) => x - y)));
+    nesPc.push(at ? Int32Array.from(fieldWriters(at.field).filter((j) => j !== i && mayReach(j))) : null);
   }
   return { nesGuard, nesPc };
+}
+
+/** The members of a bit set over n steps, increasing. */
+function stepsOf(b: Uint32Array, n: number): Int32Array {
+  const out: number[] = [];
+  for (let j = 0; j < n; j++) if ((b[j >>> 5]! & (1 << (j & 31))) !== 0) out.push(j);
+  return Int32Array.from(out);
 }
