@@ -103,8 +103,14 @@ export class Observer {
     this.onViolation();
   }
 
-  /** A state just stored as `id` (its vector `s`; under image checks its images are in canon's table). */
-  newState(id: number, s: Uint8Array): void {
+  /**
+   * A state just stored as `id` (its vector `s`; under image checks its images are in canon's
+   * table). `invariantsHold`: it was reached by an edge that partial-order reduction found
+   * invisible (it changes nothing an invariant reads, PorAnalysis.visible) from a stored state,
+   * where every invariant not violated yet holds — so they hold here too and only the covers are
+   * checked (not under image checks: the images' edges were not looked at).
+   */
+  newState(id: number, s: Uint8Array, invariantsHold = false): void {
     const bad = this.outside(s);
     if (bad >= 0) this.domainError(this.narrow[bad]!, s, this.store.parent(id), this.store.step(id));
     if (this.imageChecks) {
@@ -112,7 +118,7 @@ export class Observer {
       // (canonicalize left them in its table)
       const canon = this.canon!;
       for (let g = 0; g < canon.size; g++) this.checkState(id, canon.image(g), true);
-    } else this.checkState(id, s, false);
+    } else this.checkState(id, s, false, invariantsHold);
   }
 
   /**
@@ -126,10 +132,10 @@ export class Observer {
     throw new ModelError(`model ${this.model.name}: ${st} set ${f.name} = ${this.model.schema.get(s, f)}, outside its domain ${f.min}..${f.max}`);
   }
 
-  private checkState(id: number, s: Uint8Array, image: boolean): void {
+  private checkState(id: number, s: Uint8Array, image: boolean, invariantsHold = false): void {
     const always = this.always;
     const done = this.alwaysDone;
-    for (let i = 0; i < always.length; i++) {
+    for (let i = invariantsHold ? always.length : 0; i < always.length; i++) {
       const p = always[i]!;
       if (done[i] === 0 && !p.check(s)) {
         this.record({ property: p.id, kind: 'always', description: p.description, message: p.description, stateId: id, extraStep: -1, source: p.source, target: image ? s.slice() : undefined });

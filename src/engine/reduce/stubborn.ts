@@ -101,11 +101,12 @@ export class StubbornSets {
    */
   choose(src: Uint8Array, steps: Int32Array, n: number, succ: readonly Uint8Array[], failed: Uint8Array, out: Int32Array): number {
     let m = n;
+    // a new state: the visibility computed for the last one is forgotten (knownInvisible)
+    if (++this.chooseGen === 0x3fffffff) {
+      this.visStamp.fill(0);
+      this.chooseGen = 1;
+    }
     if (n > 1) {
-      if (++this.chooseGen === 0x3fffffff) {
-        this.visStamp.fill(0);
-        this.chooseGen = 1;
-      }
       this.memo.next();
       m = this.cache.get(src, steps, n, out);
       if (m < 0) {
@@ -155,6 +156,14 @@ export class StubbornSets {
     for (let k = 0; k < n; k++) edgeOf[steps[k]!] = -1;
     if (bestN < n) sortedInto(best, bestN, out);
     return bestN;
+  }
+
+  /**
+   * Whether edge e of the state last passed to choose() was found invisible (its visibility is
+   * computed only for the edges of the sets looked at: false when it was not).
+   */
+  knownInvisible(e: number): boolean {
+    return this.visStamp[e] === this.chooseGen && this.visValue[e] === 0;
   }
 
   /** Checkpoints: the counters and the window (into `out`, 6 numbers). */

@@ -68,6 +68,8 @@ export class Search {
   /** While emitting a reduced set: note an edge back into the current or an earlier level. */
   private watchBack = false;
   private backEdge = false;
+  /** The edge being emitted was found invisible by the reduction (Observer.newState: the invariants hold after it). */
+  private invisibleEdge = false;
 
   /** Stop the search: a violation in first-violation mode, or a budget ran out (then `incomplete` says which). */
   stop = false;
@@ -190,7 +192,7 @@ export class Search {
     const id = store.insert(dstW, this.curId, i);
     if (id >= 0) {
       if (this.tally !== null) this.tally.note(id, orb);
-      this.obs.newState(id, this.dst);
+      this.obs.newState(id, this.dst, this.invisibleEdge);
     } else if (this.watchBack && -1 - id < this.levelEnd) this.backEdge = true; // insert() gave -1 - (the stored state's id)
     return !this.stop;
   };
@@ -331,6 +333,9 @@ export class Search {
     for (let w = 0, o = k * words; w < words; w++) dstW[w] = succ[o + w]!;
     const f = this.edgeFails[k];
     if (f) for (let j = 0; j < f.ids.length; j++) this.ctx.fail(f.ids[j]!, f.messages[j]);
-    return this.skip > 0 ? this.emitSkipping(this.edgeSteps[k]!) : this.emit(this.edgeSteps[k]!);
+    this.invisibleEdge = this.por!.knownInvisible(k);
+    const more = this.skip > 0 ? this.emitSkipping(this.edgeSteps[k]!) : this.emit(this.edgeSteps[k]!);
+    this.invisibleEdge = false;
+    return more;
   }
 }
