@@ -55,7 +55,11 @@ export class Observer {
   /** Per step: the transition properties (indices) it is relevant to. */
   private readonly transOfStep: Int32Array[];
   /** Violated, per always / transition property (the hot-path view of `violated`). */
-  private readonly alwaysDone: Uint8Array;
+  /**
+   * Per invariant (the model's `always` properties, in order): 1 once it was found violated. Until
+   * then it holds in every stored state (partial-order reduction reads this: SourceMemo).
+   */
+  readonly alwaysDone: Uint8Array;
   private readonly transDone: Uint8Array;
   /** Sometimes properties not reached yet. */
   private someLeft: number;

@@ -157,14 +157,17 @@ export function invariantWrites(model: Model, bs: BitSets, writes: readonly Uint
  * so that whether one of them flips the part cannot be changed by a step independent of it.
  * The parts are numbered (`components`); per step, the numbers of those it checks.
  */
-export function componentWriters(model: Model, bs: BitSets, writes: readonly Uint32Array[]): Pick<PorAnalysis, 'components' | 'componentChecks'> & { extraDep: Uint32Array[] } {
+export function componentWriters(model: Model, bs: BitSets, writes: readonly Uint32Array[]): Pick<PorAnalysis, 'components' | 'componentInvariant' | 'componentChecks'> & { extraDep: Uint32Array[] } {
   const n = model.steps.length;
   const components: ((s: Uint8Array) => boolean)[] = [];
+  const invariant: number[] = [];
+  let k = -1;
   const checks: number[][] = Array.from({ length: n }, () => []);
   // per step, a bit set over the steps
   const extraDep: Uint32Array[] = Array.from({ length: n }, () => new Uint32Array((n + 31) >>> 5));
   for (const p of model.properties) {
     if (p.kind !== 'always') continue;
+    k++;
     for (const c of p.reads!.components ?? []) {
       const cb = bs.reads([...c.owners, ...c.reads]);
       const writers: number[] = [];
@@ -176,6 +179,7 @@ export function componentWriters(model: Model, bs: BitSets, writes: readonly Uin
       }
       const id = components.length;
       components.push(c.holds.bind(c));
+      invariant.push(k);
       for (const i of writers) {
         checks[i]!.push(id);
         const d = extraDep[i]!;
@@ -183,7 +187,7 @@ export function componentWriters(model: Model, bs: BitSets, writes: readonly Uin
       }
     }
   }
-  return { components, componentChecks: checks.map((c) => Int32Array.from(c)), extraDep };
+  return { components, componentInvariant: Int32Array.from(invariant), componentChecks: checks.map((c) => Int32Array.from(c)), extraDep };
 }
 
 /** Per step of a guarded group's process (PropertyReads.guarded): the pc, its values, the group's bytes it writes. */

@@ -90,6 +90,8 @@ export class PorAnalysis {
   readonly valueChecks: { offset: number; values: Uint8Array }[][];
   /** The invariant components (PropertyReads.components): whether each part holds. */
   readonly components: ((s: Uint8Array) => boolean)[];
+  /** Per component: the invariant it is part of (index among the model's `always` properties). */
+  readonly componentInvariant: Int32Array;
   /** Per step: the components (indices into `components`) whose reads it may write. */
   readonly componentChecks: Int32Array[];
   /** Per step of a guarded group's process (PropertyReads.guarded): the group's pc offset, values, and the bytes of its fields the step writes. */
@@ -114,6 +116,7 @@ export class PorAnalysis {
     this.valueChecks = inv.valueChecks;
     const comp = componentWriters(model, bs, writes);
     this.components = comp.components;
+    this.componentInvariant = comp.componentInvariant;
     this.componentChecks = comp.componentChecks;
     this.guardChecks = guardedWrites(model, bs, writes);
     const writers = writersOf(bs, writes);
@@ -181,15 +184,27 @@ export class PorAnalysis {
 /**
  * The values of the invariant components in one source state, each computed when first asked:
  * the edges of a state all start from it (PorAnalysis.visible). `next()` starts a new state.
+ *
+ * A component of an invariant not found violated so far holds without being computed: the
+ * source is a stored state, every stored state was checked (or reached by an invisible edge from
+ * one that was: Observer.newState), and an invariant is the conjunction of its components
+ * (PropertyReads.components; verifyAccesses checks it on the states it explores).
  */
 export class SourceMemo {
   private readonly stamp: Int32Array;
   private readonly value: Uint8Array;
   private gen = 1;
 
-  constructor(components: number) {
-    this.stamp = new Int32Array(components);
-    this.value = new Uint8Array(components);
+  /**
+   * @param invariantOf per component, its invariant's index into `violated`
+   * @param violated per invariant, 1 once found violated (Observer.alwaysDone)
+   */
+  constructor(
+    private readonly invariantOf: Int32Array,
+    private readonly violated: Uint8Array,
+  ) {
+    this.stamp = new Int32Array(invariantOf.length);
+    this.value = new Uint8Array(invariantOf.length);
   }
 
   next(): void {
@@ -200,6 +215,7 @@ export class SourceMemo {
   }
 
   holds(c: number, holds: (s: Uint8Array) => boolean, src: Uint8Array): boolean {
+    if (this.violated[this.invariantOf[c]!] === 0) return true;
     if (this.stamp[c] === this.gen) return this.value[c] === 1;
     const v = holds(src);
     this.stamp[c] = this.gen;

@@ -62,12 +62,17 @@ export class StubbornSets {
   private windowEnd = StubbornSets.window;
   private windowCut = 0;
 
+  /**
+   * @param procOf per step, its process's index
+   * @param violated per invariant, 1 once found violated (Observer.alwaysDone: SourceMemo)
+   */
   constructor(
     private readonly a: PorAnalysis,
     private readonly procOf: Int32Array,
     nsteps: number,
+    violated: Uint8Array,
   ) {
-    this.memo = new SourceMemo(a.components.length);
+    this.memo = new SourceMemo(a.componentInvariant, violated);
     this.cache = new ChoiceCache(labelOffsets(a));
     this.mark = new Int32Array(nsteps);
     this.visStamp = new Int32Array(nsteps);

@@ -96,6 +96,7 @@ export function verifyAccesses(model: Model, maxStates = 20000, maxProblems = 20
       outside(r, x.reads, `property ${x.p.id} reads`);
     }
     pf.properties(s, note);
+    conjunctions(model, s, note);
     for (let i = 0; i < steps.length; i++) {
       const st = steps[i]!;
       const d = decl[i];
@@ -122,6 +123,23 @@ export function verifyAccesses(model: Model, maxStates = 20000, maxProblems = 20
     }
   }
   return { states, declaredSteps: decl.filter((d) => d !== null).length, problems };
+}
+
+/**
+ * An invariant with components (PropertyReads.components) is their conjunction: where it holds,
+ * each holds (the reduction takes a source state's components from its invariants' verdicts:
+ * SourceMemo), and, when it declares nothing else it reads, where each holds, it holds.
+ */
+function conjunctions(model: Model, s: Uint8Array, note: (m: string) => void): void {
+  for (const p of model.properties) {
+    const comps = p.kind === 'always' ? p.reads?.components : undefined;
+    if (!comps || comps.length === 0 || p.kind !== 'always') continue;
+    const all = comps.every((c) => c.holds(s));
+    const only = p.reads!.fields.length === 0 && Object.keys(p.reads!.values ?? {}).length === 0 && (p.reads!.guarded ?? []).length === 0;
+    const holds = p.check(s);
+    if (holds && !all) note(`property ${p.id} holds in a state where one of its components does not: it is not their conjunction`);
+    if (!holds && all && only) note(`property ${p.id} fails in a state where each of its components holds: it is not their conjunction`);
+  }
 }
 
 type Outside = (bytes: Set<number>, allowed: ReadonlySet<string>, what: string) => void;

@@ -133,7 +133,7 @@ export class Search {
     const a = options.por ?? null;
     this.porA = a;
     const procs = new Map(model.processes.map((p, k) => [p, k]));
-    this.por = a !== null ? new StubbornSets(a, Int32Array.from(this.steps, (st) => procs.get(st.process) ?? -1), this.nsteps) : null;
+    this.por = a !== null ? new StubbornSets(a, Int32Array.from(this.steps, (st) => procs.get(st.process) ?? -1), this.nsteps, this.obs.alwaysDone) : null;
     this.edgeSteps = new Int32Array(a !== null ? this.nsteps : 0);
     this.edgeSuccW = new Int32Array(a !== null ? this.nsteps * this.words : 0);
     this.edgeSucc = a !== null ? Array.from(this.steps, (_, k) => new Uint8Array(this.edgeSuccW.buffer, k * this.words * 4, this.schema.size)) : [];
