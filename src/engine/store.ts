@@ -34,6 +34,8 @@ export interface VisitedStore {
   readonly count: number;
   /** Bytes allocated by the store. */
   readonly bytes: number;
+  /** Bytes the store keeps per state for its vector: bit-packed, whole, or a fingerprint. */
+  readonly storedBytes: number;
   /** True when load() works for every id; false when only queued (unexpanded) states are kept. */
   readonly keepsStates: boolean;
   load(id: number, out: Int32Array): void;
@@ -161,6 +163,9 @@ export interface FingerprintExport {
 export class StateStore implements VisitedStore {
   readonly words: number;
   readonly keepsStates = true;
+  get storedBytes(): number {
+    return this.words * 4;
+  }
   private vecChunks: Int32Array[] = [];
   private readonly links: Links;
   /** Slot pairs: [2s] = id + 1 (0: empty), [2s + 1] = hash. */
@@ -575,6 +580,7 @@ export const CLAIM = { known: 0, claimed: 1, full: 2, lowered: 3 } as const;
  */
 export class FingerprintStore implements VisitedStore {
   readonly words: number;
+  readonly storedBytes = 8;
   readonly keepsStates = false;
   private fpChunks: Int32Array[] = [];
   private queue: (Int32Array | null)[] = [];
