@@ -12,6 +12,11 @@
  * switch on the process's state byte, the guard with constant byte offsets, a word copy of the
  * source into the destination, the effects in place on the destination, the new control state,
  * then `emit(i)`. Nothing is interpreted and nothing is allocated per transition.
+ * Two rules keep V8 from deoptimising expand in the middle of a search (it does when optimised
+ * code reaches an operation that had never run before it was compiled): a right operand of
+ * `&&`/`||`/`imply` that cannot fail is evaluated without a branch (`(a & b)` on 0/1), and the
+ * model's primeExpand runs every case and transition (guards evaluated, not obeyed) before the
+ * search starts, putting the error counts back — the search passes the emit it will use.
  *
  * Semantics: `system async` interleaving. Effects run left to right, each seeing the previous.
  * `&&`, `||`, `imply` short-circuit. Arithmetic is on int32, C division (truncation toward zero).
