@@ -18,11 +18,12 @@
 import { workerData, parentPort, type MessagePort } from 'node:worker_threads';
 import type { Model } from './model.js';
 import { ClaimArena, CLAIM, hashWords, StoreReader } from './store.js';
+import { settleClaims, type ExpandedBlock, type LevelShape } from './search/settle-claims.js';
 import { Canonicalizer } from './symmetry.js';
 import { RecordingCtx } from './trace.js';
 import { successors } from './search/successors.js';
 import { DropWatch } from './search/dropped.js';
-import { CTRL, EVENT, FLAG, buildModelFromSpec, takeBlock, type LevelMessage, type WorkerData } from './parallel.js';
+import { CTRL, EVENT, FLAG, buildModelFromSpec, takeBlock, type LevelMessage, type SettleMessage, type WorkerData } from './parallel.js';
 
 const data = workerData as WorkerData;
 const port: MessagePort = data.port;
@@ -68,8 +69,12 @@ function run(model: Model): void {
   const dst = new Uint8Array(dstW.buffer);
   const ctx = new RecordingCtx();
   const dropWatch = new DropWatch(model);
-  // the store's vector chunks, as sent level by level
+  // the store's vector chunks, as sent level by level, and views of them and of the link chunks
   const chunks: (ArrayBuffer | SharedArrayBuffer)[] = [];
+  const vectorViews: Int32Array<ArrayBufferLike>[] = [];
+  const parentViews: Int32Array<ArrayBufferLike>[] = [];
+  const stepViews: (Uint16Array<ArrayBufferLike> | Uint32Array<ArrayBufferLike>)[] = [];
+  let tableView: Int32Array<ArrayBufferLike> = new Int32Array(2);
 
   let out = new Int32Array(1 << 16);
   let len = 0;
@@ -138,6 +143,15 @@ function run(model: Model): void {
   // the candidates this block claimed or lowered the key of, in discovery order
   let cands = new Int32Array(1 << 12);
   let nCands = 0;
+  // workers settling (see search/settle-claims.ts): per-block counts of candidates, the block
+  // being expanded, the blocks expanded in this level, and whether this one has a flagged candidate
+  let counts: Int32Array | null = null;
+  let curBlock = 0;
+  let levelGen = -1;
+  let shape: LevelShape = { start: 0, blockSize: 1, nsteps, words };
+  let expanded: ExpandedBlock[] = [];
+  let flaggedBlock = false;
+  const flagNew = (): number => (newStateFlagged() ? 1 : 0);
   function noteCandidate(c: number): void {
     if (nCands === cands.length) {
       const bigger = new Int32Array(cands.length * 2);
@@ -165,16 +179,19 @@ function run(model: Model): void {
     }
     if (overflow) return true;
     const orb = canon !== null ? canon.canonicalize(dstW) : 1;
-    const r = reader.claim(dstW, hashWords(dstW, 0, words), srcOffset * nsteps + i, arena!, ctrl, CTRL.cand);
+    const r = reader.claim(dstW, hashWords(dstW, 0, words), srcOffset * nsteps + i, arena!, ctrl, CTRL.cand, flagNew, orb);
     if (r === CLAIM.full) {
       overflow = true;
       Atomics.store(ctrl, CTRL.overflow, 1);
-    } else if (r === CLAIM.claimed) {
+    } else if (r === CLAIM.claimed || r === CLAIM.lowered) {
       const c = reader.lastCandidate;
-      arena!.flags[c] = newStateFlagged() ? 1 : 0;
-      arena!.orbits[c] = orb;
       noteCandidate(c);
-    } else if (r === CLAIM.lowered) noteCandidate(reader.lastCandidate);
+      if (counts !== null) {
+        if (r === CLAIM.lowered) Atomics.sub(counts, Math.floor(Math.floor(reader.lastLoweredFrom / nsteps) / shape.blockSize), 1);
+        Atomics.add(counts, curBlock, 1);
+        if (arena!.flags[c]) flaggedBlock = true;
+      }
+    }
     return true;
   };
 
@@ -182,6 +199,16 @@ function run(model: Model): void {
     chunks.length = m.vectorsFrom;
     chunks.push(...m.vectors);
     reader.update(chunks, m.table);
+    vectorViews.length = parentViews.length = stepViews.length = m.vectorsFrom;
+    for (const b of m.vectors) vectorViews.push(new Int32Array(b));
+    for (const b of m.parents) parentViews.push(new Int32Array(b));
+    // a step-id chunk holds 2^16 ids of 16 or 32 bits
+    for (const b of m.steps) stepViews.push(b.byteLength === 2 << 16 ? new Uint16Array(b) : new Uint32Array(b));
+    tableView = new Int32Array(m.table);
+    levelGen = m.gen;
+    expanded = [];
+    counts = m.claim?.counts ? new Int32Array(m.claim.counts) : null;
+    shape = { start: m.start, blockSize: m.blockSize, nsteps, words };
     liveAlways = always.filter((p) => !m.skipAlways.includes(p.id)).map((p) => (p.kind === 'always' ? p.check.bind(p) : () => true));
     liveSome = sometimes.filter((p) => !m.skipSome.includes(p.id)).map((p) => (p.kind === 'sometimes' ? p.check.bind(p) : () => false));
     const claimMode = m.claim !== undefined;
@@ -206,6 +233,8 @@ function run(model: Model): void {
   function claimBlock(m: LevelMessage, k: number, a: number, b: number): void {
     fired = new Float64Array(nsteps);
     nCands = 0;
+    curBlock = k;
+    flaggedBlock = false;
     const enabled = new Int32Array(b - a);
     // sources expanded with every successor claimed or found (the block is whole when all are)
     let done = 0;
@@ -227,7 +256,13 @@ function run(model: Model): void {
     const events = out.slice(0, len);
     const drops = dropWatch.delta();
     const claimed = cands.slice(0, nCands);
-    port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired, drops, cands: claimed, whole: done === b - a }, [events.buffer, enabled.buffer, fired.buffer, claimed.buffer]);
+    const whole = done === b - a;
+    if (counts !== null) {
+      // this worker stores the block's candidates (settle()); the owner needs them only to number flagged ones
+      expanded.push({ k, cands: claimed });
+      const sent = flaggedBlock ? claimed.slice() : new Int32Array(0);
+      port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired, drops, cands: sent, whole, flagged: flaggedBlock }, [events.buffer, enabled.buffer, fired.buffer, sent.buffer]);
+    } else port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired, drops, cands: claimed, whole }, [events.buffer, enabled.buffer, fired.buffer, claimed.buffer]);
     signal();
   }
 
@@ -254,14 +289,23 @@ function run(model: Model): void {
   }
 
 
-  parentPort!.on('message', (m: LevelMessage | { type: 'exit' }) => {
+  /** Store the candidates of the blocks this worker expanded in the level (search/settle-claims.ts). */
+  function settle(m: SettleMessage): void {
+    const stored = m.gen === levelGen && arena !== null ? settleClaims(expanded, m, arena, { vectors: vectorViews, parents: parentViews, steps: stepViews, table: tableView }, shape) : 0;
+    expanded = [];
+    port.postMessage({ type: 'settled', gen: m.gen, stored });
+    signal();
+  }
+
+  parentPort!.on('message', (m: LevelMessage | SettleMessage | { type: 'exit' }) => {
     if (m.type === 'exit') {
       port.close();
       parentPort!.close();
       return;
     }
     try {
-      runLevel(m);
+      if (m.type === 'settle') settle(m);
+      else runLevel(m);
     } catch (e) {
       port.postMessage({ type: 'error', message: e instanceof Error ? `${e.message}` : String(e) });
       signal();

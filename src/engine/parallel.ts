@@ -35,6 +35,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Model } from './model.js';
 import type { ClaimBuffers } from './store.js';
+import type { SettleJob } from './search/settle-claims.js';
 
 export interface ModelSpec {
   /** URL (file:) of an ES module. */
@@ -67,6 +68,12 @@ export interface ParallelOptions {
   readonly claim?: boolean;
   /** Claim mode: at most this many candidates per try of a level (tests of running a level again with more room). */
   readonly maxClaims?: number;
+  /**
+   * Claim mode: the workers store the new states of their blocks themselves once the level's ids
+   * are known (search/settle-claims.ts; default true). false: the calling thread inserts them
+   * (the way of levels with an orbit tally or near the state limit), for tests comparing the two.
+   */
+  readonly workersSettle?: boolean;
 }
 
 export async function buildModelFromSpec(spec: ModelSpec): Promise<Model> {
@@ -121,12 +128,30 @@ export interface LevelMessage {
   /** The store's vector chunks from number `vectorsFrom` on (a worker keeps those it was sent before). */
   readonly vectors: readonly (ArrayBuffer | SharedArrayBuffer)[];
   readonly vectorsFrom: number;
+  /** The store's link chunks (parents, step ids), from the same chunk number on: workers that settle claims write them. */
+  readonly parents: readonly (ArrayBuffer | SharedArrayBuffer)[];
+  readonly steps: readonly (ArrayBuffer | SharedArrayBuffer)[];
   readonly table: ArrayBuffer | SharedArrayBuffer;
   /** Properties the owner no longer needs to hear about. */
   readonly skipAlways: readonly string[];
   readonly skipSome: readonly string[];
   /** Claim mode: workers claim index slots for new states in this arena (see explore.ts). */
-  readonly claim?: { readonly buffers: ClaimBuffers; readonly capacity: number };
+  readonly claim?: {
+    readonly buffers: ClaimBuffers;
+    readonly capacity: number;
+    /**
+     * Workers settle their blocks' candidates themselves (search/settle-claims.ts): per block, how
+     * many candidates have their key in its range (kept by atomic adds as keys are claimed and
+     * lowered; a block's count is final once it and every block before it are done).
+     */
+    readonly counts?: SharedArrayBuffer;
+  };
+}
+
+/** Claim mode with workers settling: store the candidates of the blocks each expanded (search/settle-claims.ts). */
+export interface SettleMessage extends SettleJob {
+  readonly type: 'settle';
+  readonly gen: number;
 }
 
 export interface BlockResult {
@@ -141,9 +166,15 @@ export interface BlockResult {
   readonly cands?: Int32Array;
   /** Claim mode: every source of the block was expanded and every successor claimed or found. */
   readonly whole?: boolean;
+  /** Claim mode, workers settling: some candidate of the block is flagged (then `cands` is sent). */
+  readonly flagged?: boolean;
 }
 
-type Incoming = { type: 'ready' } | { type: 'error'; message: string } | ({ type: 'block'; gen: number; block: number } & BlockResult);
+type Incoming =
+  | { type: 'ready' }
+  | { type: 'error'; message: string }
+  | ({ type: 'block'; gen: number; block: number } & BlockResult)
+  | { type: 'settled'; gen: number; stored: number };
 
 export class ParallelError extends Error {}
 
@@ -240,17 +271,21 @@ export class WorkerPool {
    * returns false to cancel the rest of the level. `drain`: after a cancel, wait until every
    * block a worker took is done (no worker touches the level's buffers any more).
    */
+  /** How a level of `levelSize` states is cut into blocks (`blockSize`: the caller's choice, if any). */
+  blocking(levelSize: number, claim: boolean, blockSize?: number): { blockSize: number; nBlocks: number } {
+    // block indices live in the low TICKET_BITS of the ticket word
+    // claim mode waits for the whole level anyway: fewer, bigger blocks (still several per worker)
+    const auto = claim ? Math.max(256, Math.ceil(levelSize / (this.size * 4))) : Math.max(256, Math.min(16384, Math.ceil(levelSize / (this.size * 8))));
+    const size = Math.max(1, blockSize ?? auto, Math.ceil(levelSize / TICKET_MASK));
+    return { blockSize: size, nBlocks: Math.ceil(levelSize / size) };
+  }
+
   runLevel(
     m: Omit<LevelMessage, 'type' | 'gen' | 'blockSize' | 'vectorsFrom'> & { blockSize?: number },
     onBlock: (k: number, r: BlockResult) => boolean,
     drain = false,
   ): void {
-    const levelSize = m.end - m.start;
-    // block indices live in the low TICKET_BITS of the ticket word
-    // claim mode waits for the whole level anyway: fewer, bigger blocks (still several per worker)
-    const auto = m.claim ? Math.max(256, Math.ceil(levelSize / (this.size * 4))) : Math.max(256, Math.min(16384, Math.ceil(levelSize / (this.size * 8))));
-    const blockSize = Math.max(m.blockSize ?? auto, Math.ceil(levelSize / TICKET_MASK));
-    const nBlocks = Math.ceil(levelSize / blockSize);
+    const { blockSize, nBlocks } = this.blocking(m.end - m.start, m.claim !== undefined, m.blockSize);
     const gen = ++this.gen;
     this.stash.clear();
     Atomics.store(this.ctrl, CTRL.abort, 0);
@@ -259,7 +294,8 @@ export class WorkerPool {
     // can never take a block of this one (it would be lost: its result is discarded)
     Atomics.store(this.ctrl, CTRL.next, ticket(gen, 0));
     // the chunks sent before stay the same buffers: only the new ones (cloning a list of shared buffers is not free)
-    const msg: LevelMessage = { ...m, type: 'level', gen, blockSize, vectors: m.vectors.slice(this.chunksSent), vectorsFrom: this.chunksSent };
+    const from = this.chunksSent;
+    const msg: LevelMessage = { ...m, type: 'level', gen, blockSize, vectors: m.vectors.slice(from), parents: m.parents.slice(from), steps: m.steps.slice(from), vectorsFrom: from };
     this.chunksSent = m.vectors.length;
     for (const w of this.workers) w.postMessage(msg);
     for (let k = 0; k < nBlocks; k++) {
@@ -274,16 +310,46 @@ export class WorkerPool {
     }
   }
 
+  /**
+   * Claim mode with workers settling, after runLevel (every block taken is done): every worker
+   * stores the candidates of the blocks it expanded as `job` says; returns how many in all.
+   */
+  settle(job: SettleJob): number {
+    const gen = this.gen;
+    this.settledCount = 0;
+    this.settledStates = 0;
+    const msg: SettleMessage = { ...job, type: 'settle', gen };
+    for (const w of this.workers) w.postMessage(msg);
+    for (;;) {
+      const seen = Atomics.load(this.ctrl, CTRL.posted);
+      this.receive(gen);
+      if (this.settledCount === this.size) return this.settledStates;
+      this.sleep(seen);
+    }
+  }
+
+  private settledCount = 0;
+  private settledStates = 0;
+
+  /** Take in what the workers posted for generation `gen`. */
+  private receive(gen: number): void {
+    for (const p of this.ports) {
+      for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+        const msg = m.message as Incoming;
+        if (msg.type === 'error') throw new ParallelError(`a worker failed: ${msg.message}`);
+        if (msg.type === 'block' && msg.gen === gen) this.stash.set(msg.block, msg);
+        if (msg.type === 'settled' && msg.gen === gen) {
+          this.settledCount++;
+          this.settledStates += msg.stored;
+        }
+      }
+    }
+  }
+
   private waitFor(k: number, gen: number): BlockResult {
     for (;;) {
       const seen = Atomics.load(this.ctrl, CTRL.posted);
-      for (const p of this.ports) {
-        for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
-          const msg = m.message as Incoming;
-          if (msg.type === 'error') throw new ParallelError(`a worker failed: ${msg.message}`);
-          if (msg.type === 'block' && msg.gen === gen) this.stash.set(msg.block, msg);
-        }
-      }
+      this.receive(gen);
       const r = this.stash.get(k);
       if (r) {
         this.stash.delete(k);

@@ -289,6 +289,19 @@ export class StateStore implements VisitedStore {
     return id;
   }
 
+  /** Set the links of state `id` (stored, or being stored by a worker: parallel search). */
+  setLinks(id: number, parent: number, step: number): void {
+    this.links.set(id, parent, step);
+  }
+
+  /**
+   * Worker threads stored states count .. n - 1 themselves (vectors, links and index slots, in
+   * chunks reserved before: search/claim-level.ts): take them as stored.
+   */
+  adoptSettled(n: number): void {
+    this.count = n;
+  }
+
   /**
    * Allocate now the vector chunks of `n` more states (parallel search: the owner inserts a
    * level's states while workers read the store, and they must know every chunk it writes to).
@@ -403,9 +416,11 @@ export class StoreReader {
    * candidate `counter[at]++` in an empty slot (its vector, hash, key and slot written before the
    * compare-and-swap that publishes it), or full (the arena's capacity is exhausted: the owner
    * makes room and runs the level again), or lowered (a candidate whose key this call lowered).
-   * `lastCandidate` is the candidate claimed or lowered.
+   * `lastCandidate` is the candidate claimed or lowered (`lastLoweredFrom`: its key before).
+   * A claimed candidate's flag (`flag()`, called only then) and orbit size are written before
+   * its slot is published.
    */
-  claim(v: Int32Array, h: number, key: number, arena: ClaimArena, counter: Int32Array, at: number): number {
+  claim(v: Int32Array, h: number, key: number, arena: ClaimArena, counter: Int32Array, at: number, flag: () => number = noFlag, orbit = 1): number {
     const w = this.words;
     const t = this.table;
     const mask = this.mask;
@@ -440,6 +455,7 @@ export class StoreReader {
             if (k <= key) return CLAIM.known;
             if (Atomics.compareExchange(arena.keys, c, k, key) === k) {
               this.lastCandidate = c;
+              this.lastLoweredFrom = k;
               return CLAIM.lowered;
             }
           }
@@ -453,6 +469,9 @@ export class StoreReader {
       for (let i = 0; i < w; i++) arena.vectors[base + i] = v[i]!;
       arena.hashes[c] = h;
       arena.slots[c] = slot;
+      // written before the slot is published: a worker that lowers the key reads them
+      arena.flags[c] = flag();
+      arena.orbits[c] = orbit;
       Atomics.store(arena.keys, c, key);
       if (Atomics.compareExchange(t, slot << 1, 0, -(c + 1)) === 0) {
         this.lastCandidate = c;
@@ -464,6 +483,8 @@ export class StoreReader {
   }
 
   lastCandidate = -1;
+  /** The key a `lowered` claim replaced. */
+  lastLoweredFrom = -1;
 
   find(v: Int32Array): number {
     const w = this.words;
@@ -564,6 +585,8 @@ export interface ClaimBuffers {
   readonly flags: SharedArrayBuffer;
   readonly orbits: SharedArrayBuffer;
 }
+
+const noFlag = (): number => 0;
 
 /** Outcome of StoreReader.claim. */
 export const CLAIM = { known: 0, claimed: 1, full: 2, lowered: 3 } as const;

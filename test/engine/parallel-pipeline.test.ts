@@ -52,3 +52,19 @@ test('adaptive: workers launched in the background, levels cut between this thre
     assert.deepEqual(comparable(par), comparable(seq), JSON.stringify(m.spec.args));
   }
 });
+
+test('claim mode, new states stored by the workers (ids from per-block counts) or by this thread: both the sequential result, also when a violation stops the search inside a level', () => {
+  for (const { m, opts } of [
+    { m: registry('xen-timer', { ops: 3 }), opts: { allViolations: true } },
+    // stops at the first violation: the workers store only the states met before it
+    { m: registry('xen-timer', { variant: 'baseline', ops: 3 }), opts: {} },
+    { m: registry('philosophers', { n: 6 }), opts: {} },
+    { m: registry('counter', { procs: 5 }), opts: { allViolations: true } },
+  ]) {
+    const seq = explore(m.model(), opts);
+    for (const workersSettle of [true, false]) {
+      const par = explore(m.model(), { ...opts, parallel: { workers: 2, spec: m.spec, blockSize: 61, minLevel: 1, adaptive: false, workersSettle } });
+      assert.deepEqual(comparable(par), comparable(seq), `${JSON.stringify(m.spec.args)} ${JSON.stringify(opts)} workersSettle ${workersSettle}`);
+    }
+  }
+});

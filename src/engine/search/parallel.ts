@@ -58,7 +58,7 @@ export class ParallelRun {
   /** What the workers need for level [a, b): the store as it is now, the properties still live. */
   levelMessage(a: number, b: number): Omit<LevelMessage, 'type' | 'gen' | 'blockSize' | 'claim' | 'vectorsFrom'> & { blockSize?: number } {
     const buf = this.store.buffers();
-    return { start: a, end: b, vectors: buf.vectors, table: buf.table, ...this.s.obs.settled(), blockSize: this.opts.blockSize };
+    return { start: a, end: b, vectors: buf.vectors, parents: buf.parents, steps: buf.steps, table: buf.table, ...this.s.obs.settled(), blockSize: this.opts.blockSize };
   }
 
   run(): void {
