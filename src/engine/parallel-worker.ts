@@ -21,6 +21,7 @@ import { ClaimArena, CLAIM, hashWords, StoreReader } from './store.js';
 import { settleClaims, type ExpandedBlock, type LevelShape } from './search/settle-claims.js';
 import { Canonicalizer } from './symmetry.js';
 import { RecordingCtx } from './trace.js';
+import { compileCodec } from './state-codec.js';
 import { successors } from './search/successors.js';
 import { DropWatch } from './search/dropped.js';
 import { CTRL, EVENT, FLAG, buildModelFromSpec, takeBlock, type LevelMessage, type SettleMessage, type WorkerData } from './parallel.js';
@@ -52,7 +53,11 @@ function run(model: Model): void {
   const words = schema.words;
   const steps = model.steps;
   const nsteps = steps.length;
-  const reader = new StoreReader(words);
+  // the store's vectors are packed with the codec the owner compiled from the same schema
+  const codec = data.packed ? compileCodec(schema) : null;
+  const reader = new StoreReader(words, codec);
+  const storedWords = reader.storedWords;
+  const packed = new Int32Array(storedWords);
   const canon = data.symmetry && model.symmetry ? new Canonicalizer(model.symmetry, words) : null;
   const imageChecks = canon !== null && canon.size > 1 && !canon.sym.invariantProperties;
   const always = model.properties.filter((p) => p.kind === 'always');
@@ -148,7 +153,7 @@ function run(model: Model): void {
   let counts: Int32Array | null = null;
   let curBlock = 0;
   let levelGen = -1;
-  let shape: LevelShape = { start: 0, blockSize: 1, nsteps, words };
+  let shape: LevelShape = { start: 0, blockSize: 1, nsteps, words: storedWords };
   let expanded: ExpandedBlock[] = [];
   let flaggedBlock = false;
   const flagNew = (): number => (newStateFlagged() ? 1 : 0);
@@ -179,7 +184,19 @@ function run(model: Model): void {
     }
     if (overflow) return true;
     const orb = canon !== null ? canon.canonicalize(dstW) : 1;
-    const r = reader.claim(dstW, hashWords(dstW, 0, words), srcOffset * nsteps + i, arena!, ctrl, CTRL.cand, flagNew, orb);
+    let sv = dstW;
+    if (codec !== null) {
+      if (codec.pack(dstW, packed) !== -1) {
+        // outside the domains: the owner reports it where the sequential search's insert does
+        push(EVENT.bad);
+        push(srcOffset);
+        push(i);
+        for (let k = 0; k < words; k++) push(dstW[k]!);
+        return true;
+      }
+      sv = packed;
+    }
+    const r = reader.claim(sv, hashWords(sv, 0, storedWords), srcOffset * nsteps + i, arena!, ctrl, CTRL.cand, flagNew, orb);
     if (r === CLAIM.full) {
       overflow = true;
       Atomics.store(ctrl, CTRL.overflow, 1);
@@ -208,12 +225,12 @@ function run(model: Model): void {
     levelGen = m.gen;
     expanded = [];
     counts = m.claim?.counts ? new Int32Array(m.claim.counts) : null;
-    shape = { start: m.start, blockSize: m.blockSize, nsteps, words };
+    shape = { start: m.start, blockSize: m.blockSize, nsteps, words: storedWords };
     liveAlways = always.filter((p) => !m.skipAlways.includes(p.id)).map((p) => (p.kind === 'always' ? p.check.bind(p) : () => true));
     liveSome = sometimes.filter((p) => !m.skipSome.includes(p.id)).map((p) => (p.kind === 'sometimes' ? p.check.bind(p) : () => false));
     const claimMode = m.claim !== undefined;
     // views only: the capacity (the index room left) changes from level to level
-    if (m.claim) arena = new ClaimArena(words, m.claim.capacity, m.claim.buffers);
+    if (m.claim) arena = new ClaimArena(storedWords, m.claim.capacity, m.claim.buffers);
     overflow = false;
     const nBlocks = Math.ceil((m.end - m.start) / m.blockSize);
     for (;;) {

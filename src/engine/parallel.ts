@@ -85,8 +85,11 @@ export async function buildModelFromSpec(spec: ModelSpec): Promise<Model> {
 
 /** Slots of the shared control array. */
 export const CTRL = { posted: 0, next: 1, abort: 2, gen: 3, waiting: 4, cand: 5, overflow: 6 } as const;
-/** Event kinds of a claim-mode block: [kind, source offset, step] (+ the successor for rel). */
-export const EVENT = { fail: 0, rel: 1, terminal: 3 } as const;
+/**
+ * Event kinds of a claim-mode block: [kind, source offset, step] (+ the successor for rel and
+ * bad: a successor outside the schema's domains, which a packed store cannot hold).
+ */
+export const EVENT = { fail: 0, rel: 1, bad: 2, terminal: 3 } as const;
 /** The ticket word: generation (mod 2^12) in the high bits, block index in the low 19. */
 export const TICKET_BITS = 19;
 export const TICKET_MASK = (1 << TICKET_BITS) - 1;
@@ -117,6 +120,8 @@ export interface WorkerData {
   readonly ctrl: SharedArrayBuffer;
   readonly symmetry: boolean;
   readonly checkDomains: boolean;
+  /** The store keeps vectors packed with the codec of the model's schema (StateStore.codec). */
+  readonly packed: boolean;
 }
 
 export interface LevelMessage {
@@ -181,6 +186,7 @@ export class ParallelError extends Error {}
 export interface PoolOptions {
   readonly symmetry: boolean;
   readonly checkDomains: boolean;
+  readonly packed: boolean;
   /** What the model must look like (a worker that builds another one is an error). */
   readonly expect: { readonly words: number; readonly steps: number };
 }
@@ -214,7 +220,7 @@ export class WorkerPool {
     const url = new URL('./parallel-worker.js', import.meta.url);
     for (let i = 0; i < n; i++) {
       const { port1, port2 } = new MessageChannel();
-      const data: WorkerData = { spec, port: port2, ctrl: ctrlBuf, symmetry: opts.symmetry, checkDomains: opts.checkDomains };
+      const data: WorkerData = { spec, port: port2, ctrl: ctrlBuf, symmetry: opts.symmetry, checkDomains: opts.checkDomains, packed: opts.packed };
       const w = new Worker(url, { workerData: data, transferList: [port2] });
       w.unref();
       pool.workers.push(w);

@@ -11,6 +11,8 @@ import type { Model } from '../../src/engine/model.js';
 import type { ModelSpec } from '../../src/engine/parallel.js';
 import type { Result } from '../../src/engine/result.js';
 import { buildRegistered } from '../../models/index.js';
+import { ModelError } from '../../src/engine/model.js';
+import { domainBug } from './domain-bug-model.js';
 
 const registry = (name: string, params: Record<string, number | boolean | string> = {}): { model: () => Model; spec: ModelSpec } => ({
   model: () => buildRegistered({ name, params }),
@@ -65,6 +67,29 @@ test('claim mode, new states stored by the workers (ids from per-block counts) o
     for (const workersSettle of [true, false]) {
       const par = explore(m.model(), { ...opts, parallel: { workers: 2, spec: m.spec, blockSize: 61, minLevel: 1, adaptive: false, workersSettle } });
       assert.deepEqual(comparable(par), comparable(seq), `${JSON.stringify(m.spec.args)} ${JSON.stringify(opts)} workersSettle ${workersSettle}`);
+    }
+  }
+});
+
+test('a successor outside the domains stops a parallel search with the sequential error (the shared store packs its vectors)', () => {
+  const args = { ys: 40 };
+  const spec: ModelSpec = { module: new URL('./domain-bug-model.js', import.meta.url).href, export: 'domainBug', args };
+  const message = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      assert.ok(e instanceof ModelError, String(e));
+      return e.message;
+    }
+    assert.fail('no domain error');
+  };
+  const seq = message(() => explore(domainBug(args)));
+  assert.match(seq, /incX/);
+  assert.match(seq, /\bx = 10\b/);
+  for (const workersSettle of [true, false]) {
+    for (const claim of [true, false]) {
+      const par = message(() => explore(domainBug(args), { parallel: { workers: 2, spec, blockSize: 3, minLevel: 1, adaptive: false, claim, workersSettle } }));
+      assert.equal(par, seq, `claim ${claim}, workersSettle ${workersSettle}`);
     }
   }
 });

@@ -51,7 +51,7 @@ function claimSlice(run: ParallelRun, a: number, b: number, want: number): 'done
   // it writes to, so no more candidates than chunks reserved
   const capacity = want;
   ss.reserveVectors(capacity);
-  if (!run.claimArena || run.claimArena.capacity < capacity) run.claimArena = new ClaimArena(s.words, capacity);
+  if (!run.claimArena || run.claimArena.capacity < capacity) run.claimArena = new ClaimArena(ss.storedWords, capacity);
   const arena = run.claimArena;
   Atomics.store(pool.ctrl, CTRL.cand, 0);
   Atomics.store(pool.ctrl, CTRL.overflow, 0);
@@ -153,6 +153,14 @@ function settleBlock(run: ParallelRun, a: number, first: number, r: BlockResult,
       } else if (kind === EVENT.rel) {
         relCheck(pos + 3, step);
         pos += 3 + words;
+      } else if (kind === EVENT.bad) {
+        // a successor outside the domains: the store refuses it as the sequential search's does
+        for (let k = 0; k < words; k++) s.dstW[k] = e[pos + 3 + k]!;
+        if (ss.count >= s.maxStates) {
+          s.incomplete = 'max-states';
+          s.stop = true;
+        } else ss.insert(s.dstW, s.curId, step);
+        pos += 3 + words;
       } else {
         s.store.load(s.curId, s.srcW);
         s.enabled = 0;
@@ -177,7 +185,8 @@ function settleBlock(run: ParallelRun, a: number, first: number, r: BlockResult,
       // stored by a worker later (settle-claims.ts): its links are needed now (a domain error names them)
       const id = ids[ci++]!;
       ss.setLinks(id, s.curId, step);
-      arena.load(c, s.dstW);
+      arena.load(c, run.storedBuf);
+      ss.fromStored(run.storedBuf, s.dstW);
       if (s.obs.imageChecks) s.canon!.fill(s.dstW);
       s.obs.newState(id, s.dst);
       if (s.stop) return { src: off, at: key * 4 + 2 };
@@ -190,10 +199,11 @@ function settleBlock(run: ParallelRun, a: number, first: number, r: BlockResult,
       s.stop = true;
       return { src: off, at: key * 4 + 2 };
     }
-    arena.load(c, s.dstW);
-    const id = ss.insertClaimed(s.dstW, arena.hashes[c]!, arena.slots[c]!, s.curId, step);
+    arena.load(c, run.storedBuf);
+    const id = ss.insertClaimed(run.storedBuf, arena.hashes[c]!, arena.slots[c]!, s.curId, step);
     if (s.tally !== null) s.tally.note(id, arena.orbits[c]!);
     if (arena.flags[c]) {
+      ss.fromStored(run.storedBuf, s.dstW);
       if (s.obs.imageChecks) s.canon!.fill(s.dstW);
       s.obs.newState(id, s.dst);
     }
