@@ -65,6 +65,17 @@ function run(model: Model): void {
   const transitionProps = model.properties.filter((p) => p.kind === 'transition');
   const relevantStep = new Uint8Array(nsteps);
   for (let i = 0; i < nsteps; i++) relevantStep[i] = transitionProps.some((p) => !p.relevant || p.relevant(i)) ? 1 : 0;
+  // per step, the transition properties it is relevant to: their `observes` (null: every edge counts)
+  const observersOf = model.steps.map((_, i) => transitionProps.filter((p) => !p.relevant || p.relevant(i)).map((p) => (p.kind === 'transition' && p.observes ? p.observes.bind(p) : null)));
+  /** The edge src -i-> dst may teach or fail a transition property (as far as this worker's copies, taught the owner's facts, see). */
+  function observed(i: number): boolean {
+    const obs = observersOf[i]!;
+    for (let k = 0; k < obs.length; k++) {
+      const o = obs[k]!;
+      if (o === null || o(src, i, dst)) return true;
+    }
+    return false;
+  }
   const narrow = data.checkDomains ? schema.narrowFields() : [];
   const outside = schema.domainChecker(narrow);
 
@@ -122,7 +133,7 @@ function run(model: Model): void {
     }
     const codeAt = len;
     push(0);
-    if (relevantStep[i]) {
+    if (relevantStep[i] && observed(i)) {
       flags |= FLAG.rel;
       for (let k = 0; k < words; k++) push(dstW[k]!);
     }
@@ -156,6 +167,24 @@ function run(model: Model): void {
   let shape: LevelShape = { start: 0, blockSize: 1, nsteps, words: storedWords };
   let expanded: ExpandedBlock[] = [];
   let flaggedBlock = false;
+  // what this block adds to the shared counts, added at its end (the counts are read only once it
+  // and every block before it are done): to its own, and to those it lowered candidates from
+  let ownCount = 0;
+  let moved = new Int32Array(0);
+  const movedFrom: number[] = [];
+  function countMoved(block: number, d: number): void {
+    if (moved[block] === 0) movedFrom.push(block);
+    moved[block]! += d;
+  }
+  function publishCounts(): void {
+    Atomics.add(counts!, curBlock, ownCount);
+    for (const j of movedFrom) {
+      Atomics.add(counts!, j, moved[j]!);
+      moved[j] = 0;
+    }
+    movedFrom.length = 0;
+    ownCount = 0;
+  }
   const flagNew = (): number => (newStateFlagged() ? 1 : 0);
   function noteCandidate(c: number): void {
     if (nCands === cands.length) {
@@ -176,7 +205,7 @@ function run(model: Model): void {
       fails.push({ ids: [...ctx.ids], messages: [...ctx.messages] });
       ctx.reset();
     }
-    if (relevantStep[i]) {
+    if (relevantStep[i] && observed(i)) {
       push(EVENT.rel);
       push(srcOffset);
       push(i);
@@ -204,8 +233,8 @@ function run(model: Model): void {
       const c = reader.lastCandidate;
       noteCandidate(c);
       if (counts !== null) {
-        if (r === CLAIM.lowered) Atomics.sub(counts, Math.floor(Math.floor(reader.lastLoweredFrom / nsteps) / shape.blockSize), 1);
-        Atomics.add(counts, curBlock, 1);
+        if (r === CLAIM.lowered) countMoved(Math.floor(Math.floor(reader.lastLoweredFrom / nsteps) / shape.blockSize), -1);
+        ownCount++;
         if (arena!.flags[c]) flaggedBlock = true;
       }
     }
@@ -225,12 +254,19 @@ function run(model: Model): void {
     levelGen = m.gen;
     expanded = [];
     counts = m.claim?.counts ? new Int32Array(m.claim.counts) : null;
+    if (counts !== null && moved.length < counts.length) moved = new Int32Array(counts.length);
     shape = { start: m.start, blockSize: m.blockSize, nsteps, words: storedWords };
+    model.properties.forEach((p, k) => {
+      if (p.kind === 'transition' && p.restoreFacts && m.facts[k] !== null) p.restoreFacts(m.facts[k]);
+    });
     liveAlways = always.filter((p) => !m.skipAlways.includes(p.id)).map((p) => (p.kind === 'always' ? p.check.bind(p) : () => true));
     liveSome = sometimes.filter((p) => !m.skipSome.includes(p.id)).map((p) => (p.kind === 'sometimes' ? p.check.bind(p) : () => false));
     const claimMode = m.claim !== undefined;
     // views only: the capacity (the index room left) changes from level to level
-    if (m.claim) arena = new ClaimArena(storedWords, m.claim.capacity, m.claim.buffers);
+    if (m.claim) {
+      arena = new ClaimArena(storedWords, m.claim.capacity, m.claim.buffers);
+      reader.newArena();
+    }
     overflow = false;
     const nBlocks = Math.ceil((m.end - m.start) / m.blockSize);
     for (;;) {
@@ -275,6 +311,7 @@ function run(model: Model): void {
     const claimed = cands.slice(0, nCands);
     const whole = done === b - a;
     if (counts !== null) {
+      publishCounts();
       // this worker stores the block's candidates (settle()); the owner needs them only to number flagged ones
       expanded.push({ k, cands: claimed });
       const sent = flaggedBlock ? claimed.slice() : new Int32Array(0);

@@ -11,19 +11,24 @@
  *   store gets an empty index slot by compare-and-swap, as a candidate of the level with its
  *   smallest discovery key (source offset x steps + step — the sequential search discovers a
  *   state on its smallest key). Pipelined: as soon as blocks 0..k are done the owner settles
- *   block k — gives its candidates their ids in key order and replays, in key order, what else
- *   the sequential search does on the way: assertion failures, edges a transition property cares
- *   about, state checks of new states the workers flagged, terminal states — while the workers
- *   expand the next blocks (search/claim-level.ts says why block k cannot change by then). A
- *   stop truncates the block where the sequential search stops, and the edges counted up to
- *   there are recounted.
+ *   block k — replays, in key order, what the sequential search does on the way: assertion
+ *   failures, edges a transition property cares about, state checks of new states the workers
+ *   flagged, terminal states — while the workers expand the next blocks (search/claim-level.ts
+ *   says why block k cannot change by then). Per-block counts of surviving candidates give each
+ *   block's first id; once the level is expanded, each worker stores the new states of its own
+ *   blocks (search/settle-claims.ts), so the owner does no work per plain new state (with an
+ *   orbit tally, or near the state limit, the owner stores them as it settles). A stop truncates
+ *   the level where the sequential search stops, and the edges counted up to there are recounted.
+ *   The shared store keeps vectors packed (the codec of the sequential store); a successor
+ *   outside the domains is sent as an event and refused by the owner's insert, in order.
  * - replay (fallback: levels whose keys do not fit 31 bits, the probing layer at maxDepth, a
  *   shard's split level, or `claim: false`): workers filter successors against a read-only view
  *   of the store and send every edge; the owner replays the streams in source order and inserts.
  *
  * Measured on the 2-core machines this project runs on (shared, `npm run bench:workers`), the
- * workers do not beat the sequential search: the hash-table work that dominates a search is shared
- * memory traffic between the two cores, and claiming costs more than inserting. So the driver
+ * workers rarely beat the sequential search: the hash-table work that dominates a search is
+ * shared memory traffic between the two cores, and a claim plus storing the state later costs
+ * more than one insert (Xen K=6 M'=2: about 1.5x the sequential CPU in all). So the driver
  * decides per level how much goes to them (search/level-plan.ts) and launches them only for
  * levels big enough to earn their start. See the closing notes of issues 7 and 12.
  *
@@ -83,8 +88,14 @@ export async function buildModelFromSpec(spec: ModelSpec): Promise<Model> {
   return (await (f as (a: unknown) => Model | Promise<Model>)(spec.args)) as Model;
 }
 
-/** Slots of the shared control array. */
-export const CTRL = { posted: 0, next: 1, abort: 2, gen: 3, waiting: 4, cand: 5, overflow: 6 } as const;
+/**
+ * Slots of the shared control array. The candidate counter, which every worker bumps while it
+ * claims, has a cache line of its own (128 bytes from the words read per source), so that the
+ * others' reads of abort and overflow do not miss each time.
+ */
+export const CTRL = { posted: 0, next: 1, abort: 2, gen: 3, waiting: 4, overflow: 6, cand: 32 } as const;
+/** Bytes of the shared control array. */
+const CTRL_BYTES = 256;
 /**
  * Event kinds of a claim-mode block: [kind, source offset, step] (+ the successor for rel and
  * bad: a successor outside the schema's domains, which a packed store cannot hold).
@@ -140,6 +151,12 @@ export interface LevelMessage {
   /** Properties the owner no longer needs to hear about. */
   readonly skipAlways: readonly string[];
   readonly skipSome: readonly string[];
+  /**
+   * What each transition property (model order) has learned so far (`facts()`, null without):
+   * a worker teaches its own copy, whose `observes` then skips the edges that can no longer
+   * teach or fail it (knowledge only grows, so what is invisible to the copy is to the owner).
+   */
+  readonly facts: readonly unknown[];
   /** Claim mode: workers claim index slots for new states in this arena (see explore.ts). */
   readonly claim?: {
     readonly buffers: ClaimBuffers;
@@ -215,7 +232,7 @@ export class WorkerPool {
 
   /** Start `n` workers without waiting: they build the model meanwhile (see ready()). */
   static launch(n: number, spec: ModelSpec, opts: PoolOptions): WorkerPool {
-    const ctrlBuf = new SharedArrayBuffer(64);
+    const ctrlBuf = new SharedArrayBuffer(CTRL_BYTES);
     const pool = new WorkerPool(n, ctrlBuf, opts.expect);
     const url = new URL('./parallel-worker.js', import.meta.url);
     for (let i = 0; i < n; i++) {

@@ -542,7 +542,13 @@ export class StoreReader {
         slot = (slot + 1) & mask;
         continue;
       }
-      const c = Atomics.add(counter, at, 1);
+        // candidate numbers come in batches: each worker writes its own stretch of the arena
+      if (this.candNext === this.candEnd) {
+        const batch = Math.max(1, Math.min(256, Math.floor(arena.capacity / 64)));
+        this.candNext = Atomics.add(counter, at, batch);
+        this.candEnd = this.candNext + batch;
+      }
+      const c = this.candNext++;
       if (c >= arena.capacity) return CLAIM.full;
       const base = c * w;
       for (let i = 0; i < w; i++) arena.vectors[base + i] = v[i]!;
@@ -562,6 +568,15 @@ export class StoreReader {
   }
 
   lastCandidate = -1;
+  /** This reader's batch of candidate numbers [candNext, candEnd) (see claim). */
+  private candNext = 0;
+  private candEnd = 0;
+
+  /** A new arena (or the same one for a new try): no batch of candidate numbers held. */
+  newArena(): void {
+    this.candNext = this.candEnd = 0;
+  }
+
   /** The key a `lowered` claim replaced. */
   lastLoweredFrom = -1;
 

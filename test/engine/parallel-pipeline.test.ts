@@ -13,6 +13,7 @@ import type { Result } from '../../src/engine/result.js';
 import { buildRegistered } from '../../models/index.js';
 import { ModelError } from '../../src/engine/model.js';
 import { domainBug } from './domain-bug-model.js';
+import { abba } from './abba-model.js';
 
 const registry = (name: string, params: Record<string, number | boolean | string> = {}): { model: () => Model; spec: ModelSpec } => ({
   model: () => buildRegistered({ name, params }),
@@ -90,6 +91,19 @@ test('a successor outside the domains stops a parallel search with the sequentia
     for (const claim of [true, false]) {
       const par = message(() => explore(domainBug(args), { parallel: { workers: 2, spec, blockSize: 3, minLevel: 1, adaptive: false, claim, workersSettle } }));
       assert.equal(par, seq, `claim ${claim}, workersSettle ${workersSettle}`);
+    }
+  }
+});
+
+test('workers skip the edges their copy of a transition property, taught its facts level by level, does not observe: the lock-order inversion learned across levels is the sequential one', () => {
+  const args = { ids: 16, spin: 30 };
+  const spec: ModelSpec = { module: new URL('./abba-model.js', import.meta.url).href, export: 'abba', args };
+  for (const opts of [{ allViolations: true }, { deadlock: false }] as ExploreOptions[]) {
+    const seq = explore(abba(args), opts);
+    assert.ok(seq.violations.some((v) => v.property === 'kernel.lock-order'), 'the model has its inversion');
+    for (const claim of [true, false]) {
+      const par = explore(abba(args), { ...opts, parallel: { workers: 2, spec, blockSize: 5, minLevel: 1, adaptive: false, claim } });
+      assert.deepEqual(comparable(par), comparable(seq), `${JSON.stringify(opts)} claim ${claim}`);
     }
   }
 });

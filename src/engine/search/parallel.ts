@@ -61,7 +61,8 @@ export class ParallelRun {
   /** What the workers need for level [a, b): the store as it is now, the properties still live. */
   levelMessage(a: number, b: number): Omit<LevelMessage, 'type' | 'gen' | 'blockSize' | 'claim' | 'vectorsFrom'> & { blockSize?: number } {
     const buf = this.store.buffers();
-    return { start: a, end: b, vectors: buf.vectors, parents: buf.parents, steps: buf.steps, table: buf.table, ...this.s.obs.settled(), blockSize: this.opts.blockSize };
+    const facts = this.s.model.properties.map((p) => (p.kind === 'transition' && p.facts && p.restoreFacts ? p.facts() : null));
+    return { start: a, end: b, vectors: buf.vectors, parents: buf.parents, steps: buf.steps, table: buf.table, ...this.s.obs.settled(), facts, blockSize: this.opts.blockSize };
   }
 
   run(): void {
