@@ -111,6 +111,8 @@ export interface Report {
     readonly levels: number;
     readonly depth: number;
     readonly stateBytes: number;
+    /** Bytes the store kept per state for its vector (bit-packed, whole, or a fingerprint). */
+    readonly storedStateBytes?: number;
     readonly bytesPerState: number;
     readonly storeBytes: number;
     readonly symmetry?: SymmetryStats;
@@ -198,6 +200,7 @@ export function toReport(input: ReportInput): Report {
       levels: r.stats.levels,
       depth: r.stats.depth,
       stateBytes: r.stats.stateBytes,
+      ...(r.stats.storedStateBytes !== undefined ? { storedStateBytes: r.stats.storedStateBytes } : {}),
       bytesPerState: round(r.stats.bytesPerState, 2),
       storeBytes: r.stats.storeBytes,
       ...(r.stats.symmetry ? { symmetry: { ...r.stats.symmetry, reduction: round(r.stats.symmetry.reduction, 4) } } : {}),

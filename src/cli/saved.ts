@@ -63,6 +63,7 @@ export function readMergeable(path: string, cwd: string): Report {
   if (settings['shard'] !== undefined) ['index', 'count'].forEach((k) => num(obj(settings['shard'], '"settings.shard"'), k, 'settings.shard'));
   const stats = obj(r['stats'], '"stats"');
   ['states', 'transitions', 'levels', 'depth', 'stateBytes', 'bytesPerState', 'storeBytes'].forEach((k) => num(stats, k, 'stats'));
+  if (stats['storedStateBytes'] !== undefined) num(stats, 'storedStateBytes', 'stats');
   if (stats['shard'] !== undefined) {
     const sh = obj(stats['shard'], '"stats.shard"');
     ['index', 'count', 'roots', 'levelSize'].forEach((k) => num(sh, k, 'stats.shard'));

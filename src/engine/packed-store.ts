@@ -60,6 +60,10 @@ export class PackedStateStore implements VisitedStore {
     this.mask = (1 << bits) - 1;
   }
 
+  get storedBytes(): number {
+    return this.packedWords * 4;
+  }
+
   get bytes(): number {
     return this.vecChunks.length * CHUNK * (this.packedWords * 4 + this.links.bytesPerState) + this.table.length * 4;
   }

@@ -61,8 +61,10 @@ export interface Stats {
   readonly depth: number;
   readonly seconds: number;
   readonly statesPerSecond: number;
-  /** Bytes of one packed state vector. */
+  /** Bytes of one state vector as the model lays it out (the schema's byte layout). */
   readonly stateBytes: number;
+  /** Bytes the store keeps per state for that vector: bit-packed (exact search, also with workers), whole (domain checks off), or a 64-bit fingerprint. */
+  readonly storedStateBytes?: number;
   /** Bytes of store memory per stored state (vector + parent link + step id + index). */
   readonly bytesPerState: number;
   readonly storeBytes: number;
@@ -79,10 +81,11 @@ export interface Stats {
 }
 
 /** The figures of a run that come from its store: rate, vector size and memory per stored state. */
-export function storeFigures(store: { readonly count: number; readonly bytes: number }, stateBytes: number, seconds: number): Pick<Stats, 'statesPerSecond' | 'stateBytes' | 'bytesPerState' | 'storeBytes'> {
+export function storeFigures(store: { readonly count: number; readonly bytes: number; readonly storedBytes: number }, stateBytes: number, seconds: number): Pick<Stats, 'statesPerSecond' | 'stateBytes' | 'storedStateBytes' | 'bytesPerState' | 'storeBytes'> {
   return {
     statesPerSecond: store.count / Math.max(seconds, 1e-9),
     stateBytes,
+    storedStateBytes: store.storedBytes,
     bytesPerState: store.count > 0 ? store.bytes / store.count : 0,
     storeBytes: store.bytes,
   };

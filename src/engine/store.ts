@@ -36,6 +36,8 @@ export interface VisitedStore {
   readonly count: number;
   /** Bytes allocated by the store. */
   readonly bytes: number;
+  /** Bytes the store keeps per state for its vector: bit-packed, whole, or a fingerprint. */
+  readonly storedBytes: number;
   /** True when load() works for every id; false when only queued (unexpanded) states are kept. */
   readonly keepsStates: boolean;
   load(id: number, out: Int32Array): void;
@@ -177,6 +179,9 @@ export class StateStore implements VisitedStore {
   };
   /** The stored form of the vector last handed in (codec only). */
   private readonly packBuf: Int32Array;
+  get storedBytes(): number {
+    return this.storedWords * 4;
+  }
   private vecChunks: Int32Array[] = [];
   private readonly links: Links;
   /** Slot pairs: [2s] = id + 1 (0: empty), [2s + 1] = hash. */
@@ -698,6 +703,7 @@ export const CLAIM = { known: 0, claimed: 1, full: 2, lowered: 3 } as const;
  */
 export class FingerprintStore implements VisitedStore {
   readonly words: number;
+  readonly storedBytes = 8;
   readonly keepsStates = false;
   private fpChunks: Int32Array[] = [];
   private queue: (Int32Array | null)[] = [];

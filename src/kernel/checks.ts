@@ -34,9 +34,10 @@
  * The two checks that learn over the whole exploration have modules of their own, over the lock
  * classes as numbers (lock-classes.ts): lock-order.ts and irq-usage.ts.
  */
-import type { Property, PropertyReads, SourceRef, Step, StepCtx } from '../engine/model.js';
+import type { Property, PropertyReads, Step, StepCtx } from '../engine/model.js';
 import type { Field } from '../engine/schema.js';
 import type { Lock } from './locks.js';
+import { compileNoRecursiveLock, compileNoSleepInAtomic, compilePredicates, type ProcPredicates, type RecursivePoint } from './context-predicates.js';
 import { irqUsage } from './irq-usage.js';
 import { LockClasses, type Held } from './lock-classes.js';
 import { lockOrder } from './lock-order.js';
@@ -48,21 +49,24 @@ export { KERNEL_PROPERTIES };
 
 export class KernelChecks {
   private readonly held: Held[] = [];
-  private readonly recursivePoints: { proc: Proc; pc: number; self: (s: Uint8Array) => boolean; lock: string; fields: readonly string[]; src?: SourceRef }[] = [];
+  private readonly recursivePoints: RecursivePoint[] = [];
   private readonly cancelSelf: { proc: Proc; pc: number; timer: string }[] = [];
   private readonly trylocks = new Set<Step>();
   private readonly rtSleepingAcquires: { proc: Proc; pc: number }[] = [];
   /** Clears the state the transition checks accumulate over one exploration. */
   private resetAccumulated: () => void = () => {};
+  private readonly compiled = new Map<Proc, ProcPredicates>();
 
   constructor(private readonly sys: System) {}
 
   registerLock(l: Lock): void {
+    this.compiled.clear();
     this.held.push({
       cls: l.cls,
       name: l.name,
       pseudo: false,
       held: (s, p) => l.held(s, p),
+      heldSrc: (p) => l.heldSrc(p),
       spinning: (s, p) => l.spinningHeld(s, p),
       exclusive: (s, p) => {
         const w = (l as { writer?: { offset: number } }).writer;
@@ -77,9 +81,10 @@ export class KernelChecks {
 
   /** `holder`: the only process that can hold it (the others read nothing to know they do not). */
   registerPseudoLock(cls: string, held: (s: Uint8Array, p: Proc) => boolean, fields?: readonly Field[], holder?: Proc): void {
+    this.compiled.clear();
     const names = fields?.map((f) => f.name);
     const fieldsOf = names ? (p: Proc): string[] => (holder && p !== holder ? [] : names) : null;
-    this.held.push({ cls, name: cls, pseudo: true, held, spinning: () => false, exclusive: held, spins: false, fields: fields ?? null, fieldsOf });
+    this.held.push({ cls, name: cls, pseudo: true, held, heldSrc: () => null, spinning: () => false, exclusive: held, spins: false, fields: fields ?? null, fieldsOf });
   }
 
   /** What the held / spinning / exclusive queries about p read (declared names). */
@@ -114,8 +119,9 @@ export class KernelChecks {
     this.resetAccumulated();
   }
 
-  lockPoint(p: Proc, at: string, l: Lock, self: (s: Uint8Array) => boolean): void {
-    this.recursivePoints.push({ proc: p, pc: p.label(at), self, lock: l.name, fields: ownNames(l.fields, p) });
+  /** p waits at `at` for lock l; `self` tells whether p already holds it (`selfSrc`: the same as an expression over s). */
+  lockPoint(p: Proc, at: string, l: Lock, self: (s: Uint8Array) => boolean, selfSrc?: string): void {
+    this.recursivePoints.push({ proc: p, pc: p.label(at), self, selfSrc: selfSrc ?? null, lock: l.name, fields: ownNames(l.fields, p) });
   }
 
   /**
@@ -159,10 +165,14 @@ export class KernelChecks {
 
   /** Anything checkReturn would report (without building the report: this runs on every return step). */
   private heldAtReturn(s: Uint8Array, p: Proc): boolean {
-    if (p.irqoff && s[p.irqoff.offset]! > 0) return true;
-    const held = this.held;
-    for (let k = 0; k < held.length; k++) if (!held[k]!.pseudo && held[k]!.held(s, p)) return true;
-    return false;
+    return this.predicates(p).heldAtReturn(s);
+  }
+
+  /** The compiled per-state questions about p (context-predicates.ts), built on first use. */
+  private predicates(p: Proc): ProcPredicates {
+    let c = this.compiled.get(p);
+    if (!c) this.compiled.set(p, (c = compilePredicates(this.held, p)));
+    return c;
   }
 
   /** Atomic context: hard irq, interrupts disabled by the task, or a spinning lock held. */
@@ -175,12 +185,7 @@ export class KernelChecks {
 
   /** atomic(s, p) !== null, without building the description. */
   inAtomic(s: Uint8Array, p: Proc): boolean {
-    if (p.context === 'hardirq') return true;
-    if (p.irqoff && s[p.irqoff.offset]! > 0) return true;
-    // only a lock that spins on this kernel can be held spinning
-    const held = this.held;
-    for (let k = 0; k < held.length; k++) if (held[k]!.spins && held[k]!.spinning(s, p)) return true;
-    return false;
+    return this.predicates(p).inAtomic(s);
   }
 
   properties(): Property[] {
@@ -215,10 +220,7 @@ export class KernelChecks {
       offs: Int32Array.from(points.map((x) => x.proc.pc.offset)),
       pcs: Int32Array.from(points.map((x) => x.pc)),
     });
-    const blocking = atPoint(blockPoints);
-    const blockingProc = blockPoints.map((b) => b.proc);
-    const rec = atPoint(recursive);
-    const recSelf = recursive.map((r) => r.self);
+    const noSleepInAtomic = compileNoSleepInAtomic(this.held, blockPoints);
     const selfCancel = atPoint(cancelSelf);
     const rawNesting = atPoint(rtSleeping);
     const reachedAny = (t: { offs: Int32Array; pcs: Int32Array }, s: Uint8Array): boolean => {
@@ -236,16 +238,11 @@ export class KernelChecks {
           components: blockList.map(([p, mp]) => ({
             owners: [p.pc.name],
             reads: [...spinningReads(p), ...(p.irqoff ? [p.irqoff.name] : [])],
-            holds: (s: Uint8Array) => !(mp.has(s[p.pc.offset]!) && this.atomic(s, p)),
+            holds: (s: Uint8Array) => !(mp.has(s[p.pc.offset]!) && this.inAtomic(s, p)),
           })),
         },
         description: 'no step that may sleep (mutex, sleeping lock on PREEMPT_RT, hrtimer_cancel, gpc refresh) is reached in hard-irq, irqs-off or preempt-off context',
-        check: (s) => {
-          for (let k = 0; k < blocking.offs.length; k++) {
-            if (s[blocking.offs[k]!] === blocking.pcs[k] && this.inAtomic(s, blockingProc[k]!)) return false;
-          }
-          return true;
-        },
+        check: noSleepInAtomic,
       },
       {
         kind: 'always',
@@ -259,10 +256,7 @@ export class KernelChecks {
           }),
         },
         description: 'no process waits for a lock it already holds (possible recursive locking: blocks forever)',
-        check: (s) => {
-          for (let k = 0; k < rec.offs.length; k++) if (s[rec.offs[k]!] === rec.pcs[k] && recSelf[k]!(s)) return false;
-          return true;
-        },
+        check: compileNoRecursiveLock(recursive),
       },
       {
         kind: 'always',

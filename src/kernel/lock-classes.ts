@@ -16,6 +16,8 @@ export interface Held {
   /** Not a lock a process takes (an hrtimer callback "holding" its timer while it runs). */
   pseudo: boolean;
   held: (s: Uint8Array, p: Proc) => boolean;
+  /** held(s, p) as a JavaScript expression over `s` (compiled checks); null: call held. */
+  heldSrc: (p: Proc) => string | null;
   spinning: (s: Uint8Array, p: Proc) => boolean;
   /** True if holding it for writing / exclusively. */
   exclusive: (s: Uint8Array, p: Proc) => boolean;

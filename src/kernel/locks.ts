@@ -48,6 +48,8 @@ export abstract class Lock {
     readonly cls: string,
   ) {}
   abstract held(s: Uint8Array, p: Proc): boolean;
+  /** held(s, p) as a JavaScript expression over the state `s` (compiled checks), or null. */
+  abstract heldSrc(p: Proc): string | null;
   /** Held in a way that disables preemption (a spinning lock on this kernel). */
   abstract spinningHeld(s: Uint8Array, p: Proc): boolean;
   abstract holders(s: Uint8Array): string;
@@ -128,6 +130,9 @@ export class ExclusiveLock extends Lock {
   held(s: Uint8Array, p: Proc): boolean {
     return s[this.owner.offset] === p.ownerId;
   }
+  heldSrc(p: Proc): string {
+    return `s[${this.owner.offset}] === ${p.ownerId}`;
+  }
   spinningHeld(s: Uint8Array, p: Proc): boolean {
     return !this.sleeping && this.held(s, p);
   }
@@ -157,7 +162,7 @@ export class ExclusiveLock extends Lock {
       returns: opt?.returns,
       access: withHook(this.withIrq(p, { reads: [this.owner], writes: [this.owner] }, opt), g ?? r, opt?.access),
     });
-    this.sys.checks.lockPoint(p, at, this, (s) => s[o] === me);
+    this.sys.checks.lockPoint(p, at, this, (s) => s[o] === me, `s[${o}] === ${me}`);
     if (this.kind === 'spinlock') this.sys.checks.rtSleepingAcquirePoint(p, at);
   }
 
@@ -220,6 +225,11 @@ export class RwLock extends Lock {
   held(s: Uint8Array, p: Proc): boolean {
     return s[this.writer.offset] === p.ownerId || (s[this.readers.offset]! & this.bit(p)) !== 0;
   }
+  heldSrc(p: Proc): string | null {
+    // a process beyond the reader mask: held() throws, and so does the closure it falls back to
+    if (p.index > 7) return null;
+    return `(s[${this.writer.offset}] === ${p.ownerId} || (s[${this.readers.offset}] & ${this.bit(p)}) !== 0)`;
+  }
   spinningHeld(s: Uint8Array, p: Proc): boolean {
     return !this.sys.preemptRt && this.held(s, p);
   }
@@ -253,7 +263,7 @@ export class RwLock extends Lock {
       returns: opt?.returns,
       access: this.withIrq(p, { reads: [this.writer], own: [this.readers], writes: [this.readers] }, opt),
     });
-    this.sys.checks.lockPoint(p, at, this, (s) => s[w] === p.ownerId);
+    this.sys.checks.lockPoint(p, at, this, (s) => s[w] === p.ownerId, `s[${w}] === ${p.ownerId}`);
     this.sys.checks.rtSleepingAcquirePoint(p, at);
   }
 
@@ -317,7 +327,7 @@ export class RwLock extends Lock {
       returns: opt?.returns,
       access: this.withIrq(p, { reads: [this.writer, this.readers], writes: [this.writer] }, opt),
     });
-    this.sys.checks.lockPoint(p, at, this, (s) => s[w] === me || (s[r]! & bit) !== 0);
+    this.sys.checks.lockPoint(p, at, this, (s) => s[w] === me || (s[r]! & bit) !== 0, `s[${w}] === ${me} || (s[${r}] & ${bit}) !== 0`);
     this.sys.checks.rtSleepingAcquirePoint(p, at);
   }
 

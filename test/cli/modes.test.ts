@@ -60,7 +60,7 @@ test('--fingerprint: same counts and verdicts, the collision probability in the 
 /** Everything but the worker count and the store's size (the sequential search packs its states, workers share byte vectors). */
 const withoutWorkers = (r: Record<string, any>): Record<string, any> => {
   const { workers: _w, ...settings } = r.settings as Record<string, unknown>;
-  const { storeBytes: _b, bytesPerState: _p, ...stats } = r.stats as Record<string, unknown>;
+  const { storeBytes: _b, bytesPerState: _p, storedStateBytes: _v, ...stats } = r.stats as Record<string, unknown>;
   return { ...r, settings, stats };
 };
 
@@ -89,6 +89,9 @@ test('--workers (with --symmetry): two vCPUs, the same JSON report as without wo
   assert.equal(b.stats.symmetry.group, 2);
   assert.ok(b.stats.states < b.stats.symmetry.unreducedStates, 'reduced');
   assert.deepEqual(withoutWorkers(b), withoutWorkers(a));
+  // both the sequential store and the workers' shared store keep states bit-packed (the same codec)
+  assert.ok(a.stats.storedStateBytes < a.stats.stateBytes, `${a.stats.storedStateBytes} < ${a.stats.stateBytes}`);
+  assert.equal(b.stats.storedStateBytes, a.stats.storedStateBytes);
 });
 
 /** Run `check ...base --shard i/count --output shard-i.json -q` for every i (in-process but for shard 0); the report files. */

@@ -506,3 +506,24 @@ test(
     assert.equal(r.status, 'pass');
   },
 );
+
+test('stats.storedStateBytes: what the store keeps per state — 12 booleans are 12 vector bytes, 12 bits packed into one 4-byte word, or a 64-bit fingerprint', () => {
+  const BL = new Layout();
+  const flags = Array.from({ length: 12 }, (_, i) => BL.bool(`f${i}`));
+  const bs = BL.finish();
+  // each step sets one flag: 2^12 states
+  const toy: Model = {
+    name: 'flags',
+    schema: bs,
+    processes: ['P'],
+    init: () => [new Uint8Array(bs.size)],
+    steps: flags.map((f, i) => ({ id: `set${i}`, process: 'P', source: src(`f${i} = 1`), guard: (s: Uint8Array) => s[f.offset] === 0, apply: (s: Uint8Array) => void (s[f.offset] = 1) })),
+    properties: [],
+    validEnd: () => true,
+  };
+  const exact = explore(toy);
+  assert.equal(exact.stats.states, 4096);
+  assert.equal(exact.stats.stateBytes, 12);
+  assert.equal(exact.stats.storedStateBytes, 4);
+  assert.equal(explore(toy, { fingerprint: true }).stats.storedStateBytes, 8);
+});

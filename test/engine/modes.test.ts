@@ -148,7 +148,7 @@ test('hash compaction with symmetry: the same as symmetry alone', () => {
 
 /** Everything but timing, the worker count and the store's size (the sequential search packs its states, workers share byte vectors). */
 function comparable(r: Result): unknown {
-  const { seconds: _s, statesPerSecond: _r, peakRssBytes: _m, workers: _w, storeBytes: _b, bytesPerState: _p, ...stats } = r.stats;
+  const { seconds: _s, statesPerSecond: _r, peakRssBytes: _m, workers: _w, storeBytes: _b, bytesPerState: _p, storedStateBytes: _v, ...stats } = r.stats;
   return { status: r.status, incompleteReason: r.incompleteReason, complete: r.complete, stats, violations: r.violations, covers: r.covers, coverage: r.coverage };
 }
 

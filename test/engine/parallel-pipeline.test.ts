@@ -23,7 +23,7 @@ const registry = (name: string, params: Record<string, number | boolean | string
 /** Everything but timing and the worker count. */
 function comparable(r: Result): unknown {
   // the store's size differs: the sequential search packs its states, workers share byte vectors
-  const { seconds: _s, statesPerSecond: _r, peakRssBytes: _m, workers: _w, storeBytes: _b, bytesPerState: _p, ...stats } = r.stats;
+  const { seconds: _s, statesPerSecond: _r, peakRssBytes: _m, workers: _w, storeBytes: _b, bytesPerState: _p, storedStateBytes: _v, ...stats } = r.stats;
   return { status: r.status, incompleteReason: r.incompleteReason, complete: r.complete, stats, violations: r.violations, covers: r.covers, coverage: r.coverage, dropped: r.dropped };
 }
 

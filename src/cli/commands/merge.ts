@@ -140,6 +140,7 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
       levels: Math.max(...ordered.map((r) => r.stats.levels)),
       depth: Math.max(...ordered.map((r) => r.stats.depth)),
       stateBytes: first.stats.stateBytes,
+      ...(first.stats.storedStateBytes !== undefined ? { storedStateBytes: first.stats.storedStateBytes } : {}),
       bytesPerState: first.stats.bytesPerState,
       storeBytes: Math.max(...ordered.map((r) => r.stats.storeBytes)),
       merged: { shards: ordered.length, exact },

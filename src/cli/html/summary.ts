@@ -50,7 +50,7 @@ function runRows(r: Report): [string, string][] {
     ['states', int(r.stats.states)],
     ['transitions', int(r.stats.transitions)],
     ['BFS levels', int(r.stats.levels)],
-    ['state vector', `${r.stats.stateBytes} bytes`],
+    ['state vector', `${r.stats.stateBytes} bytes${r.stats.storedStateBytes !== undefined && r.stats.storedStateBytes !== r.stats.stateBytes ? `, stored in ${r.stats.storedStateBytes}` : ''}`],
   ];
   for (const [k, v] of Object.entries(r.model.info ?? {})) rows.push([`info: ${k}`, value(v)]);
   for (const l of modeLines(r, plain)) rows.push(['mode', l]);
