@@ -189,8 +189,12 @@ export class StateStore implements VisitedStore {
   /** Number of slots - 1. */
   private mask: number;
   private readonly alloc: Alloc;
-  /** Index slots are published with Atomics.store (worker threads read the store concurrently). */
-  private readonly atomic: boolean;
+  /**
+   * Index slots are published with Atomics.store (worker threads read the store concurrently):
+   * set by the parallel search when it launches them (before, plain stores suffice: a worker
+   * learns of the store by a message sent after them).
+   */
+  atomic = false;
   count = 0;
 
   constructor(words: number, wideSteps = false, initialIndexBits = 16, alloc: Alloc = plainAlloc, codec: StateCodec | null = null) {
@@ -199,7 +203,6 @@ export class StateStore implements VisitedStore {
     this.storedWords = codec !== null ? codec.words : words;
     this.packBuf = new Int32Array(this.storedWords);
     this.alloc = alloc;
-    this.atomic = alloc === sharedAlloc;
     this.links = new Links(wideSteps, alloc);
     this.table = new Int32Array(alloc(8 << initialIndexBits));
     this.mask = (1 << initialIndexBits) - 1;

@@ -36,7 +36,10 @@ export class ParallelRun {
     this.storedBuf = new Int32Array(this.store.storedWords);
     this.drops = new DropTally(s.nsteps);
     this.plan = new LevelPlan({ minLevel: opts.minLevel ?? 256, adaptive: opts.adaptive ?? true, startSeconds: opts.startSeconds });
-    this.launch = () => WorkerPool.launch(opts.workers, opts.spec, { symmetry: s.canon !== null, checkDomains, packed: this.store.codec !== null, expect: { words: s.words, steps: s.nsteps } });
+    this.launch = () => {
+      this.store.atomic = true;
+      return WorkerPool.launch(opts.workers, opts.spec, { symmetry: s.canon !== null, checkDomains, packed: this.store.codec !== null, expect: { words: s.words, steps: s.nsteps } });
+    };
   }
 
   /** The workers, ready (launched on first use, waited for: see LevelPlan for when they are launched earlier). */
