@@ -1,26 +1,36 @@
 /**
  * SPIN side by side (`npm run bench:spin`): for each BEEM instance with a Promela translation,
  * build SPIN's verifier (`spin -a`, `gcc -O2 -DNOREDUCE -DBFS -DSAFETY`) and run it, run our
- * engine on the DVE instance (bench/one.ts), both as whole processes, and print one JSON array:
- * per instance both state counts, wall seconds and states/s (best of --reps), and our speed as a
- * multiple of SPIN's. The figures are comparable only where the counts agree (`countsAgree`): the
- * translations group some steps differently (peterson.4: 1,067,376 Promela states, 1,119,560 DVE).
- * Skips cleanly (prints `[]`, says why on stderr, exit 0) when spin, a C compiler or the Promela
+ * engine on the DVE instance (bench/one.ts), both as whole processes, and print one JSON object:
+ * per instance both state counts and, per side, the wall seconds of every repetition, their
+ * median and best, and states/s of the median; our speed as a multiple of SPIN's (medians).
+ * The sides are run alternately (spin, ours, [cli], [base], spin, ours, ...) so that a change in
+ * the machine's load falls on all of them; the load average is recorded before and after.
+ *
+ * Counts: the figures are comparable only where the counts are equal (`countsAgree`, exact
+ * equality, as issue 12 says); `stateDifference` (ours - SPIN's) shows by how much they differ
+ * where they do not: hanoi.2 and loyd.2 by a state or two (SPIN counts states of its init and end
+ * processes), peterson.4 and phils.5 by many (the translations group steps differently:
+ * peterson.4 is 1,067,376 Promela states against 1,119,560 DVE).
+ * Skips cleanly (prints `{"skipped": why, "rows": []}`, says why on stderr, exit 0) when spin, a C compiler or the Promela
  * files are missing (`apt-get install spin gcc`).
  *
  *   npm run bench:spin                        every instance found
  *   npm run bench:spin -- --only loyd         instances whose name contains 'loyd'
- *   npm run bench:spin -- --reps 3            best of 3 runs of each side
+ *   npm run bench:spin -- --reps 5            5 alternated runs of each side (default 3)
  *   npm run bench:spin -- --no-anderson       skip anderson.6 (18 M states)
- *   npm run bench:spin -- --cli               time our CLI (`check FILE.dve --no-deadlock --no-por
- *                                             --format json`) instead of bench/one: what a user runs
+ *   npm run bench:spin -- --cli               also time our CLI (`check FILE.dve --no-deadlock
+ *                                             --no-por --format json`): what a user runs
+ *   npm run bench:spin -- --base DIR          also time another checkout's build (DIR/dist/bench/one.js,
+ *                                             and DIR/bin with --cli) in the same alternation: before/after
+ *   npm run bench:spin -- --out FILE          also write the JSON to FILE
  *   npm run bench:spin -- --promela DIR       where the .pm files are (default: ../shared/beem/promela
  *                                             next to the checkout, or $BEEM_PROMELA)
- * Timing never decides a test; on a shared machine compare best-of figures run back to back.
+ * Timing never decides a test; on a shared machine compare medians of alternated runs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,12 +42,15 @@ const value = (name: string): string | undefined => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const only = value('--only');
-const reps = Math.max(1, Number(value('--reps') ?? 1));
+const reps = Math.max(1, Number(value('--reps') ?? 3));
+const withCli = argv.includes('--cli');
+const base = value('--base');
+const outFile = value('--out');
 const dveDir = join(root, 'test', 'fixtures', 'beem', 'models');
 
 function skip(why: string): never {
   process.stderr.write(`bench:spin skipped: ${why}\n`);
-  process.stdout.write('[]\n');
+  process.stdout.write(JSON.stringify({ skipped: why, rows: [] }) + '\n');
   process.exit(0);
 }
 
@@ -52,11 +65,20 @@ function promelaDir(): string | undefined {
   return [join(root, '..', 'shared', 'beem', 'promela'), join(root, '..', '..', 'shared', 'beem', 'promela')].find((d) => existsSync(d));
 }
 
+/** One run of one side: its counts and wall seconds. */
+interface Run {
+  readonly states: number;
+  readonly transitions: number;
+  readonly seconds: number;
+}
+
+/** One side over the repetitions: every wall time, their median and best, states/s of the median. */
 interface Figure {
   readonly states: number;
   readonly transitions: number;
-  /** Whole process, best of the repetitions. */
-  readonly seconds: number;
+  readonly seconds: number[];
+  readonly median: number;
+  readonly best: number;
   readonly statesPerSecond: number;
 }
 
@@ -78,19 +100,14 @@ function buildPan(pm: string): string {
   return dir;
 }
 
-/** The hash table as large as the state count (-w bits), as one would tune it. */
-function runPan(dir: string, expected: number): Figure {
+/** One pan run, the hash table as large as the state count (-w bits), as one would tune it. */
+function runPan(dir: string, expected: number): Run {
   const bits = Math.max(18, Math.ceil(Math.log2(Math.max(2, expected))) + 1);
-  let best: Figure | undefined;
-  for (let k = 0; k < reps; k++) {
-    const r = timed('./pan', ['-m100000000', `-w${bits}`], dir);
-    const states = Number(/(\d+) states, stored/.exec(r.stdout)?.[1]);
-    const transitions = Number(/(\d+) transitions \(= stored\+matched\)/.exec(r.stdout)?.[1]);
-    if (!Number.isFinite(states)) throw new Error(`pan gave no state count: ${r.stdout.slice(-500)}`);
-    const f = { states, transitions, seconds: round(r.seconds), statesPerSecond: Math.round(states / r.seconds) };
-    if (!best || f.seconds < best.seconds) best = f;
-  }
-  return best!;
+  const r = timed('./pan', ['-m100000000', `-w${bits}`], dir);
+  const states = Number(/(\d+) states, stored/.exec(r.stdout)?.[1]);
+  const transitions = Number(/(\d+) transitions \(= stored\+matched\)/.exec(r.stdout)?.[1]);
+  if (!Number.isFinite(states)) throw new Error(`pan gave no state count: ${r.stdout.slice(-500)}`);
+  return { states, transitions, seconds: r.seconds };
 }
 
 /** The published state counts (large.csv), sizing our store as -w sizes SPIN's. */
@@ -101,34 +118,52 @@ function published(): Map<string, number> {
   return new Map(rows.map((l) => l.split(',')).map(([i, n]) => [i!, Number(n)]));
 }
 
-function runOurs(dve: string, name: string, expectedStates: number | undefined): Figure {
-  const oneJs = join(here, 'one.js');
-  const cli = join(root, 'bin', 'xentimer-check.js');
-  let best: Figure | undefined;
-  for (let k = 0; k < reps; k++) {
-    const r = argv.includes('--cli')
-      ? timed(process.execPath, [cli, 'check', dve, '--no-deadlock', '--no-por', '--format', 'json'])
-      : timed(process.execPath, [oneJs, JSON.stringify({ name, model: { dve }, expectedStates })]);
-    if (r.status !== 0) throw new Error(`ours ${name}: ${r.stderr.trim().split('\n').at(-1)}`);
-    const parsed = JSON.parse(r.stdout) as { states: number; transitions: number } | { stats: { states: number; transitions: number } };
-    const out = 'stats' in parsed ? parsed.stats : parsed;
-    const f = { states: out.states, transitions: out.transitions, seconds: round(r.seconds), statesPerSecond: Math.round(out.states / r.seconds) };
-    if (!best || f.seconds < best.seconds) best = f;
-  }
-  return best!;
+/** One run of our engine from checkout `dir`: bench/one (the engine) or the CLI (what a user runs). */
+function runOurs(dir: string, how: 'one' | 'cli', dve: string, name: string, expectedStates: number | undefined): Run {
+  const r =
+    how === 'cli'
+      ? timed(process.execPath, [join(dir, 'bin', 'xentimer-check.js'), 'check', dve, '--no-deadlock', '--no-por', '--format', 'json'])
+      : timed(process.execPath, [join(dir, 'dist', 'bench', 'one.js'), JSON.stringify({ name, model: { dve }, expectedStates })]);
+  if (r.status !== 0) throw new Error(`ours (${how}, ${dir}) ${name}: ${r.stderr.trim().split('\n').at(-1)}`);
+  const parsed = JSON.parse(r.stdout) as { states: number; transitions: number } | { stats: { states: number; transitions: number } };
+  const out = 'stats' in parsed ? parsed.stats : parsed;
+  return { states: out.states, transitions: out.transitions, seconds: r.seconds };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function figure(runs: readonly Run[]): Figure {
+  const seconds = runs.map((r) => round(r.seconds));
+  const med = median(runs.map((r) => r.seconds));
+  const { states, transitions } = runs[0]!;
+  if (runs.some((r) => r.states !== states)) throw new Error(`repetitions disagree on the state count: ${runs.map((r) => r.states).join(', ')}`);
+  return { states, transitions, seconds, median: round(med), best: round(Math.min(...runs.map((r) => r.seconds))), statesPerSecond: Math.round(states / med) };
 }
 
 function round(x: number): number {
   return Number(x.toFixed(3));
 }
 
+/** Our speed over SPIN's: states/s of the medians. */
+function ratio(ours: Figure, spin: Figure): number {
+  return Number((ours.statesPerSecond / spin.statesPerSecond).toFixed(2));
+}
+
+const load = (): number[] => loadavg().map((x) => Number(x.toFixed(2)));
+
 if (!has('spin', ['-V'])) skip('spin is not installed (apt-get install spin)');
 if (!has('gcc', ['--version'])) skip('gcc is not installed (apt-get install gcc)');
 const pmDir = promelaDir();
 if (!pmDir) skip('no Promela translations found (--promela DIR or $BEEM_PROMELA)');
+if (base !== undefined && !existsSync(join(base, 'dist', 'bench', 'one.js'))) skip(`--base ${base}: no dist/bench/one.js there (build that checkout first)`);
 
 const counts = published();
-const results: unknown[] = [];
+const rows: unknown[] = [];
+const loadBefore = load();
 for (const file of readdirSync(pmDir).filter((f) => f.endsWith('.pm')).sort()) {
   const instance = file.slice(0, -'.pm'.length);
   if (only && !instance.includes(only)) continue;
@@ -139,22 +174,46 @@ for (const file of readdirSync(pmDir).filter((f) => f.endsWith('.pm')).sort()) {
     continue;
   }
   process.stderr.write(`${instance} ...`);
-  const ours = runOurs(dve, instance, counts.get(instance));
+  const expected = counts.get(instance);
   const dir = buildPan(join(pmDir, file));
   try {
-    const spin = runPan(dir, ours.states);
+    const sides: Record<string, Run[]> = { spin: [], ours: [] };
+    if (withCli) sides['oursCli'] = [];
+    if (base !== undefined) {
+      sides['base'] = [];
+      if (withCli) sides['baseCli'] = [];
+    }
+    for (let k = 0; k < reps; k++) {
+      sides['spin']!.push(runPan(dir, expected ?? sides['ours']![0]?.states ?? 1 << 20));
+      sides['ours']!.push(runOurs(root, 'one', dve, instance, expected));
+      if (withCli) sides['oursCli']!.push(runOurs(root, 'cli', dve, instance, expected));
+      if (base !== undefined) {
+        sides['base']!.push(runOurs(base, 'one', dve, instance, expected));
+        if (withCli) sides['baseCli']!.push(runOurs(base, 'cli', dve, instance, expected));
+      }
+      process.stderr.write('.');
+    }
+    const f = Object.fromEntries(Object.entries(sides).map(([k, runs]) => [k, figure(runs)])) as Record<string, Figure>;
+    const spin = f['spin']!;
+    const ours = f['ours']!;
+    const speedups = Object.fromEntries(Object.keys(f).filter((k) => k !== 'spin').map((k) => [k, ratio(f[k]!, spin)]));
     const row = {
       instance,
       countsAgree: spin.states === ours.states,
-      spin,
-      ours,
-      /** Our states/s over SPIN's (meaningful where the counts agree). */
-      speedup: Number((ours.statesPerSecond / spin.statesPerSecond).toFixed(2)),
+      /** Our count minus SPIN's (the figures compare exactly only at 0). */
+      stateDifference: ours.states - spin.states,
+      ...f,
+      /** Our states/s over SPIN's, medians (meaningful where the counts agree). */
+      speedup: speedups['ours'],
+      speedups,
     };
-    results.push(row);
-    process.stderr.write(` spin ${spin.states} states ${spin.seconds} s, ours ${ours.states} states ${ours.seconds} s (${row.speedup}x)\n`);
+    rows.push(row);
+    process.stderr.write(` spin ${spin.states} states ${spin.median} s, ours ${ours.states} states ${ours.median} s (${Object.entries(speedups).map(([k, v]) => `${k} ${v}x`).join(', ')})\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+const out = { reps, alternated: true, loadAverage: { before: loadBefore, after: load() }, cpus: cpus().length, base: base ?? null, rows };
+const text = JSON.stringify(out, null, 2) + '\n';
+if (outFile !== undefined) writeFileSync(outFile, text);
+process.stdout.write(text);

@@ -9,9 +9,10 @@ import type { ModelFactory, PropertyKind } from '../src/engine/model.js';
 import type { Result } from '../src/engine/result.js';
 import { findModel, resolveParams } from './registry.js';
 import { runJobs, type VariantJob } from './matrix-jobs.js';
+import { verdictsOf, type Verdict } from './verdicts.js';
 
-/** `holds`, `violated:N` (N = steps in the shortest trace), `reached:N`, `unreachable`, `unknown` (exploration incomplete). */
-export type Verdict = string;
+// the verdicts of one result are in verdicts.ts (the report needs them without the matrix's search)
+export { verdictsOf, type Verdict };
 
 export interface MatrixRow {
   readonly variant: string;
@@ -37,21 +38,6 @@ export interface ExpectedMatrix {
   readonly model: string;
   readonly params: Readonly<Record<string, number | boolean | string>>;
   readonly variants: Readonly<Record<string, { states: number; transitions: number; verdicts: Readonly<Record<string, Verdict>> }>>;
-}
-
-export function verdictsOf(result: Result): Record<string, Verdict> {
-  const out: Record<string, Verdict> = {};
-  for (const p of result.properties) {
-    if (p.kind === 'sometimes') {
-      const c = result.covers.find((x) => x.property === p.id);
-      // under partial-order reduction a cover not reached is not decided (CoverEntry.undecided)
-      out[p.id] = c?.reached ? `reached:${c.depth}` : result.complete && !c?.undecided ? 'unreachable' : 'unknown';
-      continue;
-    }
-    const v = result.violations.find((x) => x.property === p.id);
-    out[p.id] = v ? `violated:${v.trace ? v.trace.steps.length : 0}` : result.complete ? 'holds' : 'unknown';
-  }
-  return out;
 }
 
 /** The variants a matrix checks: those asked for, else every variant of the factory (or its one default). */

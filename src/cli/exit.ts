@@ -13,16 +13,10 @@ import { ModelError } from '../engine/model.js';
 import { SchemaError } from '../engine/schema.js';
 import { ReplayError } from '../engine/trace.js';
 import { ParamError } from '../../models/registry.js';
+import { CliError, EXIT, type ExitCode } from './cli-error.js';
 
-export const EXIT = {
-  pass: 0,
-  violation: 1,
-  usage: 2,
-  incomplete: 3,
-  internal: 4,
-} as const;
-
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+// the exit codes and CliError are in cli-error.ts (a worker thread's start-up path needs them without commander)
+export { CliError, EXIT, usage, type ExitCode } from './cli-error.js';
 
 /** Rows of the exit-code table (README and `--help` share them). */
 export const EXIT_TABLE: readonly { code: ExitCode; meaning: string }[] = [
@@ -32,20 +26,6 @@ export const EXIT_TABLE: readonly { code: ExitCode; meaning: string }[] = [
   { code: EXIT.incomplete, meaning: 'a budget or bound was hit before completion and no violation was found' },
   { code: EXIT.internal, meaning: 'internal error (a bug in the checker or in a model)' },
 ];
-
-/** An error the CLI reports as one line (plus a hint) and ends with `code`. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly code: ExitCode = EXIT.usage,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
-
-export const usage = (message: string, hint?: string): CliError => new CliError(message, EXIT.usage, hint);
 
 export interface Classified {
   readonly code: ExitCode;

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import type { Ctx } from './context.js';
 import { EXIT_TABLE } from './exit.js';
 import { toolVersion } from './paths.js';
+import { namedCommand } from './command-names.js';
 
 /** Same settings on every command: errors are thrown to main() instead of exiting, and printed there. */
 function configure(cmd: Command, ctx: Ctx): Command {
@@ -34,10 +35,9 @@ const COMMANDS: readonly (readonly [string, () => Promise<(ctx: Ctx) => Command>
   ['serve', async () => (await import('./commands/serve.js')).serveCommand],
 ];
 
-/** The command argv names explicitly (after the global options), if any. */
-function namedCommand(argv: readonly string[]): string | undefined {
-  const first = argv.find((a) => a !== '--color' && a !== '--no-color' && a !== '--debug');
-  return COMMANDS.some(([name]) => name === first) ? first : undefined;
+/** The names of COMMANDS, in order (command-names.ts lists the same, for the start-up path). */
+export function commandNames(): string[] {
+  return COMMANDS.map(([name]) => name);
 }
 
 export async function buildProgram(ctx: Ctx, argv?: readonly string[]): Promise<Command> {

@@ -7,7 +7,7 @@ import type { PorStats, Result, ShardStats, SymmetryStats } from '../engine/resu
 import type { CheckpointInfo } from '../engine/checkpoint/save.js';
 import type { PropertyKind, SourceRef } from '../engine/model.js';
 import type { Value } from '../engine/schema.js';
-import { verdictsOf } from '../../models/matrix.js';
+import { verdictsOf } from '../../models/verdicts.js';
 import { exitForStatus } from './exit.js';
 
 export const REPORT_FORMAT = 'xentimer-check/result';

@@ -10,7 +10,7 @@ import type { ModelSpec } from '../engine/parallel.js';
 import type { Result } from '../engine/result.js';
 import type { Io, OutStream } from './context.js';
 import type { SearchData } from './search-worker.js';
-import { runInWorker } from './worker-job.js';
+import { runInWorker, StartedWorker } from './worker-job.js';
 
 const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 
@@ -56,18 +56,34 @@ export async function withInterrupts<T>(stderr: OutStream, flag: StopFlag, run: 
   }
 }
 
+const SEARCH_WORKER = new URL('./search-worker.js', import.meta.url);
+
+/** The search thread started at process start (main.ts), until exploreInWorker takes it. */
+let early: StartedWorker | undefined;
+
+/**
+ * Start the search thread now, before the command line is parsed and the model loaded: it loads
+ * the engine (its bootstrap and modules, about as long as this thread's own start-up) on the
+ * other core meanwhile, and exploreInWorker gives it the job. Unused, it ends with the process.
+ */
+export function startSearchThread(): void {
+  early ??= new StartedWorker(SEARCH_WORKER);
+}
+
 /** explore() of the model `spec` builds, in a worker thread; progress events come back to `onProgress`. */
 export function exploreInWorker(spec: ModelSpec, options: ExploreOptions, flag: StopFlag): Promise<Result> {
   const { onProgress, shouldStop: _s, ...plain } = options;
   const data: SearchData = { spec, options: plain, progress: onProgress !== undefined, stop: flag.buffer };
-  return runInWorker<Result, Progress>(new URL('./search-worker.js', import.meta.url), data, onProgress);
+  const started = early;
+  early = undefined;
+  return runInWorker<Result, Progress>(SEARCH_WORKER, data, onProgress, started);
 }
 
 /**
  * A job: here in the calling thread for in-process callers (io.signals unset: the tests'
  * runMain), else `inWorker` under withInterrupts (the real process).
  */
-export function interruptible<R>(io: Io, here: () => R, inWorker: (flag: StopFlag) => Promise<R>, also?: string): Promise<R> {
+export function interruptible<R>(io: Io, here: () => R | Promise<R>, inWorker: (flag: StopFlag) => Promise<R>, also?: string): Promise<R> {
   if (!io.signals) return Promise.resolve(here());
   const flag = stopFlag();
   const running = inWorker(flag);

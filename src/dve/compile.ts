@@ -12,6 +12,11 @@
  * switch on the process's state byte, the guard with constant byte offsets, a word copy of the
  * source into the destination, the effects in place on the destination, the new control state,
  * then `emit(i)`. Nothing is interpreted and nothing is allocated per transition.
+ * Two rules keep V8 from deoptimising expand in the middle of a search (it does when optimised
+ * code reaches an operation that had never run before it was compiled): a right operand of
+ * `&&`/`||`/`imply` that cannot fail is evaluated without a branch (`(a & b)` on 0/1), and the
+ * model's primeExpand runs every case and transition (guards evaluated, not obeyed) before the
+ * search starts, putting the error counts back — the search passes the emit it will use.
  *
  * Semantics: `system async` interleaving. Effects run left to right, each seeing the previous.
  * `&&`, `||`, `imply` short-circuit. Arithmetic is on int32, C division (truncation toward zero).
@@ -405,6 +410,12 @@ class ExprGen {
     return x.bool ? `(${x.js} ? 1 : 0)` : x.js;
   }
 
+  /** A truth value as the int 0 or 1 (negated when `not`). */
+  private bit(x: Code, not: boolean): string {
+    if (!x.bool && x.min === 0 && x.max === 1) return not ? `(${x.js} ^ 1)` : x.js;
+    return not ? `(${this.toBool(x)} ? 0 : 1)` : `(${this.toBool(x)} ? 1 : 0)`;
+  }
+
   toBool(x: Code): string {
     return x.bool ? x.js : `(${x.js} !== 0)`;
   }
@@ -500,7 +511,12 @@ class ExprGen {
       const A = op === '->' ? `!${this.toBool(a)}` : this.toBool(a);
       const B = this.toBool(b);
       const jsop = op === '&&' ? '&&' : '||';
-      if (b.pre === '' || !this.sem.lazy) return { pre: a.pre + b.pre, js: `(${A} ${jsop} ${B})`, bool: true, min: 0, max: 1 };
+      // a right operand that cannot fail (no statements: no index or division check) is evaluated
+      // whatever the left one says, without a branch: the same value, and code that runs every time
+      // (V8 deoptimises optimised code that reaches an operation never run before it was compiled,
+      // e.g. the late conjuncts of loyd's `a[0] == 8 and a[1] == 7 and ...`)
+      if (b.pre === '') return { pre: a.pre, js: `(${this.bit(a, op === '->')} ${op === '&&' ? '&' : '|'} ${this.bit(b, false)})`, bool: false, min: 0, max: 1 };
+      if (!this.sem.lazy) return { pre: a.pre + b.pre, js: `(${A} ${jsop} ${B})`, bool: true, min: 0, max: 1 };
       const t = this.temp();
       const cond = op === '&&' ? t : `!${t}`;
       return {
@@ -707,9 +723,11 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
   }
 
   const expandSrc = generateExpand(c, codes, schema.size, schema.words, maxTemps, hasCommit, errorField);
-  const expandFactory = new Function('E', ...kNames, expandSrc) as (...args: unknown[]) => NonNullable<Model['expand']>;
+  type Generated = { expand: NonNullable<Model['expand']>; prime: (initial: Uint8Array, emit: (step: number) => boolean) => void };
+  const expandFactory = new Function('E', ...kNames, expandSrc) as (...args: unknown[]) => Generated;
   const errorCounts = options.errorCounts ?? new Int32Array(4 * steps.length);
-  const expand = expandFactory(errorCounts, ...consts);
+  const generated = expandFactory(errorCounts, ...consts);
+  const expand = generated.expand;
 
   const initial = schema.blank();
   for (const { field, value } of c.initValues) schema.set(initial, field, value);
@@ -733,6 +751,7 @@ export function compileDve(ast: DveModel, name: string, file: string = ast.file,
     droppedTransitions: () => droppedTransitions(steps, errorCounts),
     dropCounts: errorCounts,
     expand,
+    primeExpand: (emit) => generated.prime(initial, emit),
     info,
     expandSource: expandSrc,
   };
@@ -794,15 +813,16 @@ function generateExpand(
     }
     out.push(`// process ${p.decl.name}`);
     const single = p.states.size === 1;
-    if (!single) out.push(`switch (S[${off}]) {`);
+    // priming (P, see primeExpand): every case from the first one on, falling through
+    if (!single) out.push(`switch (P ? ${[...byState.keys()][0]} : S[${off}]) {`);
     for (const [from, list] of byState) {
       if (!single) out.push(`case ${from}: {`);
       const needCm = hasCommit && !p.committed.has(from);
-      if (needCm) out.push('if (!cm) {');
+      if (needCm) out.push('if (P || !cm) {');
       for (const x of list) {
         out.push(`T${x.step}: {`);
         if (x.guardPre) out.push(x.guardPre.trimEnd());
-        if (x.guardJs !== 'true') out.push(`if (!${x.guardJs}) break T${x.step};`);
+        if (x.guardJs !== 'true') out.push(`if (!${x.guardJs} && !P) break T${x.step};`);
         out.push(copy);
         if (x.effect) out.push(x.effect.trimEnd());
         if (x.from !== x.to) out.push(`D[${off}] = ${x.to};`);
@@ -810,7 +830,7 @@ function generateExpand(
         out.push('}');
       }
       if (needCm) out.push('}');
-      if (!single) out.push('break; }');
+      if (!single) out.push('if (!P) break; }');
     }
     if (!single) out.push('}');
     blocks.push(out.join('\n'));
@@ -837,7 +857,11 @@ function generateExpand(
     });
   }
   out.push('let lastS = null, lastD = null, SW = null, DW = null;');
-  out.push('return function expand(S, D, ctx, emit) {');
+  // P: priming (the generated prime() below), read by every part
+  out.push('let P = false;');
+  out.push(primeSource(size, words, errorField !== undefined));
+  out.push('return { expand, prime };');
+  out.push('function expand(S, D, ctx, emit) {');
   // 32-bit views over the engine's word buffers (created once; byte copy if not word-aligned)
   out.push(`if (S !== lastS) { lastS = S; SW = (S.byteOffset & 3) === 0 && S.length === ${size} ? new Int32Array(S.buffer, S.byteOffset, ${words}) : null; }`);
   out.push(`if (D !== lastD) { lastD = D; DW = (D.byteOffset & 3) === 0 && D.length === ${size} ? new Int32Array(D.buffer, D.byteOffset, ${words}) : null; }`);
@@ -850,8 +874,31 @@ function generateExpand(
     if (temps) out.push(temps);
     out.push(chunks[0]!.join('\n').replace(/@STOP@/g, 'return'));
   }
-  out.push('};');
+  out.push('}');
   return out.join('\n');
+}
+
+/** How many times prime() runs expand: enough for V8 to give it a feedback vector and fill it. */
+const PRIME_RUNS = 24;
+
+/**
+ * prime(initial, emit): expand run PRIME_RUNS times on a copy of the initial state with P set —
+ * every control-state case, committed or not, every transition whatever its guard (the guard is
+ * still evaluated), up to the first evaluation error of a transition — then the error counts put
+ * back as they were. Under the error-state rule (experiments) it does nothing.
+ */
+function primeSource(size: number, words: number, errorState: boolean): string {
+  if (errorState) return 'function prime(initial, emit) {}';
+  return [
+    'function prime(initial, emit) {',
+    `const s = new Uint8Array(${words * 4}).subarray(0, ${size}), d = new Uint8Array(${words * 4}).subarray(0, ${size});`,
+    'const e = E.slice();',
+    'P = true;',
+    'try {',
+    `for (let r = 0; r < ${PRIME_RUNS}; r++) { s.set(initial); expand(s, d, null, emit); }`,
+    '} finally { P = false; E.set(e); lastS = lastD = SW = DW = null; }',
+    '}',
+  ].join('\n');
 }
 
 const ERROR_KINDS = ['guard', 'effect', 'range'] as const;

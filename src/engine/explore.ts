@@ -11,6 +11,7 @@ import type { Result } from './result.js';
 import { FingerprintStore, sharedAlloc, StateStore, STORE_MAX_LOAD, type VisitedStore } from './store.js';
 import { Canonicalizer } from './symmetry.js';
 import { PackedStateStore, type BadStateHandler } from './packed-store.js';
+import { compileCodec } from './state-codec.js';
 import type { ProgressListener } from './events.js';
 import type { ParallelOptions } from './parallel.js';
 import { Search } from './search/state.js';
@@ -116,7 +117,10 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     ? new FingerprintStore(words, wide, bits)
     : packed
       ? new PackedStateStore(model.schema, wide, bits)
-      : new StateStore(words, wide, bits, par ? sharedAlloc : undefined);
+      : par
+        ? // the workers' shared store keeps vectors packed too when the domains are checked (a packed vector is in them)
+          new StateStore(words, wide, bits, sharedAlloc, checkDomains ? compileCodec(model.schema) : null)
+        : new StateStore(words, wide, bits);
   if (options.symmetry && !model.symmetry) throw new ModelError(`model ${model.name} declares no symmetry (symmetry reduction needs Model.symmetry)`);
   const canon = options.symmetry && model.symmetry ? new Canonicalizer(model.symmetry, words) : null;
   const por = options.por ? porPlan(model, options) : undefined;
@@ -129,7 +133,8 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     maxDepth: options.maxDepth ?? Infinity,
     allViolations: options.allViolations ?? false,
     deadlock: options.deadlock ?? true,
-    checkDomains: checkDomains && !packed,
+    // a packing store checks the domains as it packs
+    checkDomains: checkDomains && !packed && !(store instanceof StateStore && store.codec !== null),
     shard: options.shard,
     timeLimit: options.timeLimit,
     memoryLimit: options.memoryLimit,
@@ -138,7 +143,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     por: por?.analysis,
     shouldStop: options.shouldStop,
   });
-  if (store instanceof PackedStateStore) store.onBadState = packedDomainError(s);
+  if (store instanceof PackedStateStore || store instanceof StateStore) store.onBadState = packedDomainError(s);
   let resumedFrom: CheckpointInfo['resumedFrom'];
   if (cp) resumedFrom = restoreChecked(s, cp, model);
   else s.initial(inits);

@@ -218,6 +218,14 @@ export interface Model {
    */
   expand?(src: Uint8Array, dst: Uint8Array, ctx: StepCtx, emit: (step: number) => boolean): void;
   /**
+   * Optional, with a compiled `expand`: run every path of expand's code a few times, whatever the
+   * guards say, calling `emit` (whose answers, and whatever it is given, the caller must ignore)
+   * and leaving every count as it was — so that the JIT has seen every operation before it
+   * optimises expand, instead of deoptimising it when a transition first fires deep in the
+   * search. The search calls it once, with the emit it will pass to expand, in priming mode.
+   */
+  primeExpand?(emit: (step: number) => boolean): void;
+  /**
    * Optional compiled guard scan, equivalent to testing every step's guard in order: writes the
    * indices of the steps whose guard holds in `s`, increasing, to `out` (room for every step) and
    * returns how many (random simulation draws among them).

@@ -18,11 +18,13 @@
 import { workerData, parentPort, type MessagePort } from 'node:worker_threads';
 import type { Model } from './model.js';
 import { ClaimArena, CLAIM, hashWords, StoreReader } from './store.js';
+import { settleClaims, type ExpandedBlock, type LevelShape } from './search/settle-claims.js';
 import { Canonicalizer } from './symmetry.js';
 import { RecordingCtx } from './trace.js';
+import { compileCodec } from './state-codec.js';
 import { successors } from './search/successors.js';
 import { DropWatch } from './search/dropped.js';
-import { CTRL, EVENT, FLAG, buildModelFromSpec, takeBlock, type LevelMessage, type WorkerData } from './parallel.js';
+import { CTRL, EVENT, FLAG, buildModelFromSpec, takeBlock, type LevelMessage, type SettleMessage, type WorkerData } from './parallel.js';
 
 const data = workerData as WorkerData;
 const port: MessagePort = data.port;
@@ -51,7 +53,11 @@ function run(model: Model): void {
   const words = schema.words;
   const steps = model.steps;
   const nsteps = steps.length;
-  const reader = new StoreReader(words);
+  // the store's vectors are packed with the codec the owner compiled from the same schema
+  const codec = data.packed ? compileCodec(schema) : null;
+  const reader = new StoreReader(words, codec);
+  const storedWords = reader.storedWords;
+  const packed = new Int32Array(storedWords);
   const canon = data.symmetry && model.symmetry ? new Canonicalizer(model.symmetry, words) : null;
   const imageChecks = canon !== null && canon.size > 1 && !canon.sym.invariantProperties;
   const always = model.properties.filter((p) => p.kind === 'always');
@@ -59,6 +65,17 @@ function run(model: Model): void {
   const transitionProps = model.properties.filter((p) => p.kind === 'transition');
   const relevantStep = new Uint8Array(nsteps);
   for (let i = 0; i < nsteps; i++) relevantStep[i] = transitionProps.some((p) => !p.relevant || p.relevant(i)) ? 1 : 0;
+  // per step, the transition properties it is relevant to: their `observes` (null: every edge counts)
+  const observersOf = model.steps.map((_, i) => transitionProps.filter((p) => !p.relevant || p.relevant(i)).map((p) => (p.kind === 'transition' && p.observes ? p.observes.bind(p) : null)));
+  /** The edge src -i-> dst may teach or fail a transition property (as far as this worker's copies, taught the owner's facts, see). */
+  function observed(i: number): boolean {
+    const obs = observersOf[i]!;
+    for (let k = 0; k < obs.length; k++) {
+      const o = obs[k]!;
+      if (o === null || o(src, i, dst)) return true;
+    }
+    return false;
+  }
   const narrow = data.checkDomains ? schema.narrowFields() : [];
   const outside = schema.domainChecker(narrow);
 
@@ -68,8 +85,12 @@ function run(model: Model): void {
   const dst = new Uint8Array(dstW.buffer);
   const ctx = new RecordingCtx();
   const dropWatch = new DropWatch(model);
-  // the store's vector chunks, as sent level by level
+  // the store's vector chunks, as sent level by level, and views of them and of the link chunks
   const chunks: (ArrayBuffer | SharedArrayBuffer)[] = [];
+  const vectorViews: Int32Array<ArrayBufferLike>[] = [];
+  const parentViews: Int32Array<ArrayBufferLike>[] = [];
+  const stepViews: (Uint16Array<ArrayBufferLike> | Uint32Array<ArrayBufferLike>)[] = [];
+  let tableView: Int32Array<ArrayBufferLike> = new Int32Array(2);
 
   let out = new Int32Array(1 << 16);
   let len = 0;
@@ -112,7 +133,7 @@ function run(model: Model): void {
     }
     const codeAt = len;
     push(0);
-    if (relevantStep[i]) {
+    if (relevantStep[i] && observed(i)) {
       flags |= FLAG.rel;
       for (let k = 0; k < words; k++) push(dstW[k]!);
     }
@@ -138,6 +159,33 @@ function run(model: Model): void {
   // the candidates this block claimed or lowered the key of, in discovery order
   let cands = new Int32Array(1 << 12);
   let nCands = 0;
+  // workers settling (see search/settle-claims.ts): per-block counts of candidates, the block
+  // being expanded, the blocks expanded in this level, and whether this one has a flagged candidate
+  let counts: Int32Array | null = null;
+  let curBlock = 0;
+  let levelGen = -1;
+  let shape: LevelShape = { start: 0, blockSize: 1, nsteps, words: storedWords };
+  let expanded: ExpandedBlock[] = [];
+  let flaggedBlock = false;
+  // what this block adds to the shared counts, added at its end (the counts are read only once it
+  // and every block before it are done): to its own, and to those it lowered candidates from
+  let ownCount = 0;
+  let moved = new Int32Array(0);
+  const movedFrom: number[] = [];
+  function countMoved(block: number, d: number): void {
+    if (moved[block] === 0) movedFrom.push(block);
+    moved[block]! += d;
+  }
+  function publishCounts(): void {
+    Atomics.add(counts!, curBlock, ownCount);
+    for (const j of movedFrom) {
+      Atomics.add(counts!, j, moved[j]!);
+      moved[j] = 0;
+    }
+    movedFrom.length = 0;
+    ownCount = 0;
+  }
+  const flagNew = (): number => (newStateFlagged() ? 1 : 0);
   function noteCandidate(c: number): void {
     if (nCands === cands.length) {
       const bigger = new Int32Array(cands.length * 2);
@@ -157,7 +205,7 @@ function run(model: Model): void {
       fails.push({ ids: [...ctx.ids], messages: [...ctx.messages] });
       ctx.reset();
     }
-    if (relevantStep[i]) {
+    if (relevantStep[i] && observed(i)) {
       push(EVENT.rel);
       push(srcOffset);
       push(i);
@@ -165,16 +213,31 @@ function run(model: Model): void {
     }
     if (overflow) return true;
     const orb = canon !== null ? canon.canonicalize(dstW) : 1;
-    const r = reader.claim(dstW, hashWords(dstW, 0, words), srcOffset * nsteps + i, arena!, ctrl, CTRL.cand);
+    let sv = dstW;
+    if (codec !== null) {
+      if (codec.pack(dstW, packed) !== -1) {
+        // outside the domains: the owner reports it where the sequential search's insert does
+        push(EVENT.bad);
+        push(srcOffset);
+        push(i);
+        for (let k = 0; k < words; k++) push(dstW[k]!);
+        return true;
+      }
+      sv = packed;
+    }
+    const r = reader.claim(sv, hashWords(sv, 0, storedWords), srcOffset * nsteps + i, arena!, ctrl, CTRL.cand, flagNew, orb);
     if (r === CLAIM.full) {
       overflow = true;
       Atomics.store(ctrl, CTRL.overflow, 1);
-    } else if (r === CLAIM.claimed) {
+    } else if (r === CLAIM.claimed || r === CLAIM.lowered) {
       const c = reader.lastCandidate;
-      arena!.flags[c] = newStateFlagged() ? 1 : 0;
-      arena!.orbits[c] = orb;
       noteCandidate(c);
-    } else if (r === CLAIM.lowered) noteCandidate(reader.lastCandidate);
+      if (counts !== null) {
+        if (r === CLAIM.lowered) countMoved(Math.floor(Math.floor(reader.lastLoweredFrom / nsteps) / shape.blockSize), -1);
+        ownCount++;
+        if (arena!.flags[c]) flaggedBlock = true;
+      }
+    }
     return true;
   };
 
@@ -182,11 +245,28 @@ function run(model: Model): void {
     chunks.length = m.vectorsFrom;
     chunks.push(...m.vectors);
     reader.update(chunks, m.table);
+    vectorViews.length = parentViews.length = stepViews.length = m.vectorsFrom;
+    for (const b of m.vectors) vectorViews.push(new Int32Array(b));
+    for (const b of m.parents) parentViews.push(new Int32Array(b));
+    // a step-id chunk holds 2^16 ids of 16 or 32 bits
+    for (const b of m.steps) stepViews.push(b.byteLength === 2 << 16 ? new Uint16Array(b) : new Uint32Array(b));
+    tableView = new Int32Array(m.table);
+    levelGen = m.gen;
+    expanded = [];
+    counts = m.claim?.counts ? new Int32Array(m.claim.counts) : null;
+    if (counts !== null && moved.length < counts.length) moved = new Int32Array(counts.length);
+    shape = { start: m.start, blockSize: m.blockSize, nsteps, words: storedWords };
+    model.properties.forEach((p, k) => {
+      if (p.kind === 'transition' && p.restoreFacts && m.facts[k] !== null) p.restoreFacts(m.facts[k]);
+    });
     liveAlways = always.filter((p) => !m.skipAlways.includes(p.id)).map((p) => (p.kind === 'always' ? p.check.bind(p) : () => true));
     liveSome = sometimes.filter((p) => !m.skipSome.includes(p.id)).map((p) => (p.kind === 'sometimes' ? p.check.bind(p) : () => false));
     const claimMode = m.claim !== undefined;
     // views only: the capacity (the index room left) changes from level to level
-    if (m.claim) arena = new ClaimArena(words, m.claim.capacity, m.claim.buffers);
+    if (m.claim) {
+      arena = new ClaimArena(storedWords, m.claim.capacity, m.claim.buffers);
+      reader.newArena();
+    }
     overflow = false;
     const nBlocks = Math.ceil((m.end - m.start) / m.blockSize);
     for (;;) {
@@ -206,6 +286,8 @@ function run(model: Model): void {
   function claimBlock(m: LevelMessage, k: number, a: number, b: number): void {
     fired = new Float64Array(nsteps);
     nCands = 0;
+    curBlock = k;
+    flaggedBlock = false;
     const enabled = new Int32Array(b - a);
     // sources expanded with every successor claimed or found (the block is whole when all are)
     let done = 0;
@@ -227,7 +309,14 @@ function run(model: Model): void {
     const events = out.slice(0, len);
     const drops = dropWatch.delta();
     const claimed = cands.slice(0, nCands);
-    port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired, drops, cands: claimed, whole: done === b - a }, [events.buffer, enabled.buffer, fired.buffer, claimed.buffer]);
+    const whole = done === b - a;
+    if (counts !== null) {
+      publishCounts();
+      // this worker stores the block's candidates (settle()); the owner needs them only to number flagged ones
+      expanded.push({ k, cands: claimed });
+      const sent = flaggedBlock ? claimed.slice() : new Int32Array(0);
+      port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired, drops, cands: sent, whole, flagged: flaggedBlock }, [events.buffer, enabled.buffer, fired.buffer, sent.buffer]);
+    } else port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, enabled, fired, drops, cands: claimed, whole }, [events.buffer, enabled.buffer, fired.buffer, claimed.buffer]);
     signal();
   }
 
@@ -254,14 +343,23 @@ function run(model: Model): void {
   }
 
 
-  parentPort!.on('message', (m: LevelMessage | { type: 'exit' }) => {
+  /** Store the candidates of the blocks this worker expanded in the level (search/settle-claims.ts). */
+  function settle(m: SettleMessage): void {
+    const stored = m.gen === levelGen && arena !== null ? settleClaims(expanded, m, arena, { vectors: vectorViews, parents: parentViews, steps: stepViews, table: tableView }, shape) : 0;
+    expanded = [];
+    port.postMessage({ type: 'settled', gen: m.gen, stored });
+    signal();
+  }
+
+  parentPort!.on('message', (m: LevelMessage | SettleMessage | { type: 'exit' }) => {
     if (m.type === 'exit') {
       port.close();
       parentPort!.close();
       return;
     }
     try {
-      runLevel(m);
+      if (m.type === 'settle') settle(m);
+      else runLevel(m);
     } catch (e) {
       port.postMessage({ type: 'error', message: e instanceof Error ? `${e.message}` : String(e) });
       signal();

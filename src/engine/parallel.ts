@@ -11,19 +11,24 @@
  *   store gets an empty index slot by compare-and-swap, as a candidate of the level with its
  *   smallest discovery key (source offset x steps + step — the sequential search discovers a
  *   state on its smallest key). Pipelined: as soon as blocks 0..k are done the owner settles
- *   block k — gives its candidates their ids in key order and replays, in key order, what else
- *   the sequential search does on the way: assertion failures, edges a transition property cares
- *   about, state checks of new states the workers flagged, terminal states — while the workers
- *   expand the next blocks (search/claim-level.ts says why block k cannot change by then). A
- *   stop truncates the block where the sequential search stops, and the edges counted up to
- *   there are recounted.
+ *   block k — replays, in key order, what the sequential search does on the way: assertion
+ *   failures, edges a transition property cares about, state checks of new states the workers
+ *   flagged, terminal states — while the workers expand the next blocks (search/claim-level.ts
+ *   says why block k cannot change by then). Per-block counts of surviving candidates give each
+ *   block's first id; once the level is expanded, each worker stores the new states of its own
+ *   blocks (search/settle-claims.ts), so the owner does no work per plain new state (with an
+ *   orbit tally, or near the state limit, the owner stores them as it settles). A stop truncates
+ *   the level where the sequential search stops, and the edges counted up to there are recounted.
+ *   The shared store keeps vectors packed (the codec of the sequential store); a successor
+ *   outside the domains is sent as an event and refused by the owner's insert, in order.
  * - replay (fallback: levels whose keys do not fit 31 bits, the probing layer at maxDepth, a
  *   shard's split level, or `claim: false`): workers filter successors against a read-only view
  *   of the store and send every edge; the owner replays the streams in source order and inserts.
  *
  * Measured on the 2-core machines this project runs on (shared, `npm run bench:workers`), the
- * workers do not beat the sequential search: the hash-table work that dominates a search is shared
- * memory traffic between the two cores, and claiming costs more than inserting. So the driver
+ * workers rarely beat the sequential search: the hash-table work that dominates a search is
+ * shared memory traffic between the two cores, and a claim plus storing the state later costs
+ * more than one insert (Xen K=6 M'=2: about 1.5x the sequential CPU in all). So the driver
  * decides per level how much goes to them (search/level-plan.ts) and launches them only for
  * levels big enough to earn their start. See the closing notes of issues 7 and 12.
  *
@@ -35,6 +40,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Model } from './model.js';
 import type { ClaimBuffers } from './store.js';
+import type { SettleJob } from './search/settle-claims.js';
 
 export interface ModelSpec {
   /** URL (file:) of an ES module. */
@@ -67,6 +73,12 @@ export interface ParallelOptions {
   readonly claim?: boolean;
   /** Claim mode: at most this many candidates per try of a level (tests of running a level again with more room). */
   readonly maxClaims?: number;
+  /**
+   * Claim mode: the workers store the new states of their blocks themselves once the level's ids
+   * are known (search/settle-claims.ts; default true). false: the calling thread inserts them
+   * (the way of levels with an orbit tally or near the state limit), for tests comparing the two.
+   */
+  readonly workersSettle?: boolean;
 }
 
 export async function buildModelFromSpec(spec: ModelSpec): Promise<Model> {
@@ -76,10 +88,19 @@ export async function buildModelFromSpec(spec: ModelSpec): Promise<Model> {
   return (await (f as (a: unknown) => Model | Promise<Model>)(spec.args)) as Model;
 }
 
-/** Slots of the shared control array. */
-export const CTRL = { posted: 0, next: 1, abort: 2, gen: 3, waiting: 4, cand: 5, overflow: 6 } as const;
-/** Event kinds of a claim-mode block: [kind, source offset, step] (+ the successor for rel). */
-export const EVENT = { fail: 0, rel: 1, terminal: 3 } as const;
+/**
+ * Slots of the shared control array. The candidate counter, which every worker bumps while it
+ * claims, has a cache line of its own (128 bytes from the words read per source), so that the
+ * others' reads of abort and overflow do not miss each time.
+ */
+export const CTRL = { posted: 0, next: 1, abort: 2, gen: 3, waiting: 4, overflow: 6, cand: 32 } as const;
+/** Bytes of the shared control array. */
+const CTRL_BYTES = 256;
+/**
+ * Event kinds of a claim-mode block: [kind, source offset, step] (+ the successor for rel and
+ * bad: a successor outside the schema's domains, which a packed store cannot hold).
+ */
+export const EVENT = { fail: 0, rel: 1, bad: 2, terminal: 3 } as const;
 /** The ticket word: generation (mod 2^12) in the high bits, block index in the low 19. */
 export const TICKET_BITS = 19;
 export const TICKET_MASK = (1 << TICKET_BITS) - 1;
@@ -110,6 +131,8 @@ export interface WorkerData {
   readonly ctrl: SharedArrayBuffer;
   readonly symmetry: boolean;
   readonly checkDomains: boolean;
+  /** The store keeps vectors packed with the codec of the model's schema (StateStore.codec). */
+  readonly packed: boolean;
 }
 
 export interface LevelMessage {
@@ -121,12 +144,36 @@ export interface LevelMessage {
   /** The store's vector chunks from number `vectorsFrom` on (a worker keeps those it was sent before). */
   readonly vectors: readonly (ArrayBuffer | SharedArrayBuffer)[];
   readonly vectorsFrom: number;
+  /** The store's link chunks (parents, step ids), from the same chunk number on: workers that settle claims write them. */
+  readonly parents: readonly (ArrayBuffer | SharedArrayBuffer)[];
+  readonly steps: readonly (ArrayBuffer | SharedArrayBuffer)[];
   readonly table: ArrayBuffer | SharedArrayBuffer;
   /** Properties the owner no longer needs to hear about. */
   readonly skipAlways: readonly string[];
   readonly skipSome: readonly string[];
+  /**
+   * What each transition property (model order) has learned so far (`facts()`, null without):
+   * a worker teaches its own copy, whose `observes` then skips the edges that can no longer
+   * teach or fail it (knowledge only grows, so what is invisible to the copy is to the owner).
+   */
+  readonly facts: readonly unknown[];
   /** Claim mode: workers claim index slots for new states in this arena (see explore.ts). */
-  readonly claim?: { readonly buffers: ClaimBuffers; readonly capacity: number };
+  readonly claim?: {
+    readonly buffers: ClaimBuffers;
+    readonly capacity: number;
+    /**
+     * Workers settle their blocks' candidates themselves (search/settle-claims.ts): per block, how
+     * many candidates have their key in its range (kept by atomic adds as keys are claimed and
+     * lowered; a block's count is final once it and every block before it are done).
+     */
+    readonly counts?: SharedArrayBuffer;
+  };
+}
+
+/** Claim mode with workers settling: store the candidates of the blocks each expanded (search/settle-claims.ts). */
+export interface SettleMessage extends SettleJob {
+  readonly type: 'settle';
+  readonly gen: number;
 }
 
 export interface BlockResult {
@@ -141,15 +188,22 @@ export interface BlockResult {
   readonly cands?: Int32Array;
   /** Claim mode: every source of the block was expanded and every successor claimed or found. */
   readonly whole?: boolean;
+  /** Claim mode, workers settling: some candidate of the block is flagged (then `cands` is sent). */
+  readonly flagged?: boolean;
 }
 
-type Incoming = { type: 'ready' } | { type: 'error'; message: string } | ({ type: 'block'; gen: number; block: number } & BlockResult);
+type Incoming =
+  | { type: 'ready' }
+  | { type: 'error'; message: string }
+  | ({ type: 'block'; gen: number; block: number } & BlockResult)
+  | { type: 'settled'; gen: number; stored: number };
 
 export class ParallelError extends Error {}
 
 export interface PoolOptions {
   readonly symmetry: boolean;
   readonly checkDomains: boolean;
+  readonly packed: boolean;
   /** What the model must look like (a worker that builds another one is an error). */
   readonly expect: { readonly words: number; readonly steps: number };
 }
@@ -178,12 +232,12 @@ export class WorkerPool {
 
   /** Start `n` workers without waiting: they build the model meanwhile (see ready()). */
   static launch(n: number, spec: ModelSpec, opts: PoolOptions): WorkerPool {
-    const ctrlBuf = new SharedArrayBuffer(64);
+    const ctrlBuf = new SharedArrayBuffer(CTRL_BYTES);
     const pool = new WorkerPool(n, ctrlBuf, opts.expect);
     const url = new URL('./parallel-worker.js', import.meta.url);
     for (let i = 0; i < n; i++) {
       const { port1, port2 } = new MessageChannel();
-      const data: WorkerData = { spec, port: port2, ctrl: ctrlBuf, symmetry: opts.symmetry, checkDomains: opts.checkDomains };
+      const data: WorkerData = { spec, port: port2, ctrl: ctrlBuf, symmetry: opts.symmetry, checkDomains: opts.checkDomains, packed: opts.packed };
       const w = new Worker(url, { workerData: data, transferList: [port2] });
       w.unref();
       pool.workers.push(w);
@@ -240,17 +294,21 @@ export class WorkerPool {
    * returns false to cancel the rest of the level. `drain`: after a cancel, wait until every
    * block a worker took is done (no worker touches the level's buffers any more).
    */
+  /** How a level of `levelSize` states is cut into blocks (`blockSize`: the caller's choice, if any). */
+  blocking(levelSize: number, claim: boolean, blockSize?: number): { blockSize: number; nBlocks: number } {
+    // block indices live in the low TICKET_BITS of the ticket word
+    // claim mode waits for the whole level anyway: fewer, bigger blocks (still several per worker)
+    const auto = claim ? Math.max(256, Math.ceil(levelSize / (this.size * 4))) : Math.max(256, Math.min(16384, Math.ceil(levelSize / (this.size * 8))));
+    const size = Math.max(1, blockSize ?? auto, Math.ceil(levelSize / TICKET_MASK));
+    return { blockSize: size, nBlocks: Math.ceil(levelSize / size) };
+  }
+
   runLevel(
     m: Omit<LevelMessage, 'type' | 'gen' | 'blockSize' | 'vectorsFrom'> & { blockSize?: number },
     onBlock: (k: number, r: BlockResult) => boolean,
     drain = false,
   ): void {
-    const levelSize = m.end - m.start;
-    // block indices live in the low TICKET_BITS of the ticket word
-    // claim mode waits for the whole level anyway: fewer, bigger blocks (still several per worker)
-    const auto = m.claim ? Math.max(256, Math.ceil(levelSize / (this.size * 4))) : Math.max(256, Math.min(16384, Math.ceil(levelSize / (this.size * 8))));
-    const blockSize = Math.max(m.blockSize ?? auto, Math.ceil(levelSize / TICKET_MASK));
-    const nBlocks = Math.ceil(levelSize / blockSize);
+    const { blockSize, nBlocks } = this.blocking(m.end - m.start, m.claim !== undefined, m.blockSize);
     const gen = ++this.gen;
     this.stash.clear();
     Atomics.store(this.ctrl, CTRL.abort, 0);
@@ -259,7 +317,8 @@ export class WorkerPool {
     // can never take a block of this one (it would be lost: its result is discarded)
     Atomics.store(this.ctrl, CTRL.next, ticket(gen, 0));
     // the chunks sent before stay the same buffers: only the new ones (cloning a list of shared buffers is not free)
-    const msg: LevelMessage = { ...m, type: 'level', gen, blockSize, vectors: m.vectors.slice(this.chunksSent), vectorsFrom: this.chunksSent };
+    const from = this.chunksSent;
+    const msg: LevelMessage = { ...m, type: 'level', gen, blockSize, vectors: m.vectors.slice(from), parents: m.parents.slice(from), steps: m.steps.slice(from), vectorsFrom: from };
     this.chunksSent = m.vectors.length;
     for (const w of this.workers) w.postMessage(msg);
     for (let k = 0; k < nBlocks; k++) {
@@ -274,16 +333,46 @@ export class WorkerPool {
     }
   }
 
+  /**
+   * Claim mode with workers settling, after runLevel (every block taken is done): every worker
+   * stores the candidates of the blocks it expanded as `job` says; returns how many in all.
+   */
+  settle(job: SettleJob): number {
+    const gen = this.gen;
+    this.settledCount = 0;
+    this.settledStates = 0;
+    const msg: SettleMessage = { ...job, type: 'settle', gen };
+    for (const w of this.workers) w.postMessage(msg);
+    for (;;) {
+      const seen = Atomics.load(this.ctrl, CTRL.posted);
+      this.receive(gen);
+      if (this.settledCount === this.size) return this.settledStates;
+      this.sleep(seen);
+    }
+  }
+
+  private settledCount = 0;
+  private settledStates = 0;
+
+  /** Take in what the workers posted for generation `gen`. */
+  private receive(gen: number): void {
+    for (const p of this.ports) {
+      for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+        const msg = m.message as Incoming;
+        if (msg.type === 'error') throw new ParallelError(`a worker failed: ${msg.message}`);
+        if (msg.type === 'block' && msg.gen === gen) this.stash.set(msg.block, msg);
+        if (msg.type === 'settled' && msg.gen === gen) {
+          this.settledCount++;
+          this.settledStates += msg.stored;
+        }
+      }
+    }
+  }
+
   private waitFor(k: number, gen: number): BlockResult {
     for (;;) {
       const seen = Atomics.load(this.ctrl, CTRL.posted);
-      for (const p of this.ports) {
-        for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
-          const msg = m.message as Incoming;
-          if (msg.type === 'error') throw new ParallelError(`a worker failed: ${msg.message}`);
-          if (msg.type === 'block' && msg.gen === gen) this.stash.set(msg.block, msg);
-        }
-      }
+      this.receive(gen);
       const r = this.stash.get(k);
       if (r) {
         this.stash.delete(k);

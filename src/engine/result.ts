@@ -63,7 +63,7 @@ export interface Stats {
   readonly statesPerSecond: number;
   /** Bytes of one state vector as the model lays it out (the schema's byte layout). */
   readonly stateBytes: number;
-  /** Bytes the store keeps per state for that vector: bit-packed (exact search), whole, or a 64-bit fingerprint. */
+  /** Bytes the store keeps per state for that vector: bit-packed (exact search, also with workers), whole (domain checks off), or a 64-bit fingerprint. */
   readonly storedStateBytes?: number;
   /** Bytes of store memory per stored state (vector + parent link + step id + index). */
   readonly bytesPerState: number;

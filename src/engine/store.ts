@@ -16,6 +16,8 @@
  * probability of that).
  */
 
+import type { StateCodec } from './state-codec.js';
+
 const CHUNK_SHIFT = 16;
 /** States per chunk = 2^STORE_CHUNK_SHIFT. */
 export const STORE_CHUNK_SHIFT = CHUNK_SHIFT;
@@ -159,12 +161,26 @@ export interface FingerprintExport {
  * (`id + 1`, full 32-bit hash): a probe compares hashes first and touches a stored vector only on
  * a hash match, both words of a slot share a cache line, and growing re-places entries by their
  * stored hash, sweeping the old table in order, without reading any state vector.
+ *
+ * With a codec (state-codec.ts; the parallel search's shared store), vectors are stored packed
+ * — the Xen model's 44 bytes in 16 — and hashed and compared packed: callers still hand in and
+ * get back schema vectors, except where a method says it takes the stored form. A vector outside
+ * the schema's domains cannot be packed: `insert` calls `onBadState` (as PackedStateStore does).
  */
 export class StateStore implements VisitedStore {
   readonly words: number;
+  /** Words of a stored vector (packed with a codec, else `words`). */
+  readonly storedWords: number;
   readonly keepsStates = true;
+  readonly codec: StateCodec | null;
+  /** Called with pack()'s code for a vector outside the schema's domains (codec only); must throw. */
+  onBadState: (code: number, v: Int32Array, parent: number, step: number) => never = (code) => {
+    throw new Error(`state outside the schema's domains (field ${code})`);
+  };
+  /** The stored form of the vector last handed in (codec only). */
+  private readonly packBuf: Int32Array;
   get storedBytes(): number {
-    return this.words * 4;
+    return this.storedWords * 4;
   }
   private vecChunks: Int32Array[] = [];
   private readonly links: Links;
@@ -173,29 +189,51 @@ export class StateStore implements VisitedStore {
   /** Number of slots - 1. */
   private mask: number;
   private readonly alloc: Alloc;
-  /** Index slots are published with Atomics.store (worker threads read the store concurrently). */
-  private readonly atomic: boolean;
+  /**
+   * Index slots are published with Atomics.store (worker threads read the store concurrently):
+   * set by the parallel search when it launches them (before, plain stores suffice: a worker
+   * learns of the store by a message sent after them).
+   */
+  atomic = false;
   count = 0;
 
-  constructor(words: number, wideSteps = false, initialIndexBits = 16, alloc: Alloc = plainAlloc) {
+  constructor(words: number, wideSteps = false, initialIndexBits = 16, alloc: Alloc = plainAlloc, codec: StateCodec | null = null) {
     this.words = words;
+    this.codec = codec;
+    this.storedWords = codec !== null ? codec.words : words;
+    this.packBuf = new Int32Array(this.storedWords);
     this.alloc = alloc;
-    this.atomic = alloc === sharedAlloc;
     this.links = new Links(wideSteps, alloc);
     this.table = new Int32Array(alloc(8 << initialIndexBits));
     this.mask = (1 << initialIndexBits) - 1;
   }
 
   get bytes(): number {
-    return this.vecChunks.length * CHUNK * (this.words * 4 + this.links.bytesPerState) + this.table.length * 4;
+    return this.vecChunks.length * CHUNK * (this.storedWords * 4 + this.links.bytesPerState) + this.table.length * 4;
   }
 
   /** Copy state `id` into `out` (length >= words). */
   load(id: number, out: Int32Array): void {
     const c = this.vecChunks[id >>> CHUNK_SHIFT]!;
-    const w = this.words;
+    const w = this.storedWords;
     const base = (id & CHUNK_MASK) * w;
+    if (this.codec !== null) {
+      this.codec.unpack(c, base, out);
+      return;
+    }
     for (let i = 0; i < w; i++) out[i] = c[base + i]!;
+  }
+
+  /** The schema vector of the stored form `p` into `out`. */
+  fromStored(p: Int32Array, out: Int32Array): void {
+    if (this.codec !== null) this.codec.unpack(p, 0, out);
+    else for (let i = 0; i < this.words; i++) out[i] = p[i]!;
+  }
+
+  /** The stored form of `v` (a reused buffer with a codec), or null when it lies outside the domains. */
+  private stored(v: Int32Array): Int32Array | null {
+    if (this.codec === null) return v;
+    return this.codec.pack(v, this.packBuf) === -1 ? this.packBuf : null;
   }
 
   parent(id: number): number {
@@ -207,38 +245,50 @@ export class StateStore implements VisitedStore {
   }
 
   find(v: Int32Array): number {
-    const h = hashWords(v, 0, this.words);
+    const p = this.stored(v);
+    // nothing outside the domains is ever stored
+    if (p === null) return -1;
+    const h = hashWords(p, 0, this.storedWords);
     const t = this.table;
     const mask = this.mask;
     let slot = h & mask;
     for (;;) {
       const e = t[slot << 1]!;
       if (e === 0) return -1;
-      if (t[(slot << 1) | 1] === h && this.matches(e - 1, v)) return e - 1;
+      if (t[(slot << 1) | 1] === h && this.equal(e - 1, p)) return e - 1;
       slot = (slot + 1) & mask;
     }
   }
 
   insert(v: Int32Array, parent: number, step: number): number {
-    return this.insertHashed(v, hashWords(v, 0, this.words), parent, step);
+    const p = this.stored(v);
+    if (p === null) this.onBadState(this.codec!.pack(v, this.packBuf), v, parent, step);
+    return this.insertStored(p, hashWords(p, 0, this.storedWords), parent, step);
   }
 
-  /** insert() for a vector whose hashWords() value `h` is already known. */
+  /** insert() for a vector whose stored form's hashWords() value `h` is already known. */
   insertHashed(v: Int32Array, h: number, parent: number, step: number): number {
-    const w = this.words;
+    const p = this.stored(v);
+    if (p === null) this.onBadState(this.codec!.pack(v, this.packBuf), v, parent, step);
+    return this.insertStored(p, h, parent, step);
+  }
+
+  /** insert() of the stored form `p` (hash `h`). */
+  private insertStored(v: Int32Array, h: number, parent: number, step: number): number {
+    const w = this.storedWords;
     const t = this.table;
     const mask = this.mask;
     let slot = h & mask;
     for (;;) {
       const e = t[slot << 1]!;
       if (e === 0) break;
-      if (t[(slot << 1) | 1] === h && this.matches(e - 1, v)) return -e;
+      if (t[(slot << 1) | 1] === h && this.equal(e - 1, v)) return -e;
       slot = (slot + 1) & mask;
     }
     const id = this.count;
     const ci = id >>> CHUNK_SHIFT;
     if (ci === this.vecChunks.length) {
-      this.vecChunks.push(new Int32Array(this.alloc(CHUNK * this.words * 4)));
+      this.vecChunks.push(new Int32Array(this.alloc(CHUNK * w * 4)));
       this.links.addChunk();
     }
     const c = this.vecChunks[ci]!;
@@ -255,10 +305,16 @@ export class StateStore implements VisitedStore {
   }
 
   matches(id: number, v: Int32Array): boolean {
+    const p = this.stored(v);
+    return p !== null && this.equal(id, p);
+  }
+
+  /** State `id` is the stored form `p`. */
+  private equal(id: number, p: Int32Array): boolean {
     const c = this.vecChunks[id >>> CHUNK_SHIFT]!;
-    const w = this.words;
+    const w = this.storedWords;
     const base = (id & CHUNK_MASK) * w;
-    for (let i = 0; i < w; i++) if (c[base + i] !== v[i]) return false;
+    for (let i = 0; i < w; i++) if (c[base + i] !== p[i]) return false;
     return true;
   }
 
@@ -273,18 +329,18 @@ export class StateStore implements VisitedStore {
   }
 
   /**
-   * Store `v` (hash `h`) as the next state in index slot `slot`, which a worker claimed for it
-   * (parallel search, see parallel.ts): no probing. The caller has reserved room for it.
+   * Store `v` (the stored form, hash `h`) as the next state in index slot `slot`, which a worker
+   * claimed for it (parallel search, see parallel.ts): no probing. The caller has reserved room for it.
    */
   insertClaimed(v: Int32Array, h: number, slot: number, parent: number, step: number): number {
     const id = this.count;
     const ci = id >>> CHUNK_SHIFT;
+    const w = this.storedWords;
     if (ci === this.vecChunks.length) {
-      this.vecChunks.push(new Int32Array(this.alloc(CHUNK * this.words * 4)));
+      this.vecChunks.push(new Int32Array(this.alloc(CHUNK * w * 4)));
       this.links.addChunk();
     }
     const c = this.vecChunks[ci]!;
-    const w = this.words;
     const base = (id & CHUNK_MASK) * w;
     for (let i = 0; i < w; i++) c[base + i] = v[i]!;
     this.links.set(id, parent, step);
@@ -294,13 +350,26 @@ export class StateStore implements VisitedStore {
     return id;
   }
 
+  /** Set the links of state `id` (stored, or being stored by a worker: parallel search). */
+  setLinks(id: number, parent: number, step: number): void {
+    this.links.set(id, parent, step);
+  }
+
+  /**
+   * Worker threads stored states count .. n - 1 themselves (vectors, links and index slots, in
+   * chunks reserved before: search/claim-level.ts): take them as stored.
+   */
+  adoptSettled(n: number): void {
+    this.count = n;
+  }
+
   /**
    * Allocate now the vector chunks of `n` more states (parallel search: the owner inserts a
    * level's states while workers read the store, and they must know every chunk it writes to).
    */
   reserveVectors(n: number): void {
     while (this.vecChunks.length * CHUNK < this.count + n) {
-      this.vecChunks.push(new Int32Array(this.alloc(CHUNK * this.words * 4)));
+      this.vecChunks.push(new Int32Array(this.alloc(CHUNK * this.storedWords * 4)));
       this.links.addChunk();
     }
   }
@@ -340,9 +409,22 @@ export class StateStore implements VisitedStore {
     return { vectors: this.vecChunks.map((c) => c.buffer), table: this.table.buffer, ...this.links.buffers() };
   }
 
-  /** Checkpoints: the vectors and links of every stored state, as views of the chunks (no copy). */
+  /** Checkpoints: the vectors (schema form: views of the chunks, or unpacked copies) and links of every stored state. */
   exportStates(): StoreExport {
-    return { vectors: trimChunks(this.vecChunks, this.count, this.words), ...this.links.exportLinks(this.count) };
+    if (this.codec === null) return { vectors: trimChunks(this.vecChunks, this.count, this.words), ...this.links.exportLinks(this.count) };
+    const vectors: Int32Array[] = [];
+    const w = this.words;
+    const out = new Int32Array(w);
+    for (let first = 0; first < this.count; first += CHUNK) {
+      const n = Math.min(CHUNK, this.count - first);
+      const c = new Int32Array(n * w);
+      for (let k = 0; k < n; k++) {
+        this.load(first + k, out);
+        c.set(out, k * w);
+      }
+      vectors.push(c);
+    }
+    return { vectors, ...this.links.exportLinks(this.count) };
   }
 
   private grow(): void {
@@ -384,7 +466,16 @@ export class StoreReader {
   private vecChunks: Int32Array<ArrayBufferLike>[] = [];
   private table: Int32Array<ArrayBufferLike> = new Int32Array(2);
   private mask = 0;
-  constructor(readonly words: number) {}
+  /** Words of a stored vector (see StateStore: packed with the store's codec, the same one compiled from the same schema). */
+  readonly storedWords: number;
+  private readonly packBuf: Int32Array;
+  constructor(
+    readonly words: number,
+    readonly codec: StateCodec | null = null,
+  ) {
+    this.storedWords = codec !== null ? codec.words : words;
+    this.packBuf = new Int32Array(this.storedWords);
+  }
 
   update(vectors: readonly (ArrayBuffer | SharedArrayBuffer)[], table: ArrayBuffer | SharedArrayBuffer): void {
     for (let c = this.vecChunks.length; c < vectors.length; c++) this.vecChunks.push(new Int32Array(vectors[c]!));
@@ -394,12 +485,16 @@ export class StoreReader {
 
   load(id: number, out: Int32Array): void {
     const c = this.vecChunks[id >>> CHUNK_SHIFT]!;
-    const w = this.words;
+    const w = this.storedWords;
     const base = (id & CHUNK_MASK) * w;
+    if (this.codec !== null) {
+      this.codec.unpack(c, base, out);
+      return;
+    }
     for (let i = 0; i < w; i++) out[i] = c[base + i]!;
   }
 
-  /** hashWords() of the vector last passed to find(). */
+  /** hashWords() of the stored form of the vector last passed to find(). */
   lastHash = 0;
 
   /**
@@ -408,10 +503,12 @@ export class StoreReader {
    * candidate `counter[at]++` in an empty slot (its vector, hash, key and slot written before the
    * compare-and-swap that publishes it), or full (the arena's capacity is exhausted: the owner
    * makes room and runs the level again), or lowered (a candidate whose key this call lowered).
-   * `lastCandidate` is the candidate claimed or lowered.
+   * `lastCandidate` is the candidate claimed or lowered (`lastLoweredFrom`: its key before).
+   * A claimed candidate's flag (`flag()`, called only then) and orbit size are written before
+   * its slot is published. `v` is the stored form (packed, with a codec).
    */
-  claim(v: Int32Array, h: number, key: number, arena: ClaimArena, counter: Int32Array, at: number): number {
-    const w = this.words;
+  claim(v: Int32Array, h: number, key: number, arena: ClaimArena, counter: Int32Array, at: number, flag: () => number = noFlag, orbit = 1): number {
+    const w = this.storedWords;
     const t = this.table;
     const mask = this.mask;
     let slot = h & mask;
@@ -445,6 +542,7 @@ export class StoreReader {
             if (k <= key) return CLAIM.known;
             if (Atomics.compareExchange(arena.keys, c, k, key) === k) {
               this.lastCandidate = c;
+              this.lastLoweredFrom = k;
               return CLAIM.lowered;
             }
           }
@@ -452,12 +550,21 @@ export class StoreReader {
         slot = (slot + 1) & mask;
         continue;
       }
-      const c = Atomics.add(counter, at, 1);
+        // candidate numbers come in batches: each worker writes its own stretch of the arena
+      if (this.candNext === this.candEnd) {
+        const batch = Math.max(1, Math.min(256, Math.floor(arena.capacity / 64)));
+        this.candNext = Atomics.add(counter, at, batch);
+        this.candEnd = this.candNext + batch;
+      }
+      const c = this.candNext++;
       if (c >= arena.capacity) return CLAIM.full;
       const base = c * w;
       for (let i = 0; i < w; i++) arena.vectors[base + i] = v[i]!;
       arena.hashes[c] = h;
       arena.slots[c] = slot;
+      // written before the slot is published: a worker that lowers the key reads them
+      arena.flags[c] = flag();
+      arena.orbits[c] = orbit;
       Atomics.store(arena.keys, c, key);
       if (Atomics.compareExchange(t, slot << 1, 0, -(c + 1)) === 0) {
         this.lastCandidate = c;
@@ -469,9 +576,26 @@ export class StoreReader {
   }
 
   lastCandidate = -1;
+  /** This reader's batch of candidate numbers [candNext, candEnd) (see claim). */
+  private candNext = 0;
+  private candEnd = 0;
 
-  find(v: Int32Array): number {
-    const w = this.words;
+  /** A new arena (or the same one for a new try): no batch of candidate numbers held. */
+  newArena(): void {
+    this.candNext = this.candEnd = 0;
+  }
+
+  /** The key a `lowered` claim replaced. */
+  lastLoweredFrom = -1;
+
+  find(v0: Int32Array): number {
+    const w = this.storedWords;
+    let v = v0;
+    if (this.codec !== null) {
+      // nothing outside the domains is stored (the owner's insert reports it)
+      if (this.codec.pack(v0, this.packBuf) !== -1) return -1;
+      v = this.packBuf;
+    }
     const t = this.table;
     const mask = this.mask;
     const h = hashWords(v, 0, w);
@@ -569,6 +693,8 @@ export interface ClaimBuffers {
   readonly flags: SharedArrayBuffer;
   readonly orbits: SharedArrayBuffer;
 }
+
+const noFlag = (): number => 0;
 
 /** Outcome of StoreReader.claim. */
 export const CLAIM = { known: 0, claimed: 1, full: 2, lowered: 3 } as const;

@@ -11,6 +11,9 @@ import type { Model } from '../../src/engine/model.js';
 import type { ModelSpec } from '../../src/engine/parallel.js';
 import type { Result } from '../../src/engine/result.js';
 import { buildRegistered } from '../../models/index.js';
+import { ModelError } from '../../src/engine/model.js';
+import { domainBug } from './domain-bug-model.js';
+import { abba } from './abba-model.js';
 
 const registry = (name: string, params: Record<string, number | boolean | string> = {}): { model: () => Model; spec: ModelSpec } => ({
   model: () => buildRegistered({ name, params }),
@@ -50,5 +53,57 @@ test('adaptive: workers launched in the background, levels cut between this thre
     // startSeconds 0: launched after the first measured level; which later levels they get depends on timing, the result must not
     const par = explore(m.model(), { ...opts, parallel: { workers: 2, spec: m.spec, startSeconds: 0 } });
     assert.deepEqual(comparable(par), comparable(seq), JSON.stringify(m.spec.args));
+  }
+});
+
+test('claim mode, new states stored by the workers (ids from per-block counts) or by this thread: both the sequential result, also when a violation stops the search inside a level', () => {
+  for (const { m, opts } of [
+    { m: registry('xen-timer', { ops: 3 }), opts: { allViolations: true } },
+    // stops at the first violation: the workers store only the states met before it
+    { m: registry('xen-timer', { variant: 'baseline', ops: 3 }), opts: {} },
+    { m: registry('philosophers', { n: 6 }), opts: {} },
+    { m: registry('counter', { procs: 5 }), opts: { allViolations: true } },
+  ]) {
+    const seq = explore(m.model(), opts);
+    for (const workersSettle of [true, false]) {
+      const par = explore(m.model(), { ...opts, parallel: { workers: 2, spec: m.spec, blockSize: 61, minLevel: 1, adaptive: false, workersSettle } });
+      assert.deepEqual(comparable(par), comparable(seq), `${JSON.stringify(m.spec.args)} ${JSON.stringify(opts)} workersSettle ${workersSettle}`);
+    }
+  }
+});
+
+test('a successor outside the domains stops a parallel search with the sequential error (the shared store packs its vectors)', () => {
+  const args = { ys: 40 };
+  const spec: ModelSpec = { module: new URL('./domain-bug-model.js', import.meta.url).href, export: 'domainBug', args };
+  const message = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      assert.ok(e instanceof ModelError, String(e));
+      return e.message;
+    }
+    assert.fail('no domain error');
+  };
+  const seq = message(() => explore(domainBug(args)));
+  assert.match(seq, /incX/);
+  assert.match(seq, /\bx = 10\b/);
+  for (const workersSettle of [true, false]) {
+    for (const claim of [true, false]) {
+      const par = message(() => explore(domainBug(args), { parallel: { workers: 2, spec, blockSize: 3, minLevel: 1, adaptive: false, claim, workersSettle } }));
+      assert.equal(par, seq, `claim ${claim}, workersSettle ${workersSettle}`);
+    }
+  }
+});
+
+test('workers skip the edges their copy of a transition property, taught its facts level by level, does not observe: the lock-order inversion learned across levels is the sequential one', () => {
+  const args = { ids: 16, spin: 30 };
+  const spec: ModelSpec = { module: new URL('./abba-model.js', import.meta.url).href, export: 'abba', args };
+  for (const opts of [{ allViolations: true }, { deadlock: false }] as ExploreOptions[]) {
+    const seq = explore(abba(args), opts);
+    assert.ok(seq.violations.some((v) => v.property === 'kernel.lock-order'), 'the model has its inversion');
+    for (const claim of [true, false]) {
+      const par = explore(abba(args), { ...opts, parallel: { workers: 2, spec, blockSize: 5, minLevel: 1, adaptive: false, claim } });
+      assert.deepEqual(comparable(par), comparable(seq), `${JSON.stringify(opts)} claim ${claim}`);
+    }
   }
 });

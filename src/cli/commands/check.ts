@@ -15,7 +15,7 @@ import { makeProgress } from '../progress.js';
 import { toReport, type Report, type Settings } from '../report.js';
 import { exploreInWorker, interruptible } from '../search-host.js';
 import { checkpointNotes, checkpointPlan, withCheckpointOptions, type CheckpointCliOptions } from '../checkpoint.js';
-import { explore, type ExploreOptions } from '../../engine/explore.js';
+import type { ExploreOptions } from '../../engine/explore.js';
 import type { Model } from '../../engine/model.js';
 import type { ModelSpec } from '../../engine/parallel.js';
 import type { Result } from '../../engine/result.js';
@@ -175,7 +175,8 @@ export function givenParams(opts: CheckOptions): GivenParams {
 function search(io: Ctx['io'], loaded: { model: Model; spec: ModelSpec }, options: ExploreOptions): Promise<Result> {
   return interruptible(
     io,
-    () => explore(loaded.model, options),
+    // the engine is loaded here only for in-process callers: the real process searches in a thread
+    async () => (await import('../../engine/explore.js')).explore(loaded.model, options),
     (flag) => exploreInWorker(loaded.spec, options, flag),
     options.checkpoint !== undefined ? 'writing a checkpoint' : undefined,
   );

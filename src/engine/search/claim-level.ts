@@ -51,33 +51,49 @@ function claimSlice(run: ParallelRun, a: number, b: number, want: number): 'done
   // it writes to, so no more candidates than chunks reserved
   const capacity = want;
   ss.reserveVectors(capacity);
-  if (!run.claimArena || run.claimArena.capacity < capacity) run.claimArena = new ClaimArena(s.words, capacity);
+  if (!run.claimArena || run.claimArena.capacity < capacity) run.claimArena = new ClaimArena(ss.storedWords, capacity);
   const arena = run.claimArena;
   Atomics.store(pool.ctrl, CTRL.cand, 0);
   Atomics.store(pool.ctrl, CTRL.overflow, 0);
+  // the workers store the new states themselves unless an orbit tally needs each id, or the
+  // store could reach its limit within the slice (this thread then stops at the limit)
+  const byWorkers = run.opts.workersSettle !== false && s.tally === null && ss.count + capacity <= s.maxStates;
+  const counts = byWorkers ? new Int32Array(new SharedArrayBuffer(4 * pool.blocking(b - a, true, run.opts.blockSize).nBlocks)) : null;
+  // byWorkers: the first id of each block, as far as known
+  const bases: number[] = [ss.count];
+  let settled = 0;
+  let stop: { block: number; rank: number } | null = null;
   let full = false;
   let first = a;
   pool.runLevel(
-    { ...run.levelMessage(a, b), claim: { buffers: arena.buffers(), capacity } },
-    (_k, r) => {
+    { ...run.levelMessage(a, b), claim: { buffers: arena.buffers(), capacity, ...(counts !== null ? { counts: counts.buffer as SharedArrayBuffer } : {}) } },
+    (k, r) => {
       if (!r.whole) {
         full = true;
         return false;
       }
       const size = r.enabled!.length;
-      const stopped = settleBlock(run, a, first, r, arena);
+      const stopped = settleBlock(run, a, first, r, arena, counts !== null ? bases[k]! : null);
+      if (counts !== null) bases.push(bases[k]! + Atomics.load(counts, k));
       if (stopped !== null) {
         recountTo(run, a, first, stopped.src, stopped.at);
         s.curId = a + stopped.src;
+        stop = { block: k, rank: stopped.at };
         return false;
       }
       countBlock(run, first, r);
       first += size;
       s.curId = first;
+      settled = k + 1;
       return true;
     },
     true,
   );
+  if (counts !== null) {
+    const st = stop as { block: number; rank: number } | null;
+    const stored = pool.settle({ bases: Int32Array.from(bases), upTo: settled, stopBlock: st?.block ?? -1, stopRank: st?.rank ?? -1 });
+    ss.adoptSettled(bases[0]! + stored);
+  }
   if (!full) return 'done';
   // undo the claims not settled (the index is then as if the level had begun at s.curId)
   ss.dropClaims();
@@ -90,15 +106,17 @@ function claimSlice(run: ParallelRun, a: number, b: number, want: number): 'done
  * source and step order), ranked by key * 4 + kind (fail 0, rel 1, candidate 2, terminal 3).
  * Returns null, or where the search stopped: the source offset and the rank of the stopping event.
  */
-function settleBlock(run: ParallelRun, a: number, first: number, r: BlockResult, arena: ClaimArena): { src: number; at: number } | null {
+function settleBlock(run: ParallelRun, a: number, first: number, r: BlockResult, arena: ClaimArena, base: number | null): { src: number; at: number } | null {
   const s = run.s;
   const { nsteps, words, ctx } = s;
   const ss = run.store;
   const e = r.events;
-  const cands = r.cands!;
   // the block's key range: candidates lowered by an earlier block belong to it
   const lo = (first - a) * nsteps;
   const hi = (first - a + r.enabled!.length) * nsteps;
+  // base null: every candidate is inserted here; else the workers store them from id `base` on,
+  // and only the flagged ones are visited here (their ids: base + rank among the block's)
+  const { cands, ids } = base === null ? { cands: r.cands!, ids: null } : flaggedSurvivors(r, arena, lo, hi, base);
   let pos = 0;
   let failAt = 0;
   let ci = 0;
@@ -135,6 +153,14 @@ function settleBlock(run: ParallelRun, a: number, first: number, r: BlockResult,
       } else if (kind === EVENT.rel) {
         relCheck(pos + 3, step);
         pos += 3 + words;
+      } else if (kind === EVENT.bad) {
+        // a successor outside the domains: the store refuses it as the sequential search's does
+        for (let k = 0; k < words; k++) s.dstW[k] = e[pos + 3 + k]!;
+        if (ss.count >= s.maxStates) {
+          s.incomplete = 'max-states';
+          s.stop = true;
+        } else ss.insert(s.dstW, s.curId, step);
+        pos += 3 + words;
       } else {
         s.store.load(s.curId, s.srcW);
         s.enabled = 0;
@@ -150,20 +176,34 @@ function settleBlock(run: ParallelRun, a: number, first: number, r: BlockResult,
       }
       continue;
     }
-    const c = cands[ci++]!;
+    const c = cands[ci]!;
     const key = arena.keys[c]!;
     const off = Math.floor(key / nsteps);
     const step = key - off * nsteps;
     s.curId = a + off;
+    if (ids !== null) {
+      // stored by a worker later (settle-claims.ts): its links are needed now (a domain error names them)
+      const id = ids[ci++]!;
+      ss.setLinks(id, s.curId, step);
+      arena.load(c, run.storedBuf);
+      ss.fromStored(run.storedBuf, s.dstW);
+      if (s.obs.imageChecks) s.canon!.fill(s.dstW);
+      s.obs.newState(id, s.dst);
+      if (s.stop) return { src: off, at: key * 4 + 2 };
+      cAt = nextCand();
+      continue;
+    }
+    ci++;
     if (ss.count >= s.maxStates) {
       s.incomplete = 'max-states';
       s.stop = true;
       return { src: off, at: key * 4 + 2 };
     }
-    arena.load(c, s.dstW);
-    const id = ss.insertClaimed(s.dstW, arena.hashes[c]!, arena.slots[c]!, s.curId, step);
+    arena.load(c, run.storedBuf);
+    const id = ss.insertClaimed(run.storedBuf, arena.hashes[c]!, arena.slots[c]!, s.curId, step);
     if (s.tally !== null) s.tally.note(id, arena.orbits[c]!);
     if (arena.flags[c]) {
+      ss.fromStored(run.storedBuf, s.dstW);
       if (s.obs.imageChecks) s.canon!.fill(s.dstW);
       s.obs.newState(id, s.dst);
     }
@@ -171,6 +211,30 @@ function settleBlock(run: ParallelRun, a: number, first: number, r: BlockResult,
     cAt = nextCand();
   }
   return null;
+}
+
+/**
+ * Workers settling: the block's flagged candidates (a state property may fail or a cover be
+ * reached in them) with the ids the workers will give them — base + rank among the candidates
+ * whose key lies in [lo, hi), which come in key order.
+ */
+function flaggedSurvivors(r: BlockResult, arena: ClaimArena, lo: number, hi: number, base: number): { cands: Int32Array; ids: Int32Array } {
+  if (!r.flagged) return { cands: new Int32Array(0), ids: new Int32Array(0) };
+  const all = r.cands!;
+  const cands: number[] = [];
+  const ids: number[] = [];
+  let rank = 0;
+  for (let j = 0; j < all.length; j++) {
+    const c = all[j]!;
+    const key = arena.keys[c]!;
+    if (key < lo || key >= hi) continue;
+    if (arena.flags[c]) {
+      cands.push(c);
+      ids.push(base + rank);
+    }
+    rank++;
+  }
+  return { cands: Int32Array.from(cands), ids: Int32Array.from(ids) };
 }
 
 /** The edges of one block (its first state `first`) count. */

@@ -19,6 +19,8 @@ export class ParallelRun {
   /** A budget ran out, or a worker reported an end: stop after the current level. */
   halted = false;
   claimArena: ClaimArena | null = null;
+  /** A vector in the store's stored form (packed with its codec). */
+  readonly storedBuf: Int32Array;
   /** New states per state of the level, as last seen (sizes the claim arena). */
   claimRatio = 4;
   /** Dropped transitions the workers counted (search/dropped.ts). */
@@ -31,9 +33,13 @@ export class ParallelRun {
     checkDomains: boolean,
   ) {
     this.store = s.store as StateStore;
+    this.storedBuf = new Int32Array(this.store.storedWords);
     this.drops = new DropTally(s.nsteps);
     this.plan = new LevelPlan({ minLevel: opts.minLevel ?? 256, adaptive: opts.adaptive ?? true, startSeconds: opts.startSeconds });
-    this.launch = () => WorkerPool.launch(opts.workers, opts.spec, { symmetry: s.canon !== null, checkDomains, expect: { words: s.words, steps: s.nsteps } });
+    this.launch = () => {
+      this.store.atomic = true;
+      return WorkerPool.launch(opts.workers, opts.spec, { symmetry: s.canon !== null, checkDomains, packed: this.store.codec !== null, expect: { words: s.words, steps: s.nsteps } });
+    };
   }
 
   /** The workers, ready (launched on first use, waited for: see LevelPlan for when they are launched earlier). */
@@ -58,7 +64,8 @@ export class ParallelRun {
   /** What the workers need for level [a, b): the store as it is now, the properties still live. */
   levelMessage(a: number, b: number): Omit<LevelMessage, 'type' | 'gen' | 'blockSize' | 'claim' | 'vectorsFrom'> & { blockSize?: number } {
     const buf = this.store.buffers();
-    return { start: a, end: b, vectors: buf.vectors, table: buf.table, ...this.s.obs.settled(), blockSize: this.opts.blockSize };
+    const facts = this.s.model.properties.map((p) => (p.kind === 'transition' && p.facts && p.restoreFacts ? p.facts() : null));
+    return { start: a, end: b, vectors: buf.vectors, parents: buf.parents, steps: buf.steps, table: buf.table, ...this.s.obs.settled(), facts, blockSize: this.opts.blockSize };
   }
 
   run(): void {

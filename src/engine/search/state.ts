@@ -65,6 +65,10 @@ export class Search {
   /** Per kept edge: 1 when it raised an assertion. */
   private readonly edgeFailed: Uint8Array;
   private nEdges = 0;
+  /** Nothing but the store looks at an edge: expand emits through emitPlain. */
+  private readonly plain: boolean;
+  /** While the model primes its expand (Model.primeExpand): emit ignores every edge. */
+  private priming = false;
   /** While emitting a reduced set: note an edge back into the current or an earlier level. */
   private watchBack = false;
   private backEdge = false;
@@ -138,7 +142,20 @@ export class Search {
     this.edgeSuccW = new Int32Array(a !== null ? this.nsteps * this.words : 0);
     this.edgeSucc = a !== null ? Array.from(this.steps, (_, k) => new Uint8Array(this.edgeSuccW.buffer, k * this.words * 4, this.schema.size)) : [];
     this.chosen = new Int32Array(a !== null ? this.nsteps : 0);
+    const o = this.obs;
+    this.plain = canon === null && a === null && !options.checkDomains && o.always.length + o.sometimes.length + o.transitionProps.length === 0;
+    if (a === null && model.expand !== undefined && model.primeExpand !== undefined) this.prime(model.primeExpand.bind(model));
     this.edgeFailed = new Uint8Array(a !== null ? this.nsteps : 0);
+  }
+
+  /** Let the model prime its expand with the emit the search passes it (ignoring every edge meanwhile). */
+  private prime(primeExpand: NonNullable<Model['primeExpand']>): void {
+    this.priming = true;
+    try {
+      primeExpand(this.plain ? this.emitPlain : this.emit);
+    } finally {
+      this.priming = false;
+    }
   }
 
   /** Store and check the initial states; the first level. */
@@ -166,6 +183,7 @@ export class Search {
 
   /** The edge curId --i--> dst (the successor generator's callback): check, count, store if new. */
   readonly emit = (i: number): boolean => {
+    if (this.priming) return true;
     this.enabled++;
     this.transitions++;
     this.fired[i]++;
@@ -195,6 +213,22 @@ export class Search {
       this.obs.newState(id, this.dst, this.invisibleEdge);
     } else if (this.watchBack && -1 - id < this.levelEnd) this.backEdge = true; // insert() gave -1 - (the stored state's id)
     return !this.stop;
+  };
+
+  /**
+   * emit() where nothing but the store looks at an edge (plain): no property of any kind, no
+   * domain check besides the packed store's, no symmetry, no reduction — BEEM's DVE models.
+   * The same counts, store and stops as emit (the model's own assertions, if it raises any, still
+   * go to the observer); the bound and max-states edges take emit's path.
+   */
+  readonly emitPlain = (i: number): boolean => {
+    if (this.priming) return true;
+    if (this.probing || this.store.count >= this.maxStates || this.ctx.ids.length > 0) return this.emit(i);
+    this.enabled++;
+    this.transitions++;
+    this.fired[i]++;
+    this.store.insert(this.dstW, this.curId, i);
+    return true;
   };
 
   /**
@@ -260,7 +294,7 @@ export class Search {
     this.ctx.reset();
     const resumed = this.skip > 0;
     if (this.por !== null && !this.por.abandoned) this.expandReduced(this.por);
-    else this.expand(this.src, this.dst, this.ctx, resumed ? this.emitSkipping : this.emit);
+    else this.expand(this.src, this.dst, this.ctx, resumed ? this.emitSkipping : this.plain ? this.emitPlain : this.emit);
     if (this.tally !== null) this.tally.edges(this.curId, this.enabled);
     // a resumed state had edges before the checkpoint: not terminal
     if (resumed) this.skip = 0;
