@@ -96,7 +96,7 @@ export class PackedStateStore implements VisitedStore {
     const h = hashWords(p, 0, pw);
     const e = this.probe(p, h);
     if (e > 0) return -e;
-    const slot = -e;
+    const slot = ~e;
     const id = this.count;
     const ci = id >>> CHUNK_SHIFT;
     if (ci === this.vecChunks.length) {
@@ -147,8 +147,8 @@ export class PackedStateStore implements VisitedStore {
   }
 
   /**
-   * The packed vector `p` (hash `h`): `id + 1` of the stored equal state (> 0), or minus the empty
-   * slot where it would go (<= 0).
+   * The packed vector `p` (hash `h`): `id + 1` of the stored equal state (> 0), or `~slot` of the
+   * empty slot where it would go (< 0; not `-slot`, which is -0 for slot 0 and deoptimises).
    */
   private probe(p: Int32Array, h: number): number {
     const t = this.table;
@@ -157,7 +157,7 @@ export class PackedStateStore implements VisitedStore {
     let slot = h & mask;
     for (;;) {
       const e = t[slot]!;
-      if (e === 0) return -slot;
+      if (e === 0) return ~slot;
       if ((e & ~mask) === tag && this.equal((e & mask) - 1, p)) return e & mask;
       slot = (slot + 1) & mask;
     }
