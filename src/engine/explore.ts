@@ -11,7 +11,6 @@ import type { Result } from './result.js';
 import { FingerprintStore, sharedAlloc, StateStore, STORE_MAX_LOAD, type VisitedStore } from './store.js';
 import { Canonicalizer } from './symmetry.js';
 import { PackedStateStore, type BadStateHandler } from './packed-store.js';
-import { compileCodec } from './state-codec.js';
 import type { ProgressListener } from './events.js';
 import type { ParallelOptions } from './parallel.js';
 import { Search } from './search/state.js';
@@ -110,16 +109,17 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   if (par && nsteps >= 1 << 24) throw new ModelError('a parallel search handles at most 2^24 steps');
   const checkDomains = options.checkDomains !== false;
   const saving = options.checkpoint !== undefined || options.resume !== undefined;
-  // the sequential search keeps states bit-packed, which checks the domains as it packs
-  const packed = !options.fingerprint && !par && checkDomains;
+  // the sequential search keeps states bit-packed, which checks the domains as it packs; so does a
+  // parallel one until it launches its workers (then it moves them to a shared store, packed too)
+  const packed = !options.fingerprint && checkDomains;
   const bits = indexBitsFor(options.expectedStates);
   const store: VisitedStore = options.fingerprint
     ? new FingerprintStore(words, wide, bits)
     : packed
       ? new PackedStateStore(model.schema, wide, bits)
       : par
-        ? // the workers' shared store keeps vectors packed too when the domains are checked (a packed vector is in them)
-          new StateStore(words, wide, bits, sharedAlloc, checkDomains ? compileCodec(model.schema) : null)
+        ? // without domain checks: the workers' shared store from the start, whole vectors
+          new StateStore(words, wide, bits, sharedAlloc, null)
         : new StateStore(words, wide, bits);
   if (options.symmetry && !model.symmetry) throw new ModelError(`model ${model.name} declares no symmetry (symmetry reduction needs Model.symmetry)`);
   const canon = options.symmetry && model.symmetry ? new Canonicalizer(model.symmetry, words) : null;
@@ -134,7 +134,7 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
     allViolations: options.allViolations ?? false,
     deadlock: options.deadlock ?? true,
     // a packing store checks the domains as it packs
-    checkDomains: checkDomains && !packed && !(store instanceof StateStore && store.codec !== null),
+    checkDomains: checkDomains && !packed,
     shard: options.shard,
     timeLimit: options.timeLimit,
     memoryLimit: options.memoryLimit,
@@ -150,7 +150,9 @@ export function explore(model: Model, options: ExploreOptions = {}): Result {
   cp = undefined; // the file's bytes are not needed any more (they are as big as the store)
   const stoppedInInitial = s.incomplete !== undefined;
   const checkpoints = options.checkpoint ? new Checkpointer(options.checkpoint, identity, model, s.startId) : null;
-  const parallel = par ? new ParallelRun(s, par, checkDomains) : null;
+  // the shared store the packed one moves to when the workers are launched: the same codec, an index for twice its states
+  const shared = (from: PackedStateStore): StateStore => new StateStore(words, wide, Math.max(bits, indexBitsFor(2 * from.count)), sharedAlloc, from.codec);
+  const parallel = par ? new ParallelRun(s, par, checkDomains, shared) : null;
   if (parallel) parallel.run();
   else runSequential(s, checkpoints);
   if (checkpoints !== null) checkpoints.finish(s, stoppedInInitial);

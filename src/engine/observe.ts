@@ -74,7 +74,7 @@ export class Observer {
   constructor(
     private readonly model: Model,
     private readonly opts: ObserveOptions,
-    private readonly store: VisitedStore,
+    private store: VisitedStore,
     private readonly canon: Canonicalizer | null,
     private readonly ctx: RecordingCtx,
     private readonly onViolation: () => void,
@@ -96,6 +96,11 @@ export class Observer {
     this.imageChecks = canon !== null && canon.size > 1 && !canon.sym.invariantProperties;
     this.narrow = opts.checkDomains ? model.schema.narrowFields() : [];
     this.outside = model.schema.domainChecker(this.narrow);
+  }
+
+  /** The store moved (Search.replaceStore): the same states under the same ids. */
+  useStore(store: VisitedStore): void {
+    this.store = store;
   }
 
   record(f: Found): void {

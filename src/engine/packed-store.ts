@@ -72,6 +72,13 @@ export class PackedStateStore implements VisitedStore {
     this.codec.unpack(this.vecChunks[id >>> CHUNK_SHIFT]!, (id & CHUNK_MASK) * this.packedWords, out);
   }
 
+  /** The packed vector of state `id` into out[0 .. packedWords). */
+  packedAt(id: number, out: Int32Array): void {
+    const c = this.vecChunks[id >>> CHUNK_SHIFT]!;
+    const base = (id & CHUNK_MASK) * this.packedWords;
+    for (let i = 0; i < this.packedWords; i++) out[i] = c[base + i]!;
+  }
+
   parent(id: number): number {
     return this.links.parent(id);
   }

@@ -17,6 +17,7 @@
  */
 
 import type { StateCodec } from './state-codec.js';
+import type { PackedStateStore } from './packed-store.js';
 
 const CHUNK_SHIFT = 16;
 /** States per chunk = 2^STORE_CHUNK_SHIFT. */
@@ -271,6 +272,20 @@ export class StateStore implements VisitedStore {
     const p = this.stored(v);
     if (p === null) this.onBadState(this.codec!.pack(v, this.packBuf), v, parent, step);
     return this.insertStored(p, h, parent, step);
+  }
+
+  /**
+   * Take over every state of `from` (ids, parents, steps), whose packed vectors are in this
+   * store's stored form (its codec is `from`'s): the parallel search starts on the sequential
+   * packed store and moves to a shared one only when it launches its workers.
+   */
+  adoptPacked(from: PackedStateStore): void {
+    if (this.count !== 0 || this.codec !== from.codec) throw new Error('adoptPacked: an empty store with the same codec');
+    const p = new Int32Array(this.storedWords);
+    for (let id = 0; id < from.count; id++) {
+      from.packedAt(id, p);
+      this.insertStored(p, hashWords(p, 0, this.storedWords), from.parent(id), from.step(id));
+    }
   }
 
   /** insert() of the stored form `p` (hash `h`). */

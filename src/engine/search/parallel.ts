@@ -5,6 +5,7 @@
  * blocks in replay-block.ts.
  */
 import { WorkerPool, type LevelMessage, type ParallelOptions } from '../parallel.js';
+import { PackedStateStore } from '../packed-store.js';
 import { ClaimArena, type StateStore } from '../store.js';
 import { runClaimLevel } from './claim-level.js';
 import { DropTally } from './dropped.js';
@@ -13,7 +14,6 @@ import { replayBlock } from './replay-block.js';
 import type { Search } from './state.js';
 
 export class ParallelRun {
-  readonly store: StateStore;
   private launched: WorkerPool | null = null;
   private readonly plan: LevelPlan;
   /** A budget ran out, or a worker reported an end: stop after the current level. */
@@ -31,15 +31,35 @@ export class ParallelRun {
     readonly s: Search,
     readonly opts: ParallelOptions,
     checkDomains: boolean,
+    /** The shared store a packed one moves to when the workers are launched. */
+    private readonly shared: (from: PackedStateStore) => StateStore,
   ) {
-    this.store = s.store as StateStore;
-    this.storedBuf = new Int32Array(this.store.storedWords);
+    this.storedBuf = new Int32Array(s.store instanceof PackedStateStore ? s.store.packedWords : (s.store as StateStore).storedWords);
     this.drops = new DropTally(s.nsteps);
     this.plan = new LevelPlan({ minLevel: opts.minLevel ?? 256, adaptive: opts.adaptive ?? true, startSeconds: opts.startSeconds });
     this.launch = () => {
+      this.share();
       this.store.atomic = true;
       return WorkerPool.launch(opts.workers, opts.spec, { symmetry: s.canon !== null, checkDomains, packed: this.store.codec !== null, expect: { words: s.words, steps: s.nsteps } });
     };
+  }
+
+  /**
+   * The shared store the workers read (once they are launched; before, the search runs on the
+   * sequential packed store, so a run whose levels never pay for the workers is the sequential one).
+   */
+  get store(): StateStore {
+    return this.s.store as StateStore;
+  }
+
+  /** Move the search's states to the shared store (same ids, the same packed vectors). */
+  private share(): void {
+    const from = this.s.store;
+    if (!(from instanceof PackedStateStore)) return;
+    const to = this.shared(from);
+    to.adoptPacked(from);
+    to.onBadState = from.onBadState;
+    this.s.replaceStore(to);
   }
 
   /** The workers, ready (launched on first use, waited for: see LevelPlan for when they are launched earlier). */
@@ -100,7 +120,8 @@ export class ParallelRun {
       }
     } finally {
       this.launched?.close();
-      this.store.trimVectors();
+      // (a search that never launched them is still on its packed store)
+      if (this.launched !== null) this.store.trimVectors();
     }
   }
 

@@ -34,6 +34,8 @@ export interface SearchOptions extends BudgetOptions, ObserveOptions {
 }
 
 export class Search {
+  /** The visited store (replaced only by replaceStore). */
+  store: VisitedStore;
   readonly schema: Schema;
   readonly words: number;
   readonly steps: readonly Step[];
@@ -111,11 +113,12 @@ export class Search {
 
   constructor(
     readonly model: Model,
-    readonly store: VisitedStore,
+    store: VisitedStore,
     readonly canon: Canonicalizer | null,
     options: SearchOptions,
   ) {
-    this.budget = new Budget(options, () => ({ states: store.count, transitions: this.transitions, depth: this.depth, queue: store.count - this.curId }));
+    this.store = store;
+    this.budget = new Budget(options, () => ({ states: this.store.count, transitions: this.transitions, depth: this.depth, queue: this.store.count - this.curId }));
     this.schema = model.schema;
     this.words = this.schema.words;
     this.steps = model.steps;
@@ -130,7 +133,7 @@ export class Search {
       if (!allViolations) this.stop = true;
     });
     this.tally = canon !== null ? new OrbitTally() : null;
-    this.split = options.shard ? new ShardSplit(options.shard, { load: (id, out) => store.load(id, out), words: this.words }) : null;
+    this.split = options.shard ? new ShardSplit(options.shard, { load: (id, out) => this.store.load(id, out), words: this.words }) : null;
     this.maxStates = options.maxStates;
     this.maxDepth = options.maxDepth;
     this.expand = successors(model, this.srcW, this.dstW);
@@ -156,6 +159,16 @@ export class Search {
     } finally {
       this.priming = false;
     }
+  }
+
+  /**
+   * Go on with `store`, which holds the same states under the same ids (the parallel search
+   * moves from the sequential store to a shared one when it launches its workers).
+   */
+  replaceStore(store: VisitedStore): void {
+    if (store.count !== this.store.count) throw new Error('replaceStore: the new store must hold the same states');
+    this.store = store;
+    this.obs.useStore(store);
   }
 
   /** Store and check the initial states; the first level. */
