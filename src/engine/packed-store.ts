@@ -19,7 +19,7 @@
 import { ModelError } from './model.js';
 import type { Schema } from './schema.js';
 import { compileCodec, type StateCodec } from './state-codec.js';
-import { hashWords, Links, STORE_CHUNK_SHIFT, STORE_MAX_LOAD, type StoreExport, type VisitedStore } from './store.js';
+import { hashWords, Links, unpackedChunks, STORE_CHUNK_SHIFT, STORE_MAX_LOAD, type StoreExport, type VisitedStore } from './store.js';
 
 const CHUNK_SHIFT = STORE_CHUNK_SHIFT;
 const CHUNK = 1 << CHUNK_SHIFT;
@@ -133,19 +133,7 @@ export class PackedStateStore implements VisitedStore {
    * back, chunk by chunk; these are copies) and the links.
    */
   exportStates(): StoreExport {
-    const vectors: Int32Array[] = [];
-    const w = this.words;
-    const out = new Int32Array(w);
-    for (let first = 0; first < this.count; first += CHUNK) {
-      const n = Math.min(CHUNK, this.count - first);
-      const c = new Int32Array(n * w);
-      for (let k = 0; k < n; k++) {
-        this.load(first + k, out);
-        c.set(out, k * w);
-      }
-      vectors.push(c);
-    }
-    return { vectors, ...this.links.exportLinks(this.count) };
+    return { vectors: unpackedChunks(this), ...this.links.exportLinks(this.count) };
   }
 
   /** How many more states fit before the index must grow. */

@@ -79,6 +79,26 @@ export function hashWords(v: Int32Array, off: number, words: number, seed = 0x2f
   return h;
 }
 
+/**
+ * Checkpoints of a store that keeps its vectors packed: every stored state unpacked into schema
+ * vectors back to back, chunk by chunk (copies).
+ */
+export function unpackedChunks(store: Pick<VisitedStore, 'count' | 'words' | 'load'>): Int32Array[] {
+  const vectors: Int32Array[] = [];
+  const w = store.words;
+  const out = new Int32Array(w);
+  for (let first = 0; first < store.count; first += CHUNK) {
+    const n = Math.min(CHUNK, store.count - first);
+    const c = new Int32Array(n * w);
+    for (let k = 0; k < n; k++) {
+      store.load(first + k, out);
+      c.set(out, k * w);
+    }
+    vectors.push(c);
+  }
+  return vectors;
+}
+
 /** Parent and step-id columns, shared by the stores. */
 export class Links {
   private parentChunks: Int32Array[] = [];
@@ -427,19 +447,7 @@ export class StateStore implements VisitedStore {
   /** Checkpoints: the vectors (schema form: views of the chunks, or unpacked copies) and links of every stored state. */
   exportStates(): StoreExport {
     if (this.codec === null) return { vectors: trimChunks(this.vecChunks, this.count, this.words), ...this.links.exportLinks(this.count) };
-    const vectors: Int32Array[] = [];
-    const w = this.words;
-    const out = new Int32Array(w);
-    for (let first = 0; first < this.count; first += CHUNK) {
-      const n = Math.min(CHUNK, this.count - first);
-      const c = new Int32Array(n * w);
-      for (let k = 0; k < n; k++) {
-        this.load(first + k, out);
-        c.set(out, k * w);
-      }
-      vectors.push(c);
-    }
-    return { vectors, ...this.links.exportLinks(this.count) };
+    return { vectors: unpackedChunks(this), ...this.links.exportLinks(this.count) };
   }
 
   private grow(): void {
