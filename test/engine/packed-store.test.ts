@@ -164,3 +164,33 @@ test('packed store: inserting a state outside the domains calls onBadState with 
   assert.deepEqual(seen, [schema.fields.findIndex((f) => f.name === 'wide'), 4, 9]);
   assert.equal(st.count, 0);
 });
+
+test('adoptPacked: a shared store takes over a packed store\'s states — the same ids, vectors, links and lookups, across chunks', () => {
+  const schema = mixedSchema();
+  const packed = new PackedStateStore(schema, false, 4);
+  const n = 70_000; // more than one chunk (65,536 states)
+  const states: Uint8Array[] = [];
+  for (let k = 0; k < n; k++) {
+    const s = randomState(schema, k * 7 + 1);
+    const id = packed.insert(words(s), k - 1, k % 5);
+    if (id >= 0) states.push(s);
+  }
+  const shared = new StateStore(schema.words, false, 4, undefined, packed.codec);
+  shared.adoptPacked(packed);
+  assert.equal(shared.count, packed.count);
+  assert.equal(shared.count, states.length);
+  const out = new Int32Array(schema.words);
+  for (let id = 0; id < shared.count; id += 97) {
+    shared.load(id, out);
+    assert.deepEqual([...out], [...words(states[id]!)], `vector ${id}`);
+    assert.equal(shared.parent(id), packed.parent(id));
+    assert.equal(shared.step(id), packed.step(id));
+    assert.equal(shared.find(words(states[id]!)), id);
+    // a duplicate is found under its id, not stored again
+    assert.equal(shared.insert(words(states[id]!), 0, 0), -1 - id);
+  }
+  assert.equal(shared.count, packed.count);
+  // only an empty store with the packed store's own codec can adopt
+  assert.throws(() => shared.adoptPacked(packed), /empty store/);
+  assert.throws(() => new StateStore(schema.words, false, 4, undefined, compileCodec(schema)).adoptPacked(packed), /same codec/);
+});
