@@ -21,24 +21,16 @@
  * BEEM/DiVinE 2007 runs is on counts only.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { argFlag, argValue, dvePath, largeInstances, root } from './common.js';
 import type { RunSpec } from './one.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-// the vendored copy of shared/beem (test/fixtures/beem/README.md)
-const beem = resolve(root, 'test', 'fixtures', 'beem');
-const argv = process.argv.slice(2);
-const flag = (name: string): boolean => argv.includes(name);
-const value = (name: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const only = value('--only');
-const suite = value('--suite');
-const reps = Number(value('--reps') ?? 1);
+const only = argValue('--only');
+const suite = argValue('--suite');
+const reps = Number(argValue('--reps') ?? 1);
 
 interface Planned {
   readonly suite: 'engine' | 'modes' | 'xen' | 'reduction';
@@ -47,17 +39,9 @@ interface Planned {
 }
 
 const plan: Planned[] = [];
-const large = existsSync(join(beem, 'large.csv'))
-  ? readFileSync(join(beem, 'large.csv'), 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.split(','))
-      .map(([instance, states]) => ({ instance: instance!, states: Number(states) }))
-  : [];
-for (const { instance, states } of large) {
-  if (instance === 'anderson.6' && flag('--no-anderson')) continue;
-  const path = join(beem, 'models', `${instance}.dve`);
+for (const { instance, states } of largeInstances()) {
+  if (instance === 'anderson.6' && argFlag('--no-anderson')) continue;
+  const path = dvePath(instance);
   if (!existsSync(path)) continue;
   plan.push({ suite: 'engine', run: { name: instance, model: { dve: path }, expectedStates: states }, expectStates: states });
   if (instance !== 'anderson.6') {

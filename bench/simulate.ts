@@ -11,18 +11,12 @@
  *   npm run bench:simulate -- --seed 7 --reps 5
  */
 import { spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { argValue, root } from './common.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(resolve(here, '..', '..'), 'bin', 'xentimer-check.js');
-const argv = process.argv.slice(2);
-const value = (name: string, d: string): string => {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : d;
-};
-const seed = value('--seed', '1');
-const reps = Math.max(1, Number(value('--reps', '3')));
+const cli = join(root, 'bin', 'xentimer-check.js');
+const seed = argValue('--seed') ?? '1';
+const reps = Math.max(1, Number(argValue('--reps') ?? '3'));
 const args = ['simulate', '--vcpus', '2', '--ops', '4', '--variant', 'proposed-fix', '--runs', '2000', '--depth', '300', '--seed', seed, '--format', 'json'];
 const baseline = { wallSeconds: 11.8, steps: 165_000, stepsPerSecond: 14_000 };
 

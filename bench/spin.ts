@@ -29,24 +29,16 @@
  * Timing never decides a test; on a shared machine compare medians of alternated runs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { argFlag, argValue, dvePath, largeInstances, root } from './common.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const argv = process.argv.slice(2);
-const value = (name: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const only = value('--only');
-const reps = Math.max(1, Number(value('--reps') ?? 3));
-const withCli = argv.includes('--cli');
-const base = value('--base');
-const outFile = value('--out');
-const dveDir = join(root, 'test', 'fixtures', 'beem', 'models');
+const only = argValue('--only');
+const reps = Math.max(1, Number(argValue('--reps') ?? 3));
+const withCli = argFlag('--cli');
+const base = argValue('--base');
+const outFile = argValue('--out');
 
 function skip(why: string): never {
   process.stderr.write(`bench:spin skipped: ${why}\n`);
@@ -60,7 +52,7 @@ function has(cmd: string, args: string[]): boolean {
 }
 
 function promelaDir(): string | undefined {
-  const given = value('--promela') ?? (process.env.BEEM_PROMELA || undefined);
+  const given = argValue('--promela') ?? (process.env.BEEM_PROMELA || undefined);
   if (given !== undefined) return existsSync(given) ? given : undefined;
   return [join(root, '..', 'shared', 'beem', 'promela'), join(root, '..', '..', 'shared', 'beem', 'promela')].find((d) => existsSync(d));
 }
@@ -112,10 +104,7 @@ function runPan(dir: string, expected: number): Run {
 
 /** The published state counts (large.csv), sizing our store as -w sizes SPIN's. */
 function published(): Map<string, number> {
-  const csv = join(root, 'test', 'fixtures', 'beem', 'large.csv');
-  if (!existsSync(csv)) return new Map();
-  const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1);
-  return new Map(rows.map((l) => l.split(',')).map(([i, n]) => [i!, Number(n)]));
+  return new Map(largeInstances().map(({ instance, states }) => [instance, states]));
 }
 
 /** One run of our engine from checkout `dir`: bench/one (the engine) or the CLI (what a user runs). */
@@ -167,8 +156,8 @@ const loadBefore = load();
 for (const file of readdirSync(pmDir).filter((f) => f.endsWith('.pm')).sort()) {
   const instance = file.slice(0, -'.pm'.length);
   if (only && !instance.includes(only)) continue;
-  if (instance === 'anderson.6' && argv.includes('--no-anderson')) continue;
-  const dve = join(dveDir, `${instance}.dve`);
+  if (instance === 'anderson.6' && argFlag('--no-anderson')) continue;
+  const dve = dvePath(instance);
   if (!existsSync(dve)) {
     process.stderr.write(`${instance}: no DVE instance, skipped\n`);
     continue;

@@ -10,31 +10,22 @@
  *   npm run bench:workers -- --only peterson  instances whose name contains 'peterson'
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { argValue, dvePath, largeInstances } from './common.js';
 import type { RunSpec } from './one.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const beem = resolve(root, 'test', 'fixtures', 'beem');
-const argv = process.argv.slice(2);
-const value = (name: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const only = value('--only');
-const reps = Math.max(1, Number(value('--reps') ?? 3));
+const only = argValue('--only');
+const reps = Math.max(1, Number(argValue('--reps') ?? 3));
 
 const instances: RunSpec[] = [];
-const csv = join(beem, 'large.csv');
-if (existsSync(csv)) {
-  for (const [instance, states] of readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','))) {
-    const path = join(beem, 'models', `${instance}.dve`);
-    if (instance === 'anderson.6' || !existsSync(path)) continue;
-    instances.push({ name: instance!, model: { dve: path }, expectedStates: Number(states) });
-  }
+for (const { instance, states } of largeInstances()) {
+  const path = dvePath(instance);
+  if (instance === 'anderson.6' || !existsSync(path)) continue;
+  instances.push({ name: instance, model: { dve: path }, expectedStates: states });
 }
 instances.push({ name: 'xen-timer seed-v2 N=1 K=4', model: { registry: 'xen-timer', params: {} } });
 instances.push({ name: 'xen-timer proposed-fix N=1 K=5 M=2', model: { registry: 'xen-timer', params: { variant: 'proposed-fix', ops: 5, invalidations: 2 } } });
