@@ -26,6 +26,27 @@ import { successors } from './search/successors.js';
 import { DropWatch } from './search/dropped.js';
 import { CTRL, EVENT, FLAG, buildModelFromSpec, takeBlock, type LevelMessage, type SettleMessage, type WorkerData } from './parallel.js';
 
+/** A growing list of int32s (a worker's event stream, its candidates): push, and a copy of what is in it. */
+class IntList {
+  data: Int32Array<ArrayBuffer>;
+  length = 0;
+  constructor(capacity: number) {
+    this.data = new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+  /** The entries, copied (transferable). */
+  slice(): Int32Array<ArrayBuffer> {
+    return this.data.slice(0, this.length);
+  }
+}
+
 const data = workerData as WorkerData;
 const port: MessagePort = data.port;
 const ctrl = new Int32Array(data.ctrl);
@@ -92,16 +113,9 @@ function run(model: Model): void {
   const stepViews: (Uint16Array<ArrayBufferLike> | Uint32Array<ArrayBufferLike>)[] = [];
   let tableView: Int32Array<ArrayBufferLike> = new Int32Array(2);
 
-  let out = new Int32Array(1 << 16);
-  let len = 0;
-  function push(v: number): void {
-    if (len === out.length) {
-      const bigger = new Int32Array(out.length * 2);
-      bigger.set(out);
-      out = bigger;
-    }
-    out[len++] = v;
-  }
+  // the block's event stream
+  const ev = new IntList(1 << 16);
+  const push = (v: number): void => ev.push(v);
   let fails: { ids: string[]; messages: (string | undefined)[] }[] = [];
   let edges = 0;
 
@@ -131,7 +145,7 @@ function run(model: Model): void {
       fails.push({ ids: [...ctx.ids], messages: [...ctx.messages] });
       ctx.reset();
     }
-    const codeAt = len;
+    const codeAt = ev.length;
     push(0);
     if (relevantStep[i] && observed(i)) {
       flags |= FLAG.rel;
@@ -145,7 +159,7 @@ function run(model: Model): void {
       push(reader.lastHash);
       for (let k = 0; k < words; k++) push(dstW[k]!);
     }
-    out[codeAt] = i | (flags << 24);
+    ev.data[codeAt] = i | (flags << 24);
     return true;
   };
 
@@ -157,8 +171,8 @@ function run(model: Model): void {
   let overflow = false;
   let fired = new Float64Array(nsteps);
   // the candidates this block claimed or lowered the key of, in discovery order
-  let cands = new Int32Array(1 << 12);
-  let nCands = 0;
+  // the candidates this worker claimed or lowered in the block, in discovery order
+  const cands = new IntList(1 << 12);
   // workers settling (see search/settle-claims.ts): per-block counts of candidates, the block
   // being expanded, the blocks expanded in this level, and whether this one has a flagged candidate
   let counts: Int32Array | null = null;
@@ -186,14 +200,6 @@ function run(model: Model): void {
     ownCount = 0;
   }
   const flagNew = (): number => (newStateFlagged() ? 1 : 0);
-  function noteCandidate(c: number): void {
-    if (nCands === cands.length) {
-      const bigger = new Int32Array(cands.length * 2);
-      bigger.set(cands);
-      cands = bigger;
-    }
-    cands[nCands++] = c;
-  }
 
   const emitClaim = (i: number): boolean => {
     edges++;
@@ -231,7 +237,7 @@ function run(model: Model): void {
       Atomics.store(ctrl, CTRL.overflow, 1);
     } else if (r === CLAIM.claimed || r === CLAIM.lowered) {
       const c = reader.lastCandidate;
-      noteCandidate(c);
+      cands.push(c);
       if (counts !== null) {
         if (r === CLAIM.lowered) countMoved(Math.floor(Math.floor(reader.lastLoweredFrom / nsteps) / shape.blockSize), -1);
         ownCount++;
@@ -275,7 +281,7 @@ function run(model: Model): void {
       if (k < 0) return;
       const a = m.start + k * m.blockSize;
       const b = Math.min(m.end, a + m.blockSize);
-      len = 0;
+      ev.length = 0;
       fails = [];
       if (claimMode) claimBlock(m, k, a, b);
       else replayBlock(m, k, a, b);
@@ -285,7 +291,7 @@ function run(model: Model): void {
   /** A block in claim mode: expand, claiming each new successor's slot; post the events and candidates. */
   function claimBlock(m: LevelMessage, k: number, a: number, b: number): void {
     fired = new Float64Array(nsteps);
-    nCands = 0;
+    cands.length = 0;
     curBlock = k;
     flaggedBlock = false;
     const enabled = new Int32Array(b - a);
@@ -306,9 +312,9 @@ function run(model: Model): void {
       }
       if (!overflow) done++;
     }
-    const events = out.slice(0, len);
+    const events = ev.slice();
     const drops = dropWatch.delta();
-    const claimed = cands.slice(0, nCands);
+    const claimed = cands.slice();
     const whole = done === b - a;
     if (counts !== null) {
       publishCounts();
@@ -329,14 +335,14 @@ function run(model: Model): void {
         break;
       }
       reader.load(id, srcW);
-      const headAt = len;
+      const headAt = ev.length;
       push(0);
       edges = 0;
       ctx.reset();
       expand(src, dst, ctx, emit);
-      out[headAt] = edges;
+      ev.data[headAt] = edges;
     }
-    const events = out.slice(0, len);
+    const events = ev.slice();
     const drops = dropWatch.delta();
     port.postMessage({ type: 'block', gen: m.gen, block: k, events, fails, drops }, [events.buffer]);
     signal();
