@@ -191,15 +191,14 @@ export class KernelChecks {
   properties(): Property[] {
     const sys = this.sys;
     const meta = sys.meta;
-    // per process: pc -> may-block description
-    const blockAt = new Map<Proc, Map<number, string>>();
-    meta.forEach((m, i) => {
-      if (!m.mayBlock) return;
-      let mp = blockAt.get(m.proc);
-      if (!mp) blockAt.set(m.proc, (mp = new Map()));
-      mp.set(m.at, `${sys.steps[i]!.id} (${m.mayBlock}: \`${sys.steps[i]!.source.line}\`)`);
-    });
-    const blockList = [...blockAt.entries()];
+    // per process: its may-block labels
+    const blockAt = new Map<Proc, Set<number>>();
+    for (const m of meta) {
+      if (!m.mayBlock) continue;
+      let labels = blockAt.get(m.proc);
+      if (!labels) blockAt.set(m.proc, (labels = new Set()));
+      labels.add(m.at);
+    }
     const recursive = this.recursivePoints;
     const cancelSelf = this.cancelSelf;
     const rtSleeping = this.rtSleepingAcquires;
@@ -214,7 +213,7 @@ export class KernelChecks {
     };
 
     const spinningReads = (p: Proc): string[] => this.held.filter((h) => h.spins).flatMap((h) => h.fieldsOf?.(p) ?? []);
-    const blockPoints = blockList.flatMap(([p, mp]) => [...mp.keys()].map((pc) => ({ proc: p, pc })));
+    const blockPoints = [...blockAt].flatMap(([p, labels]) => [...labels].map((pc) => ({ proc: p, pc })));
     // flat tables for the per-state checks: (pc offset, label) pairs
     const atPoint = (points: readonly { proc: Proc; pc: number }[]): { offs: Int32Array; pcs: Int32Array } => ({
       offs: Int32Array.from(points.map((x) => x.proc.pc.offset)),
@@ -235,15 +234,12 @@ export class KernelChecks {
         // per process: at a may-block label and atomic (its irqoff, the spinning locks it holds)
         reads: {
           fields: [],
-          components: blockList.map(([p, mp]) => {
-            // a flag per pc value: the atomic-context test only at a may-block label (this runs on every edge under reduction)
-            const blockingPc = pcFlags([...mp.keys()]);
-            return {
-              owners: [p.pc.name],
-              reads: [...spinningReads(p), ...(p.irqoff ? [p.irqoff.name] : [])],
-              holds: (s: Uint8Array) => !(blockingPc[s[p.pc.offset]!] === 1 && this.inAtomic(s, p)),
-            };
-          }),
+          // (each part is the compiled check over the process's own may-block points: it runs on every edge under reduction)
+          components: [...blockAt.keys()].map((p) => ({
+            owners: [p.pc.name],
+            reads: [...spinningReads(p), ...(p.irqoff ? [p.irqoff.name] : [])],
+            holds: compileNoSleepInAtomic(this.held, blockPoints.filter((x) => x.proc === p)),
+          })),
         },
         description: 'no step that may sleep (mutex, sleeping lock on PREEMPT_RT, hrtimer_cancel, gpc refresh) is reached in hard-irq, irqs-off or preempt-off context',
         check: noSleepInAtomic,
@@ -256,9 +252,7 @@ export class KernelChecks {
           fields: [],
           components: [...new Set(recursive.map((r) => r.proc))].map((p) => {
             const mine = recursive.filter((r) => r.proc === p);
-            // a flag per pc value: only at one of its lock labels is anything else read
-            const atLock = pcFlags(mine.map((r) => r.pc));
-            return { owners: [p.pc.name], reads: mine.flatMap((r) => r.fields), holds: (s: Uint8Array) => atLock[s[p.pc.offset]!] !== 1 || !mine.some((r) => s[p.pc.offset] === r.pc && r.self(s)) };
+            return { owners: [p.pc.name], reads: mine.flatMap((r) => r.fields), holds: compileNoRecursiveLock(mine) };
           }),
         },
         description: 'no process waits for a lock it already holds (possible recursive locking: blocks forever)',
@@ -294,11 +288,4 @@ export class KernelChecks {
 /** Declared names for "does p hold it": whether each lock word designates p (Model.processFields). */
 function ownNames(fields: readonly Field[], p: Proc): string[] {
   return fields.map((f) => `${f.name}@${p.name}`);
-}
-
-/** Flags over the byte values of a program counter: 1 at the labels given. */
-function pcFlags(labels: readonly number[]): Uint8Array {
-  const f = new Uint8Array(256);
-  for (const l of labels) f[l & 0xff] = 1;
-  return f;
 }
