@@ -54,12 +54,13 @@ export class Observer {
   private readonly transRelevant: (((step: number) => boolean) | null)[];
   /** Per step: the transition properties (indices) it is relevant to. */
   private readonly transOfStep: Int32Array[];
-  /** Violated, per always / transition property (the hot-path view of `violated`). */
   /**
-   * Per invariant (the model's `always` properties, in order): 1 once it was found violated. Until
-   * then it holds in every stored state (partial-order reduction reads this: SourceMemo).
+   * Per invariant (the model's `always` properties, in order): 1 once it was found violated (the
+   * hot-path view of `violated`). Until then it holds in every stored state (partial-order
+   * reduction reads this: SourceMemo).
    */
   readonly alwaysDone: Uint8Array;
+  /** The same per transition property. */
   private readonly transDone: Uint8Array;
   /** Sometimes properties not reached yet. */
   private someLeft: number;
