@@ -26,7 +26,8 @@
  * The check happens while the edges are emitted (Search.emit notes a back edge); the remaining
  * edges then follow.
  */
-import { ChoiceCache } from './choice-cache.js';
+import { ChoiceCache, KeyedChoiceCache } from './choice-cache.js';
+import { ChoiceKeys } from './choice-key.js';
 import { SourceMemo, type PorAnalysis } from './por.js';
 
 export class StubbornSets {
@@ -40,6 +41,9 @@ export class StubbornSets {
   private readonly memo: SourceMemo;
   /** The smallest closure per labels and enabled steps. */
   readonly cache: ChoiceCache;
+  /** The same memo keyed by one number (ChoiceKeys), or null where the model has no such keys. */
+  private readonly keys: ChoiceKeys | null;
+  readonly keyed: KeyedChoiceCache;
   /** Generation stamps of groups (PorAnalysis.groups), or null: the step-wise closure. */
   private readonly gmark: Int32Array | null;
   private gen = 0;
@@ -74,6 +78,8 @@ export class StubbornSets {
   ) {
     this.memo = new SourceMemo(a.componentInvariant, violated);
     this.cache = new ChoiceCache(labelOffsets(a));
+    this.keys = ChoiceKeys.of(a);
+    this.keyed = new KeyedChoiceCache();
     this.mark = new Int32Array(nsteps);
     this.visStamp = new Int32Array(nsteps);
     this.visValue = new Uint8Array(nsteps);
@@ -113,16 +119,32 @@ export class StubbornSets {
     }
     if (n > 1) {
       this.memo.next();
-      m = this.cache.get(src, steps, n, out);
-      if (m < 0) {
-        m = this.smallestClosure(src, steps, n, out);
-        this.cache.put(src, steps, n, out, m);
-      }
+      m = this.memoisedClosure(src, steps, n, out);
       if (m < n && this.anyVisible(out, m, src, steps, succ, failed)) m = this.smallestInvisible(src, steps, n, succ, failed, out);
     }
     if (m === n) this.full++;
     else this.reduced++;
     this.endOfWindow();
+    return m;
+  }
+
+  /** smallestClosure() through the memo: by the state's numeric key where it has one, else by labels and steps. */
+  private memoisedClosure(src: Uint8Array, steps: Int32Array, n: number, out: Int32Array): number {
+    const key = this.keys !== null ? this.keys.key(src, steps, n) : -1;
+    let m: number;
+    if (key >= 0) {
+      m = this.keyed.get(key, n, out);
+      if (m < 0) {
+        m = this.smallestClosure(src, steps, n, out);
+        this.keyed.put(key, n, out, m);
+      }
+      return m;
+    }
+    m = this.cache.get(src, steps, n, out);
+    if (m < 0) {
+      m = this.smallestClosure(src, steps, n, out);
+      this.cache.put(src, steps, n, out, m);
+    }
     return m;
   }
 
