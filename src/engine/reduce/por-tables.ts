@@ -5,7 +5,7 @@
  * which steps depend on which, and the necessary enabling sets. por.ts explains why each is sound.
  */
 import type { Model, TransitionProperty } from '../model.js';
-import type { FieldIndex, PorAnalysis } from './por.js';
+import type { FieldIndex, InvariantPart, PorAnalysis } from './por.js';
 
 /** Bit sets over the fields and process parts of a FieldIndex. */
 export class BitSets {
@@ -159,7 +159,7 @@ export function invariantWrites(model: Model, bs: BitSets, writes: readonly Uint
  */
 export function componentWriters(model: Model, bs: BitSets, writes: readonly Uint32Array[]): Pick<PorAnalysis, 'components' | 'componentInvariant' | 'componentChecks'> & { extraDep: Uint32Array[] } {
   const n = model.steps.length;
-  const components: ((s: Uint8Array) => boolean)[] = [];
+  const components: InvariantPart[] = [];
   const invariant: number[] = [];
   let k = -1;
   const checks: number[][] = Array.from({ length: n }, () => []);
@@ -178,7 +178,7 @@ export function componentWriters(model: Model, bs: BitSets, writes: readonly Uin
         writerBits[i >>> 5]! |= 1 << (i & 31);
       }
       const id = components.length;
-      components.push(c.holds.bind(c));
+      components.push(c);
       invariant.push(k);
       for (const i of writers) {
         checks[i]!.push(id);

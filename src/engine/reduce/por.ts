@@ -46,6 +46,11 @@
 import { ModelError, type Model, type Property, type Step, type TransitionProperty } from '../model.js';
 import { BitSets, componentWriters, dependency, enablingSets, guardedWrites, invariantWrites, labelGroups, labelTables, stepAccesses, transitionObservers, writersOf } from './por-tables.js';
 
+/** One part of an invariant (PropertyReads.components): whether it holds in a state. */
+export interface InvariantPart {
+  holds(s: Uint8Array): boolean;
+}
+
 /** Why a model gets no reduction (shown in the report), or the analysis. */
 export type PorBuild = { readonly ok: true; readonly analysis: PorAnalysis } | { readonly ok: false; readonly reason: string };
 
@@ -88,8 +93,8 @@ export class PorAnalysis {
   readonly observedBytes: Int32Array[];
   /** Per step: fields read by properties as "= v" that it writes: offsets, and the values that matter (256 flags each). */
   readonly valueChecks: { offset: number; values: Uint8Array }[][];
-  /** The invariant components (PropertyReads.components): whether each part holds. */
-  readonly components: ((s: Uint8Array) => boolean)[];
+  /** The invariant components (PropertyReads.components): whether each part holds (called as a method: no bound function per call). */
+  readonly components: readonly InvariantPart[];
   /** Per component: the invariant it is part of (index among the model's `always` properties). */
   readonly componentInvariant: Int32Array;
   /** Per step: the components (indices into `components`) whose reads it may write. */
@@ -168,8 +173,8 @@ export class PorAnalysis {
     const comps = this.componentChecks[i]!;
     for (let k = 0; k < comps.length; k++) {
       const c = comps[k]!;
-      const holds = this.components[c]!;
-      if (at.holds(c, holds, src) !== holds(dst)) return true;
+      const part = this.components[c]!;
+      if (at.holds(c, part, src) !== part.holds(dst)) return true;
     }
     const guards = this.guardChecks[i]!;
     for (let k = 0; k < guards.length; k++) {
@@ -214,10 +219,10 @@ export class SourceMemo {
     }
   }
 
-  holds(c: number, holds: (s: Uint8Array) => boolean, src: Uint8Array): boolean {
+  holds(c: number, part: InvariantPart, src: Uint8Array): boolean {
     if (this.violated[this.invariantOf[c]!] === 0) return true;
     if (this.stamp[c] === this.gen) return this.value[c] === 1;
-    const v = holds(src);
+    const v = part.holds(src);
     this.stamp[c] = this.gen;
     this.value[c] = v ? 1 : 0;
     return v;
