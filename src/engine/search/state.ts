@@ -62,7 +62,8 @@ export class Search {
   /** The successors of the state being expanded: edge k's words at [k * words, (k + 1) * words), and a byte view of each. */
   private readonly edgeSuccW: Int32Array;
   private readonly edgeSucc: Uint8Array[];
-  private readonly edgeFails: ({ ids: string[]; messages: (string | undefined)[] } | null)[] = [];
+  /** Per kept edge that raised an assertion (edgeFailed): its failures; other entries are stale. */
+  private readonly edgeFails: { ids: string[]; messages: (string | undefined)[] }[] = [];
   private readonly chosen: Int32Array;
   /** Per kept edge: 1 when it raised an assertion. */
   private readonly edgeFailed: Uint8Array;
@@ -365,10 +366,7 @@ export class Search {
       this.edgeFails[k] = { ids: ctx.ids.slice(), messages: ctx.messages.slice() };
       this.edgeFailed[k] = 1;
       ctx.reset();
-    } else {
-      this.edgeFails[k] = null;
-      this.edgeFailed[k] = 0;
-    }
+    } else this.edgeFailed[k] = 0;
     return true;
   };
 
@@ -378,8 +376,10 @@ export class Search {
     const dstW = this.dstW;
     const succ = this.edgeSuccW;
     for (let w = 0, o = k * words; w < words; w++) dstW[w] = succ[o + w]!;
-    const f = this.edgeFails[k];
-    if (f) for (let j = 0; j < f.ids.length; j++) this.ctx.fail(f.ids[j]!, f.messages[j]);
+    if (this.edgeFailed[k] === 1) {
+      const f = this.edgeFails[k]!;
+      for (let j = 0; j < f.ids.length; j++) this.ctx.fail(f.ids[j]!, f.messages[j]);
+    }
     this.invisibleEdge = this.por!.knownInvisible(k);
     const more = this.skip > 0 ? this.emitSkipping(this.edgeSteps[k]!) : this.emit(this.edgeSteps[k]!);
     this.invisibleEdge = false;
