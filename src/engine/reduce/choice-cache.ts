@@ -125,16 +125,18 @@ export class ChoiceCache {
  * the closures choose (edge indices, increasing) or to none — with one double compared per probe
  * instead of the label bytes and the steps. Bounded the same way: emptied when full.
  *
- * Entry layout in `pool`: m, then the m edge indices (none when m = n: the key determines n).
+ * A slot is two doubles side by side (one cache line per probe): the key, and its entry — 0 for
+ * an empty slot; for the usual answers the answer itself, negative: ~(m | e0 << 8 | e1 << 16)
+ * when there are at most two edges (or none: m = n) and each index is below 256; otherwise its
+ * start in `pool` + 1, where the entry is m and the m edge indices.
  */
 export class KeyedChoiceCache {
   /** At most this many entries; then the table starts again empty. */
   static readonly maxEntries = ChoiceCache.maxEntries;
-  /** Per slot: its key, and 0 (empty) or its entry's start in `pool` + 1 (load at most 1/2). */
-  private keys = new Float64Array(1 << 12);
-  private at = new Int32Array(1 << 12);
+  /** Per slot s: the key at 2s, the entry at 2s + 1 (load at most 1/2). */
+  private table = new Float64Array(2 << 12);
   private mask = (1 << 12) - 1;
-  private pool = new Int32Array(1 << 14);
+  private pool = new Int32Array(1 << 10);
   private used = 0;
   private entries = 0;
   /** The slot get() stopped at for a missing key (put() fills it). */
@@ -146,19 +148,27 @@ export class KeyedChoiceCache {
   /** The set stored for `key` (a state with n edges) into `out` and its size (n: none); -1 when not stored. */
   get(key: number, n: number, out: Int32Array): number {
     this.lookups++;
-    const keys = this.keys;
-    const at = this.at;
+    const table = this.table;
     for (let slot = slotHash(key) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const p = at[slot]!;
-      if (p === 0) {
+      const e = table[2 * slot + 1]!;
+      if (e === 0) {
         this.missSlot = slot;
         return -1;
       }
-      if (keys[slot] !== key) continue;
-      const pool = this.pool;
-      const m = pool[p - 1]!;
-      if (m < n) for (let k = 0; k < m; k++) out[k] = pool[p + k]!;
+      if (table[2 * slot] !== key) continue;
       this.hits++;
+      if (e < 0) {
+        const packed = ~e;
+        const m = packed & 0xff;
+        if (m < n) {
+          if (m > 0) out[0] = (packed >>> 8) & 0xff;
+          if (m > 1) out[1] = packed >>> 16;
+        }
+        return m;
+      }
+      const pool = this.pool;
+      const m = pool[e - 1]!;
+      if (m < n) for (let k = 0; k < m; k++) out[k] = pool[e + k]!;
       return m;
     }
   }
@@ -168,10 +178,19 @@ export class KeyedChoiceCache {
     if (this.entries === KeyedChoiceCache.maxEntries) {
       this.clear();
       this.missSlot = this.freeSlot(key);
-    } else if (2 * (this.entries + 1) > this.at.length) {
+    } else if (2 * (this.entries + 1) > this.mask + 1) {
       this.grow();
       this.missSlot = this.freeSlot(key);
     }
+    this.table[2 * this.missSlot] = key;
+    this.table[2 * this.missSlot + 1] = this.entryOf(n, set, m);
+    this.entries++;
+  }
+
+  /** The slot's entry for the set set[0..m) of a state with n edges: packed when small, else in the pool. */
+  private entryOf(n: number, set: Int32Array, m: number): number {
+    if (m === n && m < 256) return ~m;
+    if (m < n && m <= 2 && (m < 1 || set[0]! < 256) && (m < 2 || set[1]! < 256)) return ~(m | (m > 0 ? set[0]! << 8 : 0) | (m > 1 ? set[1]! << 16 : 0));
     const size = 1 + (m < n ? m : 0);
     if (this.used + size > this.pool.length) this.growPool(this.used + size);
     const pool = this.pool;
@@ -179,35 +198,31 @@ export class KeyedChoiceCache {
     pool[p] = m;
     if (m < n) for (let k = 0; k < m; k++) pool[p + 1 + k] = set[k]!;
     this.used = p + size;
-    this.keys[this.missSlot] = key;
-    this.at[this.missSlot] = p + 1;
-    this.entries++;
+    return p + 1;
   }
 
   private clear(): void {
-    this.at.fill(0);
+    this.table.fill(0);
     this.entries = 0;
     this.used = 0;
   }
 
   /** Twice the slots; the entries placed again by their keys. */
   private grow(): void {
-    const keys = this.keys;
-    const at = this.at;
-    this.keys = new Float64Array(keys.length * 2);
-    this.at = new Int32Array(at.length * 2);
-    this.mask = this.at.length - 1;
-    for (let s = 0; s < at.length; s++) {
-      if (at[s] === 0) continue;
-      const slot = this.freeSlot(keys[s]!);
-      this.keys[slot] = keys[s]!;
-      this.at[slot] = at[s]!;
+    const old = this.table;
+    this.table = new Float64Array(old.length * 2);
+    this.mask = (this.table.length >> 1) - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      if (old[s + 1] === 0) continue;
+      const slot = this.freeSlot(old[s]!);
+      this.table[2 * slot] = old[s]!;
+      this.table[2 * slot + 1] = old[s + 1]!;
     }
   }
 
   private freeSlot(key: number): number {
     let slot = slotHash(key) & this.mask;
-    while (this.at[slot] !== 0) slot = (slot + 1) & this.mask;
+    while (this.table[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
     return slot;
   }
 

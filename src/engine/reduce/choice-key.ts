@@ -26,9 +26,8 @@ export class ChoiceKeys {
     private readonly labelPart: Float64Array,
     /** Per step: radix(its group) × 2^(its place among its label's steps). */
     private readonly stepPart: Float64Array,
-    /** Per step: the byte offset and value of its label (an edge elsewhere makes the key undefined). */
-    private readonly atOffset: Int32Array,
-    private readonly atValue: Int32Array,
+    /** Per step: its label, offset × 256 + value, or -1 (an edge elsewhere makes the key undefined). */
+    private readonly label: Int32Array,
   ) {}
 
   /** The keys of `a`'s model, or null: no groups, or too many configurations for exact doubles. */
@@ -53,7 +52,8 @@ export class ChoiceKeys {
       radix *= next;
       if (radix > Number.MAX_SAFE_INTEGER) return null;
     }
-    return new ChoiceKeys(Int32Array.from(g.offset), labelPart, stepPart, a.atOffset, a.atValue);
+    const label = Int32Array.from(a.atOffset, (o, i) => (o >= 0 && a.atValue[i]! >= 0 && a.atValue[i]! < 256 ? o * 256 + a.atValue[i]! : -1));
+    return new ChoiceKeys(Int32Array.from(g.offset), labelPart, stepPart, label);
   }
 
   /**
@@ -69,7 +69,8 @@ export class ChoiceKeys {
     let last = -1;
     for (let k = 0; k < n; k++) {
       const i = steps[k]!;
-      if (i <= last || src[this.atOffset[i]!] !== this.atValue[i]) return -1;
+      const at = this.label[i]!;
+      if (i <= last || at < 0 || src[at >> 8] !== (at & 0xff)) return -1;
       last = i;
       key += this.stepPart[i]!;
     }
