@@ -103,8 +103,9 @@ export class StubbornSets {
    * The set is the smallest closure (of one enabled step per process, in edge order; the first
    * of the smallest) without a visible edge (C2). It is found in two passes: the smallest closure
    * regardless of visibility (smallestClosure: a function of the state's labels and enabled
-   * steps only, memoised in a ChoiceCache), and only when one of its edges is visible, which is
-   * rare, the closures again with the visibility test (smallestInvisible). When the smallest
+   * steps only, memoised by the state's ChoiceKeys number in a KeyedChoiceCache, or else in a
+   * ChoiceCache), and only when one of its edges is visible, which is rare, the closures again
+   * with the visibility test (smallestInvisible). When the smallest
    * closure has no visible edge it is the answer of the second pass too: it is the first of the
    * smallest of all closures, so of the invisible ones. Visibility of an edge is a function of the
    * state and the edge (for transition properties also of the facts found, which do not change
