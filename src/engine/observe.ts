@@ -8,6 +8,7 @@ import { ModelError, type AlwaysProperty, type Model, type Property, type Proper
 import type { CoverEntry, Violation } from './result.js';
 import type { Field } from './schema.js';
 import type { VisitedStore } from './store.js';
+import { StepRelevance } from './step-relevance.js';
 import type { Canonicalizer } from './symmetry.js';
 import { buildTrace, type RecordingCtx } from './trace.js';
 
@@ -68,6 +69,8 @@ export class Observer {
   readonly imageChecks: boolean;
   private readonly narrow: readonly Field[];
   private readonly outside: (s: Uint8Array) => number;
+  /** Per step: the invariants and covers it can change (step-relevance.ts); null: every one is checked. */
+  private readonly relevance: StepRelevance | null;
 
   /**
    * @param onViolation called after each newly recorded violation (the search decides whether to stop)
@@ -97,6 +100,8 @@ export class Observer {
     this.imageChecks = canon !== null && canon.size > 1 && !canon.sym.invariantProperties;
     this.narrow = opts.checkDomains ? model.schema.narrowFields() : [];
     this.outside = model.schema.domainChecker(this.narrow);
+    // under image checks every image is checked whole (their edges were not looked at)
+    this.relevance = this.imageChecks ? null : StepRelevance.build(model, this.always, this.sometimes);
   }
 
   /** The store moved (Search.replaceStore): the same states under the same ids. */
@@ -115,12 +120,15 @@ export class Observer {
 
   /**
    * A state just stored as `id` (its vector `s`; under image checks its images are in canon's
-   * table). `invariantsHold`: it was reached by an edge that partial-order reduction found
-   * invisible (it changes nothing an invariant reads, PorAnalysis.visible) from a stored state,
-   * where every invariant not violated yet holds — so they hold here too and only the covers are
-   * checked (not under image checks: the images' edges were not looked at).
+   * table), reached from a stored state by step `step` (-1: an initial state, or a search that
+   * does not say). `invariantsHold`: that edge was found invisible by partial-order reduction (it
+   * changes nothing an invariant reads, PorAnalysis.visible) from a stored state, where every
+   * invariant not violated yet holds — so they hold here too and only the covers are checked
+   * (not under image checks: the images' edges were not looked at). Otherwise, with a step, only
+   * the invariants and covers that step can change are evaluated (step-relevance.ts says why the
+   * others keep their verdicts).
    */
-  newState(id: number, s: Uint8Array, invariantsHold = false): void {
+  newState(id: number, s: Uint8Array, invariantsHold = false, step = -1): void {
     const bad = this.outside(s);
     if (bad >= 0) this.domainError(this.narrow[bad]!, s, this.store.parent(id), this.store.step(id));
     if (this.imageChecks) {
@@ -128,7 +136,8 @@ export class Observer {
       // (canonicalize left them in its table)
       const canon = this.canon!;
       for (let g = 0; g < canon.size; g++) this.checkState(id, canon.image(g), true);
-    } else this.checkState(id, s, false, invariantsHold);
+    } else if (step >= 0 && this.relevance !== null) this.checkAfterStep(id, s, step, invariantsHold);
+    else this.checkState(id, s, false, invariantsHold);
   }
 
   /**
@@ -146,20 +155,49 @@ export class Observer {
     const always = this.always;
     const done = this.alwaysDone;
     for (let i = invariantsHold ? always.length : 0; i < always.length; i++) {
-      const p = always[i]!;
-      if (done[i] === 0 && !p.check(s)) {
-        this.record({ property: p.id, kind: 'always', description: p.description, message: p.description, stateId: id, extraStep: -1, source: p.source, target: image ? s.slice() : undefined });
-      }
+      if (done[i] === 0) this.checkInvariant(id, s, i, image);
     }
     if (this.someLeft === 0) return;
     const some = this.sometimes;
-    for (let i = 0; i < some.length; i++) {
-      if (this.someReached[i]! < 0 && some[i]!.check(s)) {
-        this.someReached[i] = id;
-        this.someLeft--;
-        if (image) this.someTarget[i] = s.slice();
+    for (let i = 0; i < some.length; i++) this.checkCover(id, s, i, image);
+  }
+
+  /**
+   * checkState for a state reached by `step` from a stored state (not under image checks): only
+   * the invariants and covers the step can change (StepRelevance). Skipped: an invariant the step
+   * cannot change held in the source (it is not violated yet, and every stored state was checked),
+   * a cover it cannot change was false there (not reached yet); an invariant the step changes only
+   * through some components fails only if one of them does — then the whole check decides.
+   */
+  private checkAfterStep(id: number, s: Uint8Array, step: number, invariantsHold: boolean): void {
+    const done = this.alwaysDone;
+    if (!invariantsHold) {
+      const inv = this.relevance!.invariants[step]!;
+      for (let k = 0; k < inv.length; k++) {
+        const r = inv[k]!;
+        if (done[r.prop] !== 0) continue;
+        if (r.parts === null || !allHold(r.parts, s)) this.checkInvariant(id, s, r.prop, false);
       }
     }
+    if (this.someLeft === 0) return;
+    const covers = this.relevance!.covers[step]!;
+    for (let k = 0; k < covers.length; k++) this.checkCover(id, s, covers[k]!, false);
+  }
+
+  /** Invariant i on state `id` (vector s; `image`: an image of the stored state under symmetry). */
+  private checkInvariant(id: number, s: Uint8Array, i: number, image: boolean): void {
+    const p = this.always[i]!;
+    if (!p.check(s)) {
+      this.record({ property: p.id, kind: 'always', description: p.description, message: p.description, stateId: id, extraStep: -1, source: p.source, target: image ? s.slice() : undefined });
+    }
+  }
+
+  /** Cover i, if not reached yet, on state `id`. */
+  private checkCover(id: number, s: Uint8Array, i: number, image: boolean): void {
+    if (this.someReached[i]! >= 0 || !this.sometimes[i]!.check(s)) return;
+    this.someReached[i] = id;
+    this.someLeft--;
+    if (image) this.someTarget[i] = s.slice();
   }
 
   /** The edge stateId --step--> dst from src: the assertions it raised (in ctx), the transition properties. */
@@ -326,4 +364,10 @@ export function deadlockMessage(model: Model, s: Uint8Array): string {
     .filter(([n]) => n.endsWith('pc') || n.endsWith('.state'))
     .map(([n, v]) => `${n}=${String(v)}`)
     .join(', ')}`.replace(/: $/, '');
+}
+
+/** Whether every one of `parts` holds in s. */
+function allHold(parts: readonly ((s: Uint8Array) => boolean)[], s: Uint8Array): boolean {
+  for (let k = 0; k < parts.length; k++) if (!parts[k]!(s)) return false;
+  return true;
 }
