@@ -63,8 +63,11 @@ export class Observer {
   readonly alwaysDone: Uint8Array;
   /** The same per transition property. */
   private readonly transDone: Uint8Array;
-  /** Sometimes properties not reached yet. */
+  /** Sometimes properties not reached yet: how many, and their indices (increasing) in coversLeft[0, someLeft). */
   private someLeft: number;
+  private readonly coversLeft: Int32Array;
+  /** The same per terminal property as alwaysDone. */
+  private readonly terminalDone: Uint8Array;
   /** State properties need not be invariant under the group: check every image of each new state. */
   readonly imageChecks: boolean;
   private readonly narrow: readonly Field[];
@@ -97,6 +100,8 @@ export class Observer {
     this.alwaysDone = new Uint8Array(this.always.length);
     this.transDone = new Uint8Array(this.transitionProps.length);
     this.someLeft = this.sometimes.length;
+    this.coversLeft = Int32Array.from(this.sometimes, (_, i) => i);
+    this.terminalDone = new Uint8Array(this.terminal.length);
     this.imageChecks = canon !== null && canon.size > 1 && !canon.sym.invariantProperties;
     this.narrow = opts.checkDomains ? model.schema.narrowFields() : [];
     this.outside = model.schema.domainChecker(this.narrow);
@@ -114,6 +119,7 @@ export class Observer {
     this.violated.add(f.property);
     if (f.kind === 'always') this.alwaysDone[this.always.findIndex((p) => p.id === f.property)] = 1;
     if (f.kind === 'transition') this.transDone[this.transitionProps.findIndex((p) => p.id === f.property)] = 1;
+    if (f.kind === 'terminal') this.terminalDone[this.terminal.findIndex((p) => p.id === f.property)] = 1;
     this.found.push(f);
     this.onViolation();
   }
@@ -157,9 +163,7 @@ export class Observer {
     for (let i = invariantsHold ? always.length : 0; i < always.length; i++) {
       if (done[i] === 0) this.checkInvariant(id, s, i, image);
     }
-    if (this.someLeft === 0) return;
-    const some = this.sometimes;
-    for (let i = 0; i < some.length; i++) this.checkCover(id, s, i, image);
+    if (this.someLeft > 0) this.checkCovers(id, s, image, null, 0);
   }
 
   /**
@@ -179,9 +183,7 @@ export class Observer {
         if (r.parts === null || !allHold(r.parts, s)) this.checkInvariant(id, s, r.prop, false);
       }
     }
-    if (this.someLeft === 0) return;
-    const covers = this.relevance!.covers[step]!;
-    for (let k = 0; k < covers.length; k++) this.checkCover(id, s, covers[k]!, false);
+    if (this.someLeft > 0) this.checkCovers(id, s, false, this.relevance!.coverFlags, step * this.sometimes.length);
   }
 
   /** Invariant i on state `id` (vector s; `image`: an image of the stored state under symmetry). */
@@ -192,12 +194,29 @@ export class Observer {
     }
   }
 
-  /** Cover i, if not reached yet, on state `id`. */
-  private checkCover(id: number, s: Uint8Array, i: number, image: boolean): void {
-    if (this.someReached[i]! >= 0 || !this.sometimes[i]!.check(s)) return;
-    this.someReached[i] = id;
-    this.someLeft--;
-    if (image) this.someTarget[i] = s.slice();
+  /**
+   * The covers not reached yet, on state `id` (vector s); with `flags` (StepRelevance.coverFlags),
+   * only those whose flag at `base` + their index is set (the others were false in the source).
+   */
+  private checkCovers(id: number, s: Uint8Array, image: boolean, flags: Uint8Array | null, base: number): void {
+    const left = this.coversLeft;
+    const some = this.sometimes;
+    let reached = 0;
+    for (let k = 0; k < this.someLeft; k++) {
+      const i = left[k]!;
+      if ((flags !== null && flags[base + i] === 0) || !some[i]!.check(s)) continue;
+      this.someReached[i] = id;
+      if (image) this.someTarget[i] = s.slice();
+      reached++;
+    }
+    if (reached > 0) this.dropReachedCovers();
+  }
+
+  /** Rebuild coversLeft from someReached. */
+  private dropReachedCovers(): void {
+    let n = 0;
+    for (let i = 0; i < this.sometimes.length; i++) if (this.someReached[i]! < 0) this.coversLeft[n++] = i;
+    this.someLeft = n;
   }
 
   /** The edge stateId --step--> dst from src: the assertions it raised (in ctx), the transition properties. */
@@ -256,8 +275,9 @@ export class Observer {
     if (canon !== null) canon.fill(srcW);
     for (let g = 0; g < nImg; g++) {
       const s = canon !== null ? canon.image(g) : src;
-      for (const p of this.terminal) {
-        if (!this.violated.has(p.id) && !p.check(s)) {
+      for (let k = 0; k < this.terminal.length; k++) {
+        const p = this.terminal[k]!;
+        if (this.terminalDone[k] === 0 && !p.check(s)) {
           this.record({ property: p.id, kind: 'terminal', description: p.description, message: p.description, stateId, extraStep: -1, source: p.source, target: canon !== null ? s.slice() : undefined });
         }
       }
@@ -292,11 +312,12 @@ export class Observer {
       this.violated.add(f.property);
       if (f.kind === 'always') this.alwaysDone[this.always.findIndex((q) => q.id === f.property)] = 1;
       if (f.kind === 'transition') this.transDone[this.transitionProps.findIndex((q) => q.id === f.property)] = 1;
+      if (f.kind === 'terminal') this.terminalDone[this.terminal.findIndex((q) => q.id === f.property)] = 1;
       const { target, ...rest } = f;
       this.found.push({ ...rest, ...(p?.source ? { source: p.source } : {}), ...(target ? { target: Uint8Array.from(target) } : {}) });
     }
     this.someReached.set(snap.someReached);
-    this.someLeft = snap.someReached.filter((id) => id < 0).length;
+    this.dropReachedCovers();
     snap.someTarget.forEach((t, i) => {
       if (t) this.someTarget[i] = Uint8Array.from(t);
     });

@@ -43,6 +43,8 @@ export class StepRelevance {
     readonly invariants: readonly (readonly RelevantInvariant[])[],
     /** Per step: the covers (indices among the `sometimes` properties) it can change. */
     readonly covers: readonly Int32Array[],
+    /** The same as flags: at step * (number of covers) + cover, 1 when the step can change the cover. */
+    readonly coverFlags: Uint8Array,
   ) {}
 
   /**
@@ -56,7 +58,9 @@ export class StepRelevance {
     const writes = model.steps.map((st) => (st.access ? bits.writes(st.access.writes, model.processes.indexOf(st.process)) : null));
     const invariants = writes.map((w) => always.flatMap((p, k) => relevantInvariant(p.reads, k, w, bits)));
     const covers = writes.map((w) => Int32Array.from(sometimes.flatMap((p, k) => (mayChange(w, p.reads ? bits.reads(allReads(p.reads)) : null) ? [k] : []))));
-    return new StepRelevance(invariants, covers);
+    const flags = new Uint8Array(model.steps.length * sometimes.length);
+    covers.forEach((list, i) => list.forEach((c) => (flags[i * sometimes.length + c] = 1)));
+    return new StepRelevance(invariants, covers, flags);
   }
 }
 
