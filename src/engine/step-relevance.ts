@@ -56,8 +56,11 @@ export class StepRelevance {
     const ix = new FieldIndex(model);
     const bits = new BitNames(ix);
     const writes = model.steps.map((st) => (st.access ? bits.writes(st.access.writes, model.processes.indexOf(st.process)) : null));
-    const invariants = writes.map((w) => always.flatMap((p, k) => relevantInvariant(p.reads, k, w, bits)));
-    const covers = writes.map((w) => Int32Array.from(sometimes.flatMap((p, k) => (mayChange(w, p.reads ? bits.reads(allReads(p.reads)) : null) ? [k] : []))));
+    // what each property reads, once (bit sets; null: everything)
+    const invReads = always.map((p) => invariantReads(p.reads, bits));
+    const coverReads = sometimes.map((p) => (p.reads ? bits.reads(allReads(p.reads)) : null));
+    const invariants = writes.map((w) => invReads.flatMap((r, k) => relevantInvariant(r, k, w)));
+    const covers = writes.map((w) => Int32Array.from(coverReads.flatMap((r, k) => (mayChange(w, r) ? [k] : []))));
     const flags = new Uint8Array(model.steps.length * sometimes.length);
     covers.forEach((list, i) => list.forEach((c) => (flags[i * sometimes.length + c] = 1)));
     return new StepRelevance(invariants, covers, flags);
@@ -71,18 +74,33 @@ function mayChange(w: Uint32Array | null, r: Uint32Array | null): boolean {
   return false;
 }
 
-/** Invariant k (reads `reads`) as a step writing `w` can change it: nothing ([]), some components, or whole. */
-function relevantInvariant(reads: PropertyReads | undefined, k: number, w: Uint32Array | null, bits: BitNames): RelevantInvariant[] {
-  if (reads === undefined || w === null) return [{ prop: k, parts: null }];
-  const comps = reads.components ?? [];
+/** An invariant's reads as bit sets: besides its components (`rest`), and per component; null: undeclared. */
+interface InvariantReads {
+  readonly rest: Uint32Array | null;
+  readonly parts: readonly { readonly reads: Uint32Array | null; readonly holds: Holds }[];
+  /** It reads nothing but its components (they decide it). */
+  readonly only: boolean;
+}
+
+function invariantReads(reads: PropertyReads | undefined, bits: BitNames): InvariantReads | null {
+  if (reads === undefined) return null;
+  return {
+    rest: bits.reads(allReads({ ...reads, components: [] })),
+    parts: (reads.components ?? []).map((c) => ({ reads: bits.reads([...c.owners, ...c.reads]), holds: c.holds.bind(c) })),
+    only: reads.fields.length === 0 && Object.keys(reads.values ?? {}).length === 0 && (reads.guarded ?? []).length === 0,
+  };
+}
+
+/** Invariant k (reads `r`) as a step writing `w` can change it: nothing ([]), some components, or whole. */
+function relevantInvariant(r: InvariantReads | null, k: number, w: Uint32Array | null): RelevantInvariant[] {
+  if (r === null || w === null) return [{ prop: k, parts: null }];
   // what the invariant reads besides its components: a write there means the whole check
-  if (mayChange(w, bits.reads(allReads({ ...reads, components: [] })))) return [{ prop: k, parts: null }];
-  const touched = comps.filter((c) => mayChange(w, bits.reads([...c.owners, ...c.reads])));
+  if (mayChange(w, r.rest)) return [{ prop: k, parts: null }];
+  const touched = r.parts.filter((c) => mayChange(w, c.reads));
   if (touched.length === 0) return [];
   // the components decide only for an invariant that reads nothing else (verifyAccesses checks
   // that such an invariant is their conjunction both ways: `conjunctions`)
-  const only = reads.fields.length === 0 && Object.keys(reads.values ?? {}).length === 0 && (reads.guarded ?? []).length === 0;
-  return [{ prop: k, parts: touched.length === comps.length || !only ? null : touched.map((c) => c.holds.bind(c)) }];
+  return [{ prop: k, parts: touched.length === r.parts.length || !r.only ? null : touched.map((c) => c.holds) }];
 }
 
 /** Every name a property declares reading (fields, value-compared fields, guarded groups, components). */
