@@ -20,6 +20,11 @@ export const DEFAULTS = { variant: DEFAULT_VARIANT, vcpus: 1, ops: 4, invalidati
 
 /** `variant` is a name from VARIANTS, or a Variant object (tests use that for hand-made mutations). */
 export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { variant: string | Variant }> = {}): Model {
+  return buildXenTimerWith(params).model;
+}
+
+/** buildXenTimer, with the model's builder context (tests ask it about fields and processes). */
+export function buildXenTimerWith(params: Partial<Omit<Params, 'variant'> & { variant: string | Variant }> = {}): { x: Xen; model: Model } {
   const given = params.variant ?? DEFAULTS.variant;
   const variant = typeof given === 'string' ? variantByName(given) : given;
   if (!variant) throw new Error(`unknown variant ${String(given)}`);
@@ -44,7 +49,7 @@ export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { varian
   if (x.sender) vmmSender(x);
   const threads = x.vcpus.map((v) => v.thread);
   const done = threads.map((t) => t.label('done'));
-  return x.sys.finish({
+  const model = x.sys.finish({
     name: 'xen-timer',
     init: (s) => {
       for (const vc of x.vcpus) {
@@ -63,6 +68,7 @@ export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { varian
     // (not with the VMM sender, which targets vCPU 0 only)
     ...(x.sender ? {} : { symmetric: { members: x.vcpus.map((v) => [v.thread, v.cb]), cpus: x.vcpus.map((v) => [v.i, p.vcpus + 1 + v.i]), invariantProperties: true } }),
   });
+  return { x, model };
 }
 
 export const xenTimerFactory: ModelFactory = {
