@@ -59,6 +59,17 @@ test('peterson.1 is reduced: 12,498 states without reduction (BEEM), 8,877 with 
   assert.equal(por.status, 'pass');
 });
 
+test('loyd.2: the reduction gives up after a window with nothing cut, and the rest of the search (plain edges) keeps the published count', { skip: existsSync(join(BEEM, 'models', 'loyd.2.dve')) ? false : 'BEEM models not found' }, () => {
+  const file = join(BEEM, 'models', 'loyd.2.dve');
+  const { full, por } = compare(() => loadDve(file), { deadlock: false });
+  assert.equal(por.stats.por?.abandoned, true);
+  assert.equal(por.stats.por?.reducedStates, 0);
+  assert.equal(por.stats.states, 362880); // BEEM large.csv
+  assert.equal(full.stats.states, 362880);
+  assert.equal(por.stats.transitions, full.stats.transitions);
+  assert.equal(por.stats.levels, full.stats.levels);
+});
+
 test('built-in hand-written models declare no accesses: no reduction, said so', () => {
   for (const name of ['peterson', 'philosophers', 'counter']) {
     const r = explore(buildRegistered({ name, params: {} }), { por: true, allViolations: true });

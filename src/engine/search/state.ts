@@ -67,7 +67,7 @@ export class Search {
   /** Per kept edge: 1 when it raised an assertion. */
   private readonly edgeFailed: Uint8Array;
   private nEdges = 0;
-  /** Nothing but the store looks at an edge: expand emits through emitPlain. */
+  /** Nothing but the store looks at an edge: a full expansion emits through emitPlain. */
   private readonly plain: boolean;
   /** While the model primes its expand (Model.primeExpand): emit ignores every edge. */
   private priming = false;
@@ -146,8 +146,9 @@ export class Search {
     this.edgeSucc = a !== null ? Array.from(this.steps, (_, k) => new Uint8Array(this.edgeSuccW.buffer, k * this.words * 4, this.schema.size)) : [];
     this.chosen = new Int32Array(a !== null ? this.nsteps : 0);
     const o = this.obs;
-    this.plain = canon === null && a === null && !options.checkDomains && o.always.length + o.sometimes.length + o.transitionProps.length === 0;
-    if (a === null && model.expand !== undefined && model.primeExpand !== undefined) this.prime(model.primeExpand.bind(model));
+    // under reduction too: the edges of a state expanded without it (the reduction gave up) take the plain path
+    this.plain = canon === null && !options.checkDomains && o.always.length + o.sometimes.length + o.transitionProps.length === 0;
+    if (model.expand !== undefined && model.primeExpand !== undefined) this.prime(model.primeExpand.bind(model));
     this.edgeFailed = new Uint8Array(a !== null ? this.nsteps : 0);
   }
 
@@ -230,7 +231,8 @@ export class Search {
 
   /**
    * emit() where nothing but the store looks at an edge (plain): no property of any kind, no
-   * domain check besides the packed store's, no symmetry, no reduction — BEEM's DVE models.
+   * domain check besides the packed store's, no symmetry, no reduction at work (none, or it gave
+   * up: StubbornSets.abandoned) — BEEM's DVE models.
    * The same counts, store and stops as emit (the model's own assertions, if it raises any, still
    * go to the observer); the bound and max-states edges take emit's path.
    */
