@@ -4,7 +4,7 @@
  * through the registry as `xen-timer`.
  */
 import type { Model, ModelFactory } from '../../src/engine/model.js';
-import type { Placement } from '../../src/kernel/index.js';
+import type { Placement, Proc } from '../../src/kernel/index.js';
 import { Xen, type Params } from './context.js';
 import { contractProperties } from './contract.js';
 import { mmuNotifier } from './mmu_notifier.js';
@@ -58,7 +58,7 @@ export function buildXenTimerWith(params: Partial<Omit<Params, 'variant'> & { va
       }
       s[x.shinfo.validField.offset] = 1;
     },
-    validEnd: (s) => x.sys.procs.every((q) => q.isIdle(s) || threads.some((t, i) => t === q && t.at(s, done[i]!))),
+    validEnd: endLabels(x.sys.procs, threads, done),
     properties: [...contractProperties(x), ...x.coverProperties()],
     info: { variant: variant.name, vcpus: p.vcpus, ops: p.ops, invalidations: p.invalidations, vcpuInfoInvalidations: p.vcpuInfoInvalidations, preemptRt: p.preemptRt, placement: p.placement, refresher: p.refresher, ...(p.sends > 0 ? { sends: p.sends } : {}) },
     // the vCPUs are interchangeable: vCPU i is its thread (CPU i) and its timer callback (CPU i or
@@ -87,3 +87,21 @@ export const xenTimerFactory: ModelFactory = {
   ],
   build: (p) => buildXenTimer(p as Partial<Params & { variant: string }>),
 };
+
+/**
+ * The valid end states: every process idle, a vCPU thread also at `done` (after teardown). A loop
+ * over flat tables (pc offset, idle label, done label or -1): it runs on every state without an
+ * enabled step.
+ */
+function endLabels(procs: readonly Proc[], threads: readonly Proc[], done: readonly number[]): (s: Uint8Array) => boolean {
+  const pcs = Int32Array.from(procs, (q) => q.pc.offset);
+  const idle = Int32Array.from(procs, (q) => q.idle);
+  const alt = Int32Array.from(procs, (q) => (threads.includes(q) ? done[threads.indexOf(q)]! : -1));
+  return (s) => {
+    for (let k = 0; k < pcs.length; k++) {
+      const pc = s[pcs[k]!]!;
+      if (pc !== idle[k] && pc !== alt[k]) return false;
+    }
+    return true;
+  };
+}
