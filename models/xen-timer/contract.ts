@@ -1,6 +1,8 @@
 /** The guest-visible contract (kernel-semantics.md) and the code's own WARN_ON_ONCEs, as properties. */
 import type { Property, PropertyReads } from '../../src/engine/model.js';
 
+import type { Lock } from '../../src/kernel/index.js';
+import { compileContractParts } from './contract-compiled.js';
 import { PROP, xsrc, type Vcpu, type Xen } from './context.js';
 
 /**
@@ -38,16 +40,8 @@ export function quiescentState(x: Xen, vc: Vcpu): (s: Uint8Array) => boolean {
   const t = vc.thread;
   const K = x.p.ops;
   const o = { ops: vc.ops.offset, req: vc.st.reqUnblock.offset, enq: vc.timer.enqueued.offset, pc: t.pc.offset };
-  // (b): the thread's mutex_lock steps (from the kernel library's step metadata), per mutex
-  const selfWait: { pcs: Set<number>; held: (s: Uint8Array) => boolean }[] = [];
-  // the mutex owners matter only at the thread's own mutex_lock labels (held by it: only it changes that)
-  for (const lock of [x.xenLock, vc.mutex]) {
-    const pcs = new Set<number>();
-    x.sys.meta.forEach((m) => {
-      if (m.proc === t && m.mayBlock === 'mutex' && m.acquires.includes(lock.cls)) pcs.add(m.at);
-    });
-    selfWait.push({ pcs, held: (s) => lock.held(s, t) });
-  }
+  // (b): per mutex, the thread's mutex_lock labels (held by it: only it changes that)
+  const selfWait = quiescentMutexLabels(x, vc).map(({ lock, pcs }) => ({ pcs: new Set(pcs), held: (s: Uint8Array) => lock.held(s, t) }));
   const sender = x.sender;
   return (s) => {
     if (!vc.cb.isIdle(s) || s[o.enq] === 1) return false;
@@ -59,10 +53,22 @@ export function quiescentState(x: Xen, vc: Vcpu): (s: Uint8Array) => boolean {
   };
 }
 
-/** A state check that `holds` for every vCPU (a loop: vcs.every(closure) would allocate per state). */
-function everyVcpu(vcs: readonly Vcpu[], holds: (s: Uint8Array, vc: Vcpu, i: number) => boolean): (s: Uint8Array) => boolean {
+/**
+ * The mutexes of quiescence case (b) — xen_lock, then vcpu->mutex — each with the labels of the
+ * vCPU thread's mutex_lock steps on it (from the kernel library's step metadata).
+ */
+export function quiescentMutexLabels(x: Xen, vc: Vcpu): { lock: Lock; pcs: number[] }[] {
+  return [x.xenLock, vc.mutex].map((lock) => ({
+    lock,
+    pcs: [...new Set(x.sys.meta.flatMap((m) => (m.proc === vc.thread && m.mayBlock === 'mutex' && m.acquires.includes(lock.cls) ? [m.at] : [])))],
+  }));
+}
+
+/** A state check that each of `parts` (one per vCPU) holds; a single part is the check itself. */
+function allOf(parts: readonly ((s: Uint8Array) => boolean)[]): (s: Uint8Array) => boolean {
+  if (parts.length === 1) return parts[0]!;
   return (s) => {
-    for (let i = 0; i < vcs.length; i++) if (!holds(s, vcs[i]!, i)) return false;
+    for (let i = 0; i < parts.length; i++) if (!parts[i]!(s)) return false;
     return true;
   };
 }
@@ -74,19 +80,28 @@ function everyVcpu(vcs: readonly Vcpu[], holds: (s: Uint8Array, vc: Vcpu, i: num
  * step that may write one of them checks on its edges whether it flips the part
  * (PropertyReads.components): the vCPU's own steps, and the sender's for vCPU 0.
  */
-function perVcpu(x: Xen, holds: (vc: Vcpu, s: Uint8Array) => boolean): PropertyReads {
+function perVcpu(x: Xen, parts: readonly ((s: Uint8Array) => boolean)[]): PropertyReads {
   return {
     fields: [],
     components: x.vcpus.map((vc) => ({
       owners: [vc.thread.pc.name, vc.cb.pc.name],
       // the mutexes only as "held by the vCPU's thread" (`F@P`: no other process changes that)
       reads: [...[...(x.acc(vc).reads ?? []), vc.thread.pc, vc.cb.pc, vc.timer.enqueued, ...(x.sender ? [x.sender.pc] : [])].map((f) => f.name), ...[vc.mutex.owner, x.xenLock.owner].map((f) => `${f.name}@${vc.thread.name}`)],
-      holds: (s: Uint8Array) => holds(vc, s),
+      holds: parts[vc.i]!,
     })),
   };
 }
 
-export function contractProperties(x: Xen): Property[] {
+/** The per-vCPU parts of the contract invariants: each holds for vCPU `vc` in state s. */
+export interface ContractParts {
+  readonly lost: (vc: Vcpu, s: Uint8Array) => boolean;
+  readonly truthful: (vc: Vcpu, s: Uint8Array) => boolean;
+  readonly wakeup: (vc: Vcpu, s: Uint8Array) => boolean;
+  readonly quiet: (vc: Vcpu, s: Uint8Array) => boolean;
+}
+
+/** The contract invariants' per-vCPU parts as written in the documentation (the reference for their compiled form). */
+export function contractDefinitions(x: Xen): ContractParts {
   const vcs = x.vcpus;
   const quiescent = vcs.map((vc) => quiescentState(x, vc));
   // generation-aware: an hrtimer still queued for an arm that was stopped or replaced is not
@@ -94,7 +109,7 @@ export function contractProperties(x: Xen): Property[] {
   // it is a stale-event setup, checked by xen.no-stale-event. A delivery pending in
   // timer_pending is the current arm's once that arm has expired: whichever arm deferred it,
   // the event it raises serves the current one (Xen.raise)
-  const truthfulOk = (vc: Vcpu, s: Uint8Array): boolean => {
+  const truthful = (vc: Vcpu, s: Uint8Array): boolean => {
     if (!vc.thread.isIdle(s) || !vc.cb.isIdle(s)) return true;
     const g = s[vc.gen.offset]!;
     const live = g > s[vc.dead.offset]!;
@@ -102,11 +117,18 @@ export function contractProperties(x: Xen): Property[] {
     const pending = s[vc.pending.offset]! > 0 && s[vc.expired.offset] === 1;
     return (live && (queued || pending)) === (s[vc.expires.offset] === 1);
   };
-  const quietOk = (vc: Vcpu, s: Uint8Array): boolean => s[vc.tornDown.offset] === 0 || (s[vc.timer.enqueued.offset] === 0 && vc.cb.isIdle(s));
-  // quiescence is the costlier test: asked last, and found by the vCPU's index (no search per state)
-  const quiescentOf = new Map(vcs.map((vc, i) => [vc, quiescent[i]!]));
-  const wakeupOk = (vc: Vcpu, s: Uint8Array): boolean => s[vc.unseen.offset] === 0 || !quiescentOf.get(vc)!(s);
-  const lostOk = (vc: Vcpu, s: Uint8Array): boolean => s[vc.gen.offset]! <= s[vc.dead.offset]! || s[vc.served.offset] === 1 || !quiescentOf.get(vc)!(s);
+  const quiet = (vc: Vcpu, s: Uint8Array): boolean => s[vc.tornDown.offset] === 0 || (s[vc.timer.enqueued.offset] === 0 && vc.cb.isIdle(s));
+  const quiescentOf = (vc: Vcpu): ((s: Uint8Array) => boolean) => quiescent[vcs.indexOf(vc)]!;
+  const wakeup = (vc: Vcpu, s: Uint8Array): boolean => s[vc.unseen.offset] === 0 || !quiescentOf(vc)(s);
+  const lost = (vc: Vcpu, s: Uint8Array): boolean => s[vc.gen.offset]! <= s[vc.dead.offset]! || s[vc.served.offset] === 1 || !quiescentOf(vc)(s);
+  return { lost, truthful, wakeup, quiet };
+}
+
+export function contractProperties(x: Xen): Property[] {
+  const vcs = x.vcpus;
+  // the parts compiled per vCPU, with the offsets as constants (contract-compiled.ts; the
+  // xen-contract test compares them with contractDefinitions on random and reachable states)
+  const compiled = vcs.map((vc) => compileContractParts(x, vc));
   return [
     {
       kind: 'assert',
@@ -119,8 +141,8 @@ export function contractProperties(x: Xen): Property[] {
       id: PROP.lost,
       description: 'a timer the guest armed and did not stop or replace has been served — the guest was notified (port bit and vcpu_info upcall set) and had not consumed it at some moment at or after its expiry — once nothing is left that could still raise it (quiescent: callback idle, hrtimer not enqueued, vCPU thread idle with its script spent and no KVM_REQ_UNBLOCK, or waiting for a mutex it holds itself)',
       source: [xsrc('xen_timer_callback', 'rc = kvm_xen_set_evtchn_fast(&e, vcpu->kvm);'), xsrc('kvm_xen_inject_timer_irqs', 'kvm_xen_set_evtchn(&e, vcpu->kvm);')],
-      check: everyVcpu(vcs, (s, vc) => lostOk(vc, s)),
-      reads: perVcpu(x, lostOk),
+      check: allOf(compiled.map((c) => c.lost)),
+      reads: perVcpu(x, compiled.map((c) => c.lost)),
     },
     {
       kind: 'assert',
@@ -138,8 +160,8 @@ export function contractProperties(x: Xen): Property[] {
       // it is a stale-event setup, checked by xen.no-stale-event. A delivery pending in
       // timer_pending is the current arm's once that arm has expired: whichever arm deferred it,
       // the event it raises serves the current one (Xen.raise)
-      check: everyVcpu(vcs, (s, vc) => truthfulOk(vc, s)),
-      reads: perVcpu(x, truthfulOk),
+      check: allOf(compiled.map((c) => c.truthful)),
+      reads: perVcpu(x, compiled.map((c) => c.truthful)),
     },
     {
       kind: 'assert',
@@ -158,16 +180,16 @@ export function contractProperties(x: Xen): Property[] {
       id: PROP.wakeup,
       description: 'in a quiescent state (as for xen.no-lost-event) no event waits unseen: every upcall set in vcpu_info, and every bit left in the in-kernel evtchn_pending_sel, has been followed by a KVM_RUN entry into the guest (the guest saw it) — a raise that forgets its kick leaves a halted vCPU asleep',
       source: [xsrc('kvm_xen_set_evtchn_fast', 'if (kick_vcpu) { kvm_make_request(KVM_REQ_UNBLOCK, vcpu); kvm_vcpu_kick(vcpu); }'), xsrc('kvm_xen_inject_pending_events', 'WRITE_ONCE(vi->evtchn_upcall_pending, 1);')],
-      check: everyVcpu(vcs, (s, vc) => wakeupOk(vc, s)),
-      reads: perVcpu(x, wakeupOk),
+      check: allOf(compiled.map((c) => c.wakeup)),
+      reads: perVcpu(x, compiled.map((c) => c.wakeup)),
     },
     {
       kind: 'always',
       id: PROP.teardown,
       description: 'after kvm_xen_destroy_vcpu returned, the timer is neither enqueued nor running its callback',
       source: [xsrc('kvm_xen_destroy_vcpu', 'hrtimer_cancel(&vcpu->arch.xen.timer);')],
-      check: everyVcpu(vcs, (s, vc) => quietOk(vc, s)),
-      reads: perVcpu(x, quietOk),
+      check: allOf(compiled.map((c) => c.quiet)),
+      reads: perVcpu(x, compiled.map((c) => c.quiet)),
     },
   ];
 }

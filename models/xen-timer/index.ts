@@ -4,7 +4,7 @@
  * through the registry as `xen-timer`.
  */
 import type { Model, ModelFactory } from '../../src/engine/model.js';
-import type { Placement } from '../../src/kernel/index.js';
+import type { Placement, Proc } from '../../src/kernel/index.js';
 import { Xen, type Params } from './context.js';
 import { contractProperties } from './contract.js';
 import { mmuNotifier } from './mmu_notifier.js';
@@ -20,6 +20,11 @@ export const DEFAULTS = { variant: DEFAULT_VARIANT, vcpus: 1, ops: 4, invalidati
 
 /** `variant` is a name from VARIANTS, or a Variant object (tests use that for hand-made mutations). */
 export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { variant: string | Variant }> = {}): Model {
+  return buildXenTimerWith(params).model;
+}
+
+/** buildXenTimer, with the model's builder context (tests ask it about fields and processes). */
+export function buildXenTimerWith(params: Partial<Omit<Params, 'variant'> & { variant: string | Variant }> = {}): { x: Xen; model: Model } {
   const given = params.variant ?? DEFAULTS.variant;
   const variant = typeof given === 'string' ? variantByName(given) : given;
   if (!variant) throw new Error(`unknown variant ${String(given)}`);
@@ -44,7 +49,7 @@ export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { varian
   if (x.sender) vmmSender(x);
   const threads = x.vcpus.map((v) => v.thread);
   const done = threads.map((t) => t.label('done'));
-  return x.sys.finish({
+  const model = x.sys.finish({
     name: 'xen-timer',
     init: (s) => {
       for (const vc of x.vcpus) {
@@ -53,7 +58,7 @@ export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { varian
       }
       s[x.shinfo.validField.offset] = 1;
     },
-    validEnd: (s) => x.sys.procs.every((q) => q.isIdle(s) || threads.some((t, i) => t === q && t.at(s, done[i]!))),
+    validEnd: endLabels(x.sys.procs, threads, done),
     properties: [...contractProperties(x), ...x.coverProperties()],
     info: { variant: variant.name, vcpus: p.vcpus, ops: p.ops, invalidations: p.invalidations, vcpuInfoInvalidations: p.vcpuInfoInvalidations, preemptRt: p.preemptRt, placement: p.placement, refresher: p.refresher, ...(p.sends > 0 ? { sends: p.sends } : {}) },
     // the vCPUs are interchangeable: vCPU i is its thread (CPU i) and its timer callback (CPU i or
@@ -63,6 +68,7 @@ export function buildXenTimer(params: Partial<Omit<Params, 'variant'> & { varian
     // (not with the VMM sender, which targets vCPU 0 only)
     ...(x.sender ? {} : { symmetric: { members: x.vcpus.map((v) => [v.thread, v.cb]), cpus: x.vcpus.map((v) => [v.i, p.vcpus + 1 + v.i]), invariantProperties: true } }),
   });
+  return { x, model };
 }
 
 export const xenTimerFactory: ModelFactory = {
@@ -81,3 +87,21 @@ export const xenTimerFactory: ModelFactory = {
   ],
   build: (p) => buildXenTimer(p as Partial<Params & { variant: string }>),
 };
+
+/**
+ * The valid end states: every process idle, a vCPU thread also at `done` (after teardown). A loop
+ * over flat tables (pc offset, idle label, done label or -1): it runs on every state without an
+ * enabled step.
+ */
+function endLabels(procs: readonly Proc[], threads: readonly Proc[], done: readonly number[]): (s: Uint8Array) => boolean {
+  const pcs = Int32Array.from(procs, (q) => q.pc.offset);
+  const idle = Int32Array.from(procs, (q) => q.idle);
+  const alt = Int32Array.from(procs, (q) => (threads.includes(q) ? done[threads.indexOf(q)]! : -1));
+  return (s) => {
+    for (let k = 0; k < pcs.length; k++) {
+      const pc = s[pcs[k]!]!;
+      if (pc !== idle[k] && pc !== alt[k]) return false;
+    }
+    return true;
+  };
+}

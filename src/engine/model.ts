@@ -105,7 +105,9 @@ interface PropertyBase {
   readonly source?: readonly SourceRef[];
   /**
    * The fields `check` reads (partial-order reduction; for a transition property, of the states
-   * before and after the step). Undeclared: every field.
+   * before and after the step). Undeclared: every field. For invariants and covers the search
+   * also uses them without reduction: a state reached by a step that writes none of them is not
+   * checked again (engine/step-relevance.ts).
    */
   readonly reads?: PropertyReads;
 }

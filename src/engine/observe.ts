@@ -8,6 +8,7 @@ import { ModelError, type AlwaysProperty, type Model, type Property, type Proper
 import type { CoverEntry, Violation } from './result.js';
 import type { Field } from './schema.js';
 import type { VisitedStore } from './store.js';
+import { StepRelevance } from './step-relevance.js';
 import type { Canonicalizer } from './symmetry.js';
 import { buildTrace, type RecordingCtx } from './trace.js';
 
@@ -62,12 +63,17 @@ export class Observer {
   readonly alwaysDone: Uint8Array;
   /** The same per transition property. */
   private readonly transDone: Uint8Array;
-  /** Sometimes properties not reached yet. */
+  /** Sometimes properties not reached yet: how many, and their indices (increasing) in coversLeft[0, someLeft). */
   private someLeft: number;
+  private readonly coversLeft: Int32Array;
+  /** The same per terminal property as alwaysDone. */
+  private readonly terminalDone: Uint8Array;
   /** State properties need not be invariant under the group: check every image of each new state. */
   readonly imageChecks: boolean;
   private readonly narrow: readonly Field[];
   private readonly outside: (s: Uint8Array) => number;
+  /** Per step: the invariants and covers it can change (step-relevance.ts); null: every one is checked. */
+  private readonly relevance: StepRelevance | null;
 
   /**
    * @param onViolation called after each newly recorded violation (the search decides whether to stop)
@@ -94,9 +100,13 @@ export class Observer {
     this.alwaysDone = new Uint8Array(this.always.length);
     this.transDone = new Uint8Array(this.transitionProps.length);
     this.someLeft = this.sometimes.length;
+    this.coversLeft = Int32Array.from(this.sometimes, (_, i) => i);
+    this.terminalDone = new Uint8Array(this.terminal.length);
     this.imageChecks = canon !== null && canon.size > 1 && !canon.sym.invariantProperties;
     this.narrow = opts.checkDomains ? model.schema.narrowFields() : [];
     this.outside = model.schema.domainChecker(this.narrow);
+    // under image checks every image is checked whole (their edges were not looked at)
+    this.relevance = this.imageChecks ? null : StepRelevance.build(model, this.always, this.sometimes);
   }
 
   /** The store moved (Search.replaceStore): the same states under the same ids. */
@@ -109,18 +119,22 @@ export class Observer {
     this.violated.add(f.property);
     if (f.kind === 'always') this.alwaysDone[this.always.findIndex((p) => p.id === f.property)] = 1;
     if (f.kind === 'transition') this.transDone[this.transitionProps.findIndex((p) => p.id === f.property)] = 1;
+    if (f.kind === 'terminal') this.terminalDone[this.terminal.findIndex((p) => p.id === f.property)] = 1;
     this.found.push(f);
     this.onViolation();
   }
 
   /**
    * A state just stored as `id` (its vector `s`; under image checks its images are in canon's
-   * table). `invariantsHold`: it was reached by an edge that partial-order reduction found
-   * invisible (it changes nothing an invariant reads, PorAnalysis.visible) from a stored state,
-   * where every invariant not violated yet holds — so they hold here too and only the covers are
-   * checked (not under image checks: the images' edges were not looked at).
+   * table), reached from a stored state by step `step` (-1: an initial state, or a search that
+   * does not say). `invariantsHold`: that edge was found invisible by partial-order reduction (it
+   * changes nothing an invariant reads, PorAnalysis.visible) from a stored state, where every
+   * invariant not violated yet holds — so they hold here too and only the covers are checked
+   * (not under image checks: the images' edges were not looked at). Otherwise, with a step, only
+   * the invariants and covers that step can change are evaluated (step-relevance.ts says why the
+   * others keep their verdicts).
    */
-  newState(id: number, s: Uint8Array, invariantsHold = false): void {
+  newState(id: number, s: Uint8Array, invariantsHold = false, step = -1): void {
     const bad = this.outside(s);
     if (bad >= 0) this.domainError(this.narrow[bad]!, s, this.store.parent(id), this.store.step(id));
     if (this.imageChecks) {
@@ -128,7 +142,8 @@ export class Observer {
       // (canonicalize left them in its table)
       const canon = this.canon!;
       for (let g = 0; g < canon.size; g++) this.checkState(id, canon.image(g), true);
-    } else this.checkState(id, s, false, invariantsHold);
+    } else if (step >= 0 && this.relevance !== null) this.checkAfterStep(id, s, step, invariantsHold);
+    else this.checkState(id, s, false, invariantsHold);
   }
 
   /**
@@ -146,20 +161,62 @@ export class Observer {
     const always = this.always;
     const done = this.alwaysDone;
     for (let i = invariantsHold ? always.length : 0; i < always.length; i++) {
-      const p = always[i]!;
-      if (done[i] === 0 && !p.check(s)) {
-        this.record({ property: p.id, kind: 'always', description: p.description, message: p.description, stateId: id, extraStep: -1, source: p.source, target: image ? s.slice() : undefined });
+      if (done[i] === 0) this.checkInvariant(id, s, i, image);
+    }
+    if (this.someLeft > 0) this.checkCovers(id, s, image, null, 0);
+  }
+
+  /**
+   * checkState for a state reached by `step` from a stored state (not under image checks): only
+   * the invariants and covers the step can change (StepRelevance). Skipped: an invariant the step
+   * cannot change held in the source (it is not violated yet, and every stored state was checked),
+   * a cover it cannot change was false there (not reached yet); an invariant the step changes only
+   * through some components fails only if one of them does — then the whole check decides.
+   */
+  private checkAfterStep(id: number, s: Uint8Array, step: number, invariantsHold: boolean): void {
+    const done = this.alwaysDone;
+    if (!invariantsHold) {
+      const inv = this.relevance!.invariants[step]!;
+      for (let k = 0; k < inv.length; k++) {
+        const r = inv[k]!;
+        if (done[r.prop] !== 0) continue;
+        if (r.parts === null || !allHold(r.parts, s)) this.checkInvariant(id, s, r.prop, false);
       }
     }
-    if (this.someLeft === 0) return;
+    if (this.someLeft > 0) this.checkCovers(id, s, false, this.relevance!.coverFlags, step * this.sometimes.length);
+  }
+
+  /** Invariant i on state `id` (vector s; `image`: an image of the stored state under symmetry). */
+  private checkInvariant(id: number, s: Uint8Array, i: number, image: boolean): void {
+    const p = this.always[i]!;
+    if (!p.check(s)) {
+      this.record({ property: p.id, kind: 'always', description: p.description, message: p.description, stateId: id, extraStep: -1, source: p.source, target: image ? s.slice() : undefined });
+    }
+  }
+
+  /**
+   * The covers not reached yet, on state `id` (vector s); with `flags` (StepRelevance.coverFlags),
+   * only those whose flag at `base` + their index is set (the others were false in the source).
+   */
+  private checkCovers(id: number, s: Uint8Array, image: boolean, flags: Uint8Array | null, base: number): void {
+    const left = this.coversLeft;
     const some = this.sometimes;
-    for (let i = 0; i < some.length; i++) {
-      if (this.someReached[i]! < 0 && some[i]!.check(s)) {
-        this.someReached[i] = id;
-        this.someLeft--;
-        if (image) this.someTarget[i] = s.slice();
-      }
+    let reached = 0;
+    for (let k = 0; k < this.someLeft; k++) {
+      const i = left[k]!;
+      if ((flags !== null && flags[base + i] === 0) || !some[i]!.check(s)) continue;
+      this.someReached[i] = id;
+      if (image) this.someTarget[i] = s.slice();
+      reached++;
     }
+    if (reached > 0) this.dropReachedCovers();
+  }
+
+  /** Rebuild coversLeft from someReached. */
+  private dropReachedCovers(): void {
+    let n = 0;
+    for (let i = 0; i < this.sometimes.length; i++) if (this.someReached[i]! < 0) this.coversLeft[n++] = i;
+    this.someLeft = n;
   }
 
   /** The edge stateId --step--> dst from src: the assertions it raised (in ctx), the transition properties. */
@@ -218,8 +275,9 @@ export class Observer {
     if (canon !== null) canon.fill(srcW);
     for (let g = 0; g < nImg; g++) {
       const s = canon !== null ? canon.image(g) : src;
-      for (const p of this.terminal) {
-        if (!this.violated.has(p.id) && !p.check(s)) {
+      for (let k = 0; k < this.terminal.length; k++) {
+        const p = this.terminal[k]!;
+        if (this.terminalDone[k] === 0 && !p.check(s)) {
           this.record({ property: p.id, kind: 'terminal', description: p.description, message: p.description, stateId, extraStep: -1, source: p.source, target: canon !== null ? s.slice() : undefined });
         }
       }
@@ -254,11 +312,12 @@ export class Observer {
       this.violated.add(f.property);
       if (f.kind === 'always') this.alwaysDone[this.always.findIndex((q) => q.id === f.property)] = 1;
       if (f.kind === 'transition') this.transDone[this.transitionProps.findIndex((q) => q.id === f.property)] = 1;
+      if (f.kind === 'terminal') this.terminalDone[this.terminal.findIndex((q) => q.id === f.property)] = 1;
       const { target, ...rest } = f;
       this.found.push({ ...rest, ...(p?.source ? { source: p.source } : {}), ...(target ? { target: Uint8Array.from(target) } : {}) });
     }
     this.someReached.set(snap.someReached);
-    this.someLeft = snap.someReached.filter((id) => id < 0).length;
+    this.dropReachedCovers();
     snap.someTarget.forEach((t, i) => {
       if (t) this.someTarget[i] = Uint8Array.from(t);
     });
@@ -326,4 +385,10 @@ export function deadlockMessage(model: Model, s: Uint8Array): string {
     .filter(([n]) => n.endsWith('pc') || n.endsWith('.state'))
     .map(([n, v]) => `${n}=${String(v)}`)
     .join(', ')}`.replace(/: $/, '');
+}
+
+/** Whether every one of `parts` holds in s. */
+function allHold(parts: readonly ((s: Uint8Array) => boolean)[], s: Uint8Array): boolean {
+  for (let k = 0; k < parts.length; k++) if (!parts[k]!(s)) return false;
+  return true;
 }

@@ -61,15 +61,39 @@ export function compilePredicates(held: readonly Held[], p: Proc): ProcPredicate
 
 /**
  * `kernel.sleep-in-atomic` over every may-block point at once: false when some process is at one
- * of its may-block labels (pc offset, label) in atomic context.
+ * of its may-block labels (pc offset, label) in atomic context. Per process one switch on its pc
+ * (its atomic-context test is the same at every label), so a state costs one jump per process
+ * instead of a comparison per point.
  */
 export function compileNoSleepInAtomic(held: readonly Held[], points: readonly { proc: Proc; pc: number }[]): Compiled {
   const procs = [...new Set(points.map((x) => x.proc))];
-  const lines = points.map((x) => {
-    const expr = inAtomicExpr(held, x.proc, `procs[${procs.indexOf(x.proc)}]`);
-    return `if (s[${x.proc.pc.offset}] === ${x.pc} && (${expr})) return false;`;
+  const blocks = procs.map((p, k) => {
+    const expr = inAtomicExpr(held, p, `procs[${k}]`);
+    const labels = [...new Set(points.filter((x) => x.proc === p).map((x) => x.pc))];
+    return pcSwitch(p.pc.offset, labels.map((pc) => ({ pc, cond: expr })));
   });
-  return compile(`${lines.join('\n')}\nreturn true;`, held, procs);
+  return compile(`${blocks.join('\n')}\nreturn true;`, held, procs);
+}
+
+/**
+ * A switch on the pc at byte `offset` that returns false when the pc is at one of `cases`' labels
+ * and that case's condition holds (the conditions of one label or-ed; labels with the same
+ * condition share their code).
+ */
+function pcSwitch(offset: number, cases: readonly { pc: number; cond: string }[]): string {
+  const byLabel = new Map<number, string[]>();
+  for (const c of cases) {
+    const conds = byLabel.get(c.pc) ?? [];
+    if (!conds.includes(c.cond)) conds.push(c.cond);
+    byLabel.set(c.pc, conds);
+  }
+  const byCond = new Map<string, number[]>();
+  for (const [pc, conds] of byLabel) {
+    const cond = conds.map((x) => `(${x})`).join(' || ');
+    byCond.set(cond, [...(byCond.get(cond) ?? []), pc]);
+  }
+  const arms = [...byCond].map(([cond, pcs]) => `${pcs.map((pc) => `case ${pc}:`).join(' ')} if (${cond}) return false; break;`);
+  return `switch (s[${offset}]) {\n${arms.join('\n')}\n}`;
 }
 
 /** A lock operation that waits (KernelChecks.lockPoint): p at label pc, and whether p already holds the lock. */
@@ -83,9 +107,18 @@ export interface RecursivePoint {
   readonly fields: readonly string[];
 }
 
-/** `kernel.recursive-lock` over every waiting lock operation: false when a process waits for a lock it holds. */
+/**
+ * `kernel.recursive-lock` over every waiting lock operation: false when a process waits for a lock
+ * it holds. Per process one switch on its pc (pcSwitch).
+ */
 export function compileNoRecursiveLock(points: readonly RecursivePoint[]): Compiled {
-  const lines = points.map((x, k) => `if (s[${x.proc.pc.offset}] === ${x.pc} && (${x.selfSrc ?? `self[${k}](s)`})) return false;`);
+  const procs = [...new Set(points.map((x) => x.proc))];
+  const blocks = procs.map((p) =>
+    pcSwitch(
+      p.pc.offset,
+      points.flatMap((x, k) => (x.proc === p ? [{ pc: x.pc, cond: x.selfSrc ?? `self[${k}](s)` }] : [])),
+    ),
+  );
   const self = points.map((x) => x.self);
-  return new Function('self', `return (s) => { ${lines.join('\n')}\nreturn true; };`)(self) as Compiled;
+  return new Function('self', `return (s) => { ${blocks.join('\n')}\nreturn true; };`)(self) as Compiled;
 }

@@ -2,7 +2,8 @@
  * The compiled context questions (src/kernel/context-predicates.ts) against their definitions in
  * kernel-semantics.md, asked through the locks' own closures: on random states (every field in
  * its domain) of a system with every lock kind, a pseudo-lock and interrupt state, on a normal
- * and a PREEMPT_RT kernel — atomic context, kernel.sleep-in-atomic and kernel.lock-held-on-return.
+ * and a PREEMPT_RT kernel — atomic context, kernel.sleep-in-atomic, kernel.recursive-lock (against
+ * the lock operations' own closures) and kernel.lock-held-on-return.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,9 +63,14 @@ for (const preemptRt of [false, true]) {
       return s;
     });
     const sleep = model.properties.find((p) => p.id === 'kernel.sleep-in-atomic') as AlwaysProperty;
+    const recursive = model.properties.find((p) => p.id === 'kernel.recursive-lock') as AlwaysProperty;
+    // the lock operations that wait, with their own closures "p already holds the lock" (KernelChecks.lockPoint)
+    const waits = (sys.checks as unknown as { recursivePoints: { proc: Proc; pc: number; self: (s: Uint8Array) => boolean }[] }).recursivePoints;
+    assert.ok(waits.length >= 3, 'the system has waiting lock operations');
     const mayBlock = sys.meta.flatMap((m) => (m.mayBlock ? [m] : []));
     assert.ok(mayBlock.length >= 2, 'the system has may-block points');
     let atomicSeen = 0;
+    let recursiveSeen = 0;
     fc.assert(
       fc.property(state, (s) => {
         for (const p of procs) {
@@ -80,9 +86,13 @@ for (const preemptRt of [false, true]) {
         }
         const violatedRef = mayBlock.some((m) => s[m.proc.pc.offset] === m.at && atomicRef(s, m.proc, locks));
         assert.equal(sleep.check(s), !violatedRef, 'kernel.sleep-in-atomic');
+        const recursiveRef = waits.some((w) => s[w.proc.pc.offset] === w.pc && w.self(s));
+        if (recursiveRef) recursiveSeen++;
+        assert.equal(recursive.check(s), !recursiveRef, 'kernel.recursive-lock');
       }),
       { numRuns: 3000, seed: 1202 },
     );
     assert.ok(atomicSeen > 0, 'some random states are atomic');
+    assert.ok(recursiveSeen > 0, 'some random states wait for a lock their process holds');
   });
 }

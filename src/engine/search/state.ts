@@ -225,7 +225,7 @@ export class Search {
     const id = store.insert(dstW, this.curId, i);
     if (id >= 0) {
       if (this.tally !== null) this.tally.note(id, orb);
-      this.obs.newState(id, this.dst, this.invisibleEdge);
+      this.obs.newState(id, this.dst, this.invisibleEdge, i);
     } else if (this.watchBack && -1 - id < this.levelEnd) this.backEdge = true; // insert() gave -1 - (the stored state's id)
     return !this.stop;
   };
