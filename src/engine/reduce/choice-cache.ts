@@ -112,11 +112,7 @@ export class ChoiceCache {
   }
 
   private growPool(need: number): void {
-    let len = this.pool.length * 2;
-    while (len < need) len *= 2;
-    const next = new Int32Array(len);
-    next.set(this.pool.subarray(0, this.used));
-    this.pool = next;
+    this.pool = grownPool(this.pool, this.used, need);
   }
 }
 
@@ -227,12 +223,17 @@ export class KeyedChoiceCache {
   }
 
   private growPool(need: number): void {
-    let len = this.pool.length * 2;
-    while (len < need) len *= 2;
-    const next = new Int32Array(len);
-    next.set(this.pool.subarray(0, this.used));
-    this.pool = next;
+    this.pool = grownPool(this.pool, this.used, need);
   }
+}
+
+/** A pool (its first `used` numbers kept) doubled until it holds `need` numbers. */
+function grownPool(pool: Int32Array, used: number, need: number): Int32Array<ArrayBuffer> {
+  let len = pool.length * 2;
+  while (len < need) len *= 2;
+  const next = new Int32Array(len);
+  next.set(pool.subarray(0, used));
+  return next;
 }
 
 /** A 32-bit hash of a key (a non-negative integer below 2^53): both halves mixed. */
