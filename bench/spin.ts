@@ -9,9 +9,12 @@
  *
  * Counts: the figures are comparable only where the counts are equal (`countsAgree`, exact
  * equality, as issue 12 says); `stateDifference` (ours - SPIN's) shows by how much they differ
- * where they do not: hanoi.2 and loyd.2 by a state or two (SPIN counts states of its init and end
- * processes), peterson.4 and phils.5 by many (the translations group steps differently:
- * peterson.4 is 1,067,376 Promela states against 1,119,560 DVE).
+ * where they do not. `initPrologue` is the number of states SPIN stores while the translation's
+ * `init` sets up the model (promela-prologue.ts), and `sameSpace` says whether SPIN's count is
+ * exactly ours plus that prologue — the same state space apart from the translation's set-up:
+ * hanoi.2 (+7), loyd.2 (+3), anderson.6 (+7). peterson.4 and phils.5 differ by many (the
+ * translations group steps differently: peterson.4 is 1,067,376 Promela states against 1,119,560
+ * DVE).
  * Skips cleanly (prints `{"skipped": why, "rows": []}`, says why on stderr, exit 0) when spin, a C compiler or the Promela
  * files are missing (`apt-get install spin gcc`).
  *
@@ -29,10 +32,11 @@
  * Timing never decides a test; on a shared machine compare medians of alternated runs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { argFlag, argValue, dvePath, largeInstances, root } from './common.js';
+import { initPrologue } from './promela-prologue.js';
 
 const only = argValue('--only');
 const reps = Math.max(1, Number(argValue('--reps') ?? 3));
@@ -186,11 +190,16 @@ for (const file of readdirSync(pmDir).filter((f) => f.endsWith('.pm')).sort()) {
     const spin = f['spin']!;
     const ours = f['ours']!;
     const speedups = Object.fromEntries(Object.keys(f).filter((k) => k !== 'spin').map((k) => [k, ratio(f[k]!, spin)]));
+    const prologue = initPrologue(readFileSync(join(pmDir, file), 'utf8'));
     const row = {
       instance,
       countsAgree: spin.states === ours.states,
       /** Our count minus SPIN's (the figures compare exactly only at 0). */
       stateDifference: ours.states - spin.states,
+      /** States SPIN stores while the translation's init sets the model up (null: an init of another shape). */
+      initPrologue: prologue,
+      /** SPIN's count is ours plus that prologue: the same state space apart from the set-up. */
+      sameSpace: prologue !== null && spin.states === ours.states + prologue,
       ...f,
       /** Our states/s over SPIN's, medians (meaningful where the counts agree). */
       speedup: speedups['ours'],
