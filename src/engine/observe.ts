@@ -105,8 +105,9 @@ export class Observer {
     this.imageChecks = canon !== null && canon.size > 1 && !canon.sym.invariantProperties;
     this.narrow = opts.checkDomains ? model.schema.narrowFields() : [];
     this.outside = model.schema.domainChecker(this.narrow);
-    // under image checks every image is checked whole (their edges were not looked at)
-    this.relevance = this.imageChecks ? null : StepRelevance.build(model, this.always, this.sometimes);
+    // under image checks every image is checked whole (their edges were not looked at); under
+    // symmetry the state checked is a canonical image, where a step's components may have moved
+    this.relevance = this.imageChecks ? null : StepRelevance.build(model, this.always, this.sometimes, canon === null || canon.size <= 1);
   }
 
   /** The store moved (Search.replaceStore): the same states under the same ids. */

@@ -22,7 +22,11 @@
  * reads reads everything: they are always evaluated.
  *
  * Not for symmetry with image checks: there every image of the new state is checked, and the
- * images' edges were not looked at (Observer keeps the whole check then).
+ * images' edges were not looked at (Observer keeps the whole check then). Under symmetry with
+ * invariant properties, the state checked is the canonical image of the step's successor, whose
+ * processes may have been permuted: a whole property keeps its value under the permutation, but a
+ * component does not (the stepping process's component may now sit at another process's place),
+ * so there (`components` false) an invariant a step touches is checked whole.
  */
 import type { Model, Property, PropertyReads } from './model.js';
 import { FieldIndex } from './reduce/por.js';
@@ -51,7 +55,7 @@ export class StepRelevance {
    * The tables for `model`, whose `always` and `sometimes` properties (in model order) are
    * `always` and `sometimes`; null when no step declares its accesses (nothing can be skipped).
    */
-  static build(model: Model, always: readonly Property[], sometimes: readonly Property[]): StepRelevance | null {
+  static build(model: Model, always: readonly Property[], sometimes: readonly Property[], components = true): StepRelevance | null {
     if (!model.steps.some((st) => st.access)) return null;
     const ix = new FieldIndex(model);
     const bits = new BitNames(ix);
@@ -59,7 +63,7 @@ export class StepRelevance {
     // what each property reads, once (bit sets; null: everything)
     const invReads = always.map((p) => invariantReads(p.reads, bits));
     const coverReads = sometimes.map((p) => (p.reads ? bits.reads(allReads(p.reads)) : null));
-    const invariants = writes.map((w) => invReads.flatMap((r, k) => relevantInvariant(r, k, w)));
+    const invariants = writes.map((w) => invReads.flatMap((r, k) => relevantInvariant(r, k, w, components)));
     const covers = writes.map((w) => Int32Array.from(coverReads.flatMap((r, k) => (mayChange(w, r) ? [k] : []))));
     const flags = new Uint8Array(model.steps.length * sometimes.length);
     covers.forEach((list, i) => list.forEach((c) => (flags[i * sometimes.length + c] = 1)));
@@ -91,8 +95,11 @@ function invariantReads(reads: PropertyReads | undefined, bits: BitNames): Invar
   };
 }
 
-/** Invariant k (reads `r`) as a step writing `w` can change it: nothing ([]), some components, or whole. */
-function relevantInvariant(r: InvariantReads | null, k: number, w: Uint32Array | null): RelevantInvariant[] {
+/**
+ * Invariant k (reads `r`) as a step writing `w` can change it: nothing ([]), some components, or
+ * whole (always whole when `components` is false).
+ */
+function relevantInvariant(r: InvariantReads | null, k: number, w: Uint32Array | null, components: boolean): RelevantInvariant[] {
   if (r === null || w === null) return [{ prop: k, parts: null }];
   // what the invariant reads besides its components: a write there means the whole check
   if (mayChange(w, r.rest)) return [{ prop: k, parts: null }];
@@ -100,7 +107,7 @@ function relevantInvariant(r: InvariantReads | null, k: number, w: Uint32Array |
   if (touched.length === 0) return [];
   // the components decide only for an invariant that reads nothing else (verifyAccesses checks
   // that such an invariant is their conjunction both ways: `conjunctions`)
-  return [{ prop: k, parts: touched.length === r.parts.length || !r.only ? null : touched.map((c) => c.holds) }];
+  return [{ prop: k, parts: !components || touched.length === r.parts.length || !r.only ? null : touched.map((c) => c.holds) }];
 }
 
 /** Every name a property declares reading (fields, value-compared fields, guarded groups, components). */
