@@ -117,12 +117,17 @@ export class Observer {
 
   record(f: Found): void {
     if (this.violated.has(f.property)) return;
+    this.markViolated(f);
+    this.found.push(f);
+    this.onViolation();
+  }
+
+  /** Property f.property is violated: in `violated` and in its kind's hot-path flags. */
+  private markViolated(f: Pick<Found, 'property' | 'kind'>): void {
     this.violated.add(f.property);
     if (f.kind === 'always') this.alwaysDone[this.always.findIndex((p) => p.id === f.property)] = 1;
     if (f.kind === 'transition') this.transDone[this.transitionProps.findIndex((p) => p.id === f.property)] = 1;
     if (f.kind === 'terminal') this.terminalDone[this.terminal.findIndex((p) => p.id === f.property)] = 1;
-    this.found.push(f);
-    this.onViolation();
   }
 
   /**
@@ -310,10 +315,7 @@ export class Observer {
   restore(snap: ObserverSnapshot): void {
     for (const f of snap.found) {
       const p = this.propById.get(f.property);
-      this.violated.add(f.property);
-      if (f.kind === 'always') this.alwaysDone[this.always.findIndex((q) => q.id === f.property)] = 1;
-      if (f.kind === 'transition') this.transDone[this.transitionProps.findIndex((q) => q.id === f.property)] = 1;
-      if (f.kind === 'terminal') this.terminalDone[this.terminal.findIndex((q) => q.id === f.property)] = 1;
+      this.markViolated(f);
       const { target, ...rest } = f;
       this.found.push({ ...rest, ...(p?.source ? { source: p.source } : {}), ...(target ? { target: Uint8Array.from(target) } : {}) });
     }
