@@ -195,16 +195,24 @@ function refuseCheckpointModes(model: Model, options: ExploreOptions): void {
 }
 
 /** The reduction's analysis, or why there is none. */
-function porPlan(model: Model, options: ExploreOptions): { analysis?: PorAnalysis; reason?: string } {
-  if (options.parallel) return { reason: 'not available with worker threads (--workers)' };
-  if (options.shard) return { reason: 'not available with shards (--shard)' };
+function porPlan(model: Model, options: ExploreOptions): PorPlan {
+  // a mode without reduction: said so when the model would have had it (it declares accesses)
+  const declares = model.steps.some((st) => st.access);
+  if (options.parallel) return { reason: 'not available with worker threads (--workers)', ...(declares ? { offBy: 'workers' } : {}) };
+  if (options.shard) return { reason: 'not available with shards (--shard)', ...(declares ? { offBy: 'shard' } : {}) };
   const b = PorAnalysis.build(model);
   return b.ok ? { analysis: b.analysis } : { reason: b.reason };
 }
 
-function porStats(s: Search, plan: { analysis?: PorAnalysis; reason?: string }): PorStats {
+interface PorPlan {
+  readonly analysis?: PorAnalysis;
+  readonly reason?: string;
+  readonly offBy?: PorStats['offBy'];
+}
+
+function porStats(s: Search, plan: PorPlan): PorStats {
   const a = plan.analysis;
-  if (!a || !s.por) return { used: false, reason: plan.reason };
+  if (!a || !s.por) return { used: false, reason: plan.reason, ...(plan.offBy ? { offBy: plan.offBy } : {}) };
   const p = s.por;
   return { used: true, declaredSteps: a.declared, steps: s.nsteps, reducedStates: p.cut, fullStates: p.full, provisoStates: p.proviso, ...(p.abandoned ? { abandoned: true } : {}) };
 }

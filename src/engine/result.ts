@@ -107,6 +107,11 @@ export interface PorStats {
   readonly used: boolean;
   /** Why it was not used (the model declares no accesses, --workers, ...). */
   readonly reason?: string;
+  /**
+   * The search mode that turned it off for a model that declares its steps' accesses (its state
+   * count is then the unreduced one, larger than a sequential search's).
+   */
+  readonly offBy?: 'workers' | 'shard';
   /** Steps with an access declaration, of all steps. */
   readonly declaredSteps?: number;
   readonly steps?: number;

@@ -28,8 +28,24 @@ test('check FILE.dve: reduction by default (text and JSON say so); --no-por give
   assert.equal(b.settings.por, false);
   assert.equal(b.stats.por, undefined);
   assert.equal(b.stats.states, 12498); // BEEM expected.csv
-  assert.deepEqual(c.stats.por, { used: false, reason: 'not available with worker threads (--workers)' });
+  assert.deepEqual(c.stats.por, { used: false, reason: 'not available with worker threads (--workers)', offBy: 'workers' });
   assert.equal(c.stats.states, 12498);
   const text = cli(['check', PETERSON, '--no-deadlock', '-q']);
   assert.match(text.stdout, /partial-order reduction: [\d,]+ expanded states cut to a stubborn set .*not always the shortest \(--no-por gives the shortest\)/);
+});
+
+test('check --workers / --shard on a model with declared accesses: the text report says the reduction was off and the search exhaustive; a model that declares nothing gets no such line', () => {
+  const workers = cli(['check', PETERSON, '--no-deadlock', '-q', '--workers', '1']);
+  assert.equal(workers.code, 0, workers.stderr);
+  assert.match(workers.stdout, /partial-order reduction: not available with worker threads \(--workers\); the search was exhaustive, as with --no-por/);
+  const shard = cli(['check', PETERSON, '--no-deadlock', '-q', '--shard', '1/2']);
+  assert.equal(shard.code, 3, shard.stderr);
+  assert.match(shard.stdout, /partial-order reduction: not available with shards \(--shard\); the search was exhaustive/);
+  // peterson (registered, hand-written) declares no accesses: nothing was turned off
+  const plain = cli(['check', 'peterson', '-q', '--workers', '1', '--format', 'json', '--no-timing']);
+  assert.equal(plain.code, 0, plain.stderr);
+  const r = JSON.parse(plain.stdout);
+  assert.equal(r.stats.por.used, false);
+  assert.equal(r.stats.por.offBy, undefined);
+  assert.doesNotMatch(cli(['check', 'peterson', '-q', '--workers', '1']).stdout, /partial-order reduction/);
 });

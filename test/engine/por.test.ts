@@ -95,5 +95,5 @@ test('Xen variants, two vCPUs (K = 1, M = 0, callback on another CPU, no refresh
 
 test('reduction is off with shards, and says why', () => {
   const sharded = explore(buildRegistered({ name: 'xen-timer', params: { ops: 1 } }), { por: true, shard: { index: 0, count: 2 } });
-  assert.deepEqual(sharded.stats.por, { used: false, reason: 'not available with shards (--shard)' });
+  assert.deepEqual(sharded.stats.por, { used: false, reason: 'not available with shards (--shard)', offBy: 'shard' });
 });
