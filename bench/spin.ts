@@ -89,11 +89,16 @@ function timed(cmd: string, args: string[], cwd?: string): { seconds: number; st
 function buildPan(pm: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'xentimer-spin-'));
   copyFileSync(pm, join(dir, 'model.pm'));
-  const a = spawnSync('spin', ['-a', 'model.pm'], { cwd: dir, encoding: 'utf8' });
-  if (a.status !== 0) throw new Error(`spin -a ${pm}: ${a.stderr || a.stdout}`);
-  const c = spawnSync('gcc', ['-O2', '-DNOREDUCE', '-DBFS', '-DSAFETY', '-o', 'pan', 'pan.c'], { cwd: dir, encoding: 'utf8' });
-  if (c.status !== 0) throw new Error(`gcc pan.c for ${pm}: ${c.stderr}`);
-  return dir;
+  try {
+    const a = spawnSync('spin', ['-a', 'model.pm'], { cwd: dir, encoding: 'utf8' });
+    if (a.status !== 0) throw new Error(`spin -a ${pm}: ${a.stderr || a.stdout}`);
+    const c = spawnSync('gcc', ['-O2', '-DNOREDUCE', '-DBFS', '-DSAFETY', '-o', 'pan', 'pan.c'], { cwd: dir, encoding: 'utf8' });
+    if (c.status !== 0) throw new Error(`gcc pan.c for ${pm}: ${c.stderr}`);
+    return dir;
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 /** One pan run, the hash table as large as the state count (-w bits), as one would tune it. */
@@ -167,8 +172,23 @@ for (const file of readdirSync(pmDir).filter((f) => f.endsWith('.pm')).sort()) {
     continue;
   }
   process.stderr.write(`${instance} ...`);
-  const expected = counts.get(instance);
-  const dir = buildPan(join(pmDir, file));
+  try {
+    rows.push(compareOne(instance, join(pmDir, file), dve, counts.get(instance)));
+  } catch (e) {
+    // a translation SPIN or gcc cannot build, a pan or a run of ours that fails: said, and the others go on
+    const error = e instanceof Error ? e.message.trim().split('\n')[0]! : String(e);
+    process.stderr.write(` failed: ${error}\n`);
+    rows.push({ instance, error });
+  }
+}
+const out = { reps, alternated: true, loadAverage: { before: loadBefore, after: load() }, cpus: cpus().length, base: base ?? null, rows };
+const text = JSON.stringify(out, null, 2) + '\n';
+if (outFile !== undefined) writeFileSync(outFile, text);
+process.stdout.write(text);
+
+/** SPIN and ours (and the CLI, the base checkout when asked), alternately, on one instance: its row. */
+function compareOne(instance: string, pm: string, dve: string, expected: number | undefined): Record<string, unknown> {
+  const dir = buildPan(pm);
   try {
     const sides: Record<string, Run[]> = { spin: [], ours: [] };
     if (withCli) sides['oursCli'] = [];
@@ -190,7 +210,7 @@ for (const file of readdirSync(pmDir).filter((f) => f.endsWith('.pm')).sort()) {
     const spin = f['spin']!;
     const ours = f['ours']!;
     const speedups = Object.fromEntries(Object.keys(f).filter((k) => k !== 'spin').map((k) => [k, ratio(f[k]!, spin)]));
-    const prologue = initPrologue(readFileSync(join(pmDir, file), 'utf8'));
+    const prologue = initPrologue(readFileSync(pm, 'utf8'));
     const row = {
       instance,
       countsAgree: spin.states === ours.states,
@@ -205,13 +225,9 @@ for (const file of readdirSync(pmDir).filter((f) => f.endsWith('.pm')).sort()) {
       speedup: speedups['ours'],
       speedups,
     };
-    rows.push(row);
     process.stderr.write(` spin ${spin.states} states ${spin.median} s, ours ${ours.states} states ${ours.median} s (${Object.entries(speedups).map(([k, v]) => `${k} ${v}x`).join(', ')})\n`);
+    return row;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-const out = { reps, alternated: true, loadAverage: { before: loadBefore, after: load() }, cpus: cpus().length, base: base ?? null, rows };
-const text = JSON.stringify(out, null, 2) + '\n';
-if (outFile !== undefined) writeFileSync(outFile, text);
-process.stdout.write(text);
