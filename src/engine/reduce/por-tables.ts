@@ -275,15 +275,48 @@ export function labelGroups(model: Model, byLabelField: ReadonlyMap<string, Int3
   const groupNo = new Map(groupFields.map((f, g) => [f, g]));
   const groupOfStep = steps.map((st) => (st.access?.at && groupNo.has(st.access.at.field) ? groupNo.get(st.access.at.field)! : -1));
   if (steps.length === 0 || !groupOfStep.every((g) => g >= 0)) return null;
-  const groupsOf = (list: readonly number[] | Int32Array): Int32Array => Int32Array.from([...new Set(Array.from(list, (j) => groupOfStep[j]!))].sort((x, y) => x - y));
+  const ofStep = Int32Array.from(groupOfStep);
+  const groupsOf = new GroupsOf(ofStep, groupFields.length);
   return {
-    ofStep: Int32Array.from(groupOfStep),
+    ofStep,
     offset: Int32Array.from(groupFields.map((f) => model.schema.byName.get(f)!.offset)),
     steps: groupFields.map((f) => byLabelField.get(f)!),
     // the step's own group is always included (its siblings at its label write the same pc)
-    dep: steps.map((_, i) => groupsOf([i, ...dep[i]!])),
+    dep: steps.map((_, i) => groupsOf.of(dep[i]!, i)),
     nesGuard: [],
   };
+}
+
+/** The groups of a list of steps, increasing, each once (a mark per group, no sort). */
+class GroupsOf {
+  private readonly mark: Uint8Array;
+  constructor(
+    private readonly ofStep: Int32Array,
+    groups: number,
+  ) {
+    this.mark = new Uint8Array(groups);
+  }
+  /** The groups of `list` (and of step `also`, when not -1). */
+  of(list: Int32Array, also = -1): Int32Array {
+    const mark = this.mark;
+    let n = 0;
+    const note = (g: number): void => {
+      if (mark[g] === 0) {
+        mark[g] = 1;
+        n++;
+      }
+    };
+    if (also >= 0) note(this.ofStep[also]!);
+    for (let k = 0; k < list.length; k++) note(this.ofStep[list[k]!]!);
+    const out = new Int32Array(n);
+    for (let g = 0, j = 0; j < n; g++) {
+      if (mark[g] === 1) {
+        out[j++] = g;
+        mark[g] = 0;
+      }
+    }
+    return out;
+  }
 }
 
 /**
@@ -303,6 +336,7 @@ export function enablingSets(model: Model, bs: BitSets, reads: readonly Uint32Ar
   const nesGuard: Int32Array[] = [];
   const nesPc: (Int32Array | null)[] = [];
   const ws = new Uint32Array(sw);
+  const groupsOf = groups ? new GroupsOf(groups.ofStep, groups.offset.length) : null;
   // per label field: the steps that may write it, increasing
   const byField = new Map<string, number[]>();
   const fieldWriters = (field: string): number[] => {
@@ -312,10 +346,13 @@ export function enablingSets(model: Model, bs: BitSets, reads: readonly Uint32Ar
   };
   for (let i = 0; i < n; i++) {
     ws.fill(0);
-    for (let k = 0; k < bs.ix.total; k++) {
-      if (!bs.has(reads[i]!, k)) continue;
-      const wb = writerBits[k]!;
-      for (let x = 0; x < sw; x++) ws[x]! |= wb[x]!;
+    // the writers of each part step i reads (its read bits, lowest first)
+    const r = reads[i]!;
+    for (let w = 0; w < r.length; w++) {
+      for (let bits = r[w]!; bits !== 0; bits &= bits - 1) {
+        const wb = writerBits[(w << 5) + 31 - Math.clz32(bits & -bits)];
+        if (wb !== undefined) for (let x = 0; x < sw; x++) ws[x]! |= wb[x]!;
+      }
     }
     ws[i >>> 5]! &= ~(1 << (i & 31));
     const guardWriters = stepsOf(ws, n);
@@ -327,7 +364,7 @@ export function enablingSets(model: Model, bs: BitSets, reads: readonly Uint32Ar
       const b = steps[j]!.access?.at;
       return !(b && b.field === at!.field && b.to && !b.to.includes(at!.value));
     };
-    if (groups) groups.nesGuard.push(Int32Array.from([...new Set(Array.from(guardWriters, (j) => groups.ofStep[j]!))].sort((x, y) => x - y)));
+    if (groups) groups.nesGuard.push(groupsOf!.of(guardWriters));
     nesPc.push(at ? Int32Array.from(fieldWriters(at.field).filter((j) => j !== i && mayReach(j))) : null);
   }
   return { nesGuard, nesPc };
