@@ -67,6 +67,11 @@ test('numbers: one strict parser for options and -p parameters; the error quotes
     assert.equal(r.code, 2, `${cases[i]![0].join(' ')}: ${r.stdout}${r.stderr}`);
     assert.ok(oneErrorLine(r.stderr).includes(cases[i]![1]), `${cases[i]![0].join(' ')}: ${r.stderr}`);
   });
+  // serve's --port too (it used to trim: ' 0' started a server); refused before anything listens
+  // (cli(): a regression is then a 60 s timeout, not a test that never ends)
+  const port = cli(['serve', 'peterson', '--port', ' 0']);
+  assert.equal(port.code, 2, port.stdout + port.stderr);
+  assert.match(oneErrorLine(port.stderr), /' 0' is not a TCP port/);
 });
 
 test('one parameter given twice (two spellings, or two values) is exit 2; help with an unknown topic is exit 2', async () => {

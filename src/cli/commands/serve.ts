@@ -32,7 +32,7 @@ export function serveCommand(ctx: Ctx): Command {
 }
 
 function parsePort(raw: string): number {
-  if (!/^\d{1,5}$/.test(raw.trim()) || Number(raw) > 65535) throw new InvalidArgumentError(`'${raw}' is not a TCP port (0..65535; 0 picks a free one).`);
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new InvalidArgumentError(`'${raw}' is not a TCP port (0..65535; 0 picks a free one).`);
   return Number(raw);
 }
 
