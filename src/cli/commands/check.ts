@@ -76,10 +76,10 @@ export function checkCommand(ctx: Ctx): Command {
   });
 }
 
-/** The search budgets shared by `check` and `serve` (its page's search). */
-export function withBudgets(cmd: Command): Command {
+/** The search budgets shared by `check` and `serve` (its page's search, which has no exit code: `exits` false). */
+export function withBudgets(cmd: Command, exits = true): Command {
   return cmd
-    .option('--max-states <n>', 'stop after storing this many states (e.g. 5M); exit 3 if no violation', parseCount)
+    .option('--max-states <n>', `stop after storing this many states (e.g. 5M)${exits ? '; exit 3 if no violation' : ''}`, parseCount)
     .option('--max-depth <n>', 'do not explore deeper than this many steps', parseCount)
     .option('--time-limit <seconds>', 'stop after this long (60, 30s, 5m)', parseSeconds)
     .option('--memory-limit <size>', 'stop when resident memory exceeds this (512M, 2G)', parseBytes);

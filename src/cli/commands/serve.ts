@@ -23,7 +23,7 @@ export function serveCommand(ctx: Ctx): Command {
       )
       .argument('[model]', 'model name, .dve file or JS module (default: xen-timer)'),
   );
-  return withBudgets(cmd)
+  return withBudgets(cmd, false)
     .option('--no-deadlock', 'the search does not report deadlocks')
     .option('--port <n>', 'TCP port (default: a free one, printed at start)', parsePort)
     .action(async (model: string | undefined, _o: unknown, c: Command) => {
