@@ -45,6 +45,18 @@ export function parseRange(raw: string, min: number, max: number, what: string):
   return n;
 }
 
+/**
+ * An option that names one model parameter (`--ops 2`): given again with another value it is an
+ * error, as `-p ops=2 -p ops=3` is, not a silent choice of the last one.
+ */
+export function once<T>(parse: (raw: string) => T): (raw: string, prev: T | undefined) => T {
+  return (raw, prev) => {
+    const value = parse(raw);
+    if (prev !== undefined && prev !== value) throw new InvalidArgumentError(`'${raw}': the parameter is already given as '${String(prev)}'.`);
+    return value;
+  };
+}
+
 /** `name=value` (repeatable): collected into a record. */
 export function collectParam(raw: string, prev: Record<string, string> = {}): Record<string, string> {
   const i = raw.indexOf('=');

@@ -67,6 +67,11 @@ test('numbers: one strict parser for options and -p parameters; the error quotes
     assert.equal(r.code, 2, `${cases[i]![0].join(' ')}: ${r.stdout}${r.stderr}`);
     assert.ok(oneErrorLine(r.stderr).includes(cases[i]![1]), `${cases[i]![0].join(' ')}: ${r.stderr}`);
   });
+  // serve's --port too (it used to trim: ' 0' started a server); refused before anything listens
+  // (cli(): a regression is then a 60 s timeout, not a test that never ends)
+  const port = cli(['serve', 'peterson', '--port', ' 0']);
+  assert.equal(port.code, 2, port.stdout + port.stderr);
+  assert.match(oneErrorLine(port.stderr), /' 0' is not a TCP port/);
 });
 
 test('one parameter given twice (two spellings, or two values) is exit 2; help with an unknown topic is exit 2', async () => {
@@ -75,10 +80,19 @@ test('one parameter given twice (two spellings, or two values) is exit 2; help w
     cliAsync(['check', '-p', 'preempt-rt=true', '--preempt-rt', '-q']),
     cliAsync(['check', '-p', 'ops=1', '-p', 'ops=2', '-q']),
     cliAsync(['help', 'bogus']),
+    // a named option twice with two values (README: "a parameter given twice, in any spelling, is exit 2"), not the last one silently
+    cliAsync(['check', '--ops', '1', '--ops', '2', '-q']),
+    cliAsync(['simulate', '--variant', 'seed-v2', '--variant', 'mainline', '-q']),
   ]);
   for (const r of runs) assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(oneErrorLine(runs[0]!.stderr), /parameter vcpus is given twice \(-p vcpus=1 and --vcpus\)/);
   assert.match(oneErrorLine(runs[3]!.stderr), /unknown help topic 'bogus'/);
+  assert.match(oneErrorLine(runs[4]!.stderr), /'--ops <k>' argument '2' is invalid\. '2': the parameter is already given as '1'/);
+  assert.match(oneErrorLine(runs[5]!.stderr), /'--variant <name>' argument 'mainline' is invalid\. 'mainline': the parameter is already given as 'seed-v2'/);
+  // the same value twice names one parameter: accepted, as -p ops=1 -p ops=1 is (the budget keeps the run short: exit 3)
+  const same = cli(['check', '--variant', 'proposed-fix', '--ops', '1', '--ops', '1', '--max-states', '50', '-q', '--no-timing']);
+  assert.equal(same.code, 3, same.stdout + same.stderr);
+  assert.match(same.stdout, /variant=proposed-fix vcpus=1 ops=1 /);
   const help = cli(['help', 'check']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Usage: xentimer-check check/);

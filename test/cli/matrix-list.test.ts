@@ -55,6 +55,23 @@ test('matrix --update writes an expected matrix; the same run then matches (exit
   assert.match(diff.stdout, /DIFFERENT from .*: 2 differences/);
 });
 
+test('matrix: the hint after DIFFERENT is the command that accepts this run (same model, --expected, -p, --variants), and running it makes the next run SAME', async () => {
+  const file = join(tempDir(), 'counter.json');
+  assert.equal((await runMain(['matrix', '--model', 'counter', '--expected', file, '--update'])).code, 0);
+  const diff = await runMain(['matrix', '--model', 'counter', '--expected', file, '-p', 'procs=3', '--variants', 'racy', '--no-timing']);
+  assert.equal(diff.code, 1, diff.stdout + diff.stderr);
+  const hint = /\(if intended: xentimer-check (matrix .*)\)\n$/.exec(diff.stdout)?.[1];
+  assert.equal(hint, `matrix --model counter --expected ${file} -p procs=3 --variants racy --update`);
+  assert.equal((await runMain(hint!.split(' '))).code, 0);
+  const same = await runMain(['matrix', '--model', 'counter', '--expected', file, '-p', 'procs=3', '--variants', 'racy', '--no-timing']);
+  assert.equal(same.code, 0, same.stdout);
+  assert.match(same.stdout, /SAME as /);
+  // a missing expected file: the hint creates that file, not models/<name>/expected.json
+  const missing = await runMain(['matrix', '--model', 'counter', '--expected', join(tempDir(), 'none.json')]);
+  assert.equal(missing.code, 2);
+  assert.match(oneErrorLine(missing.stderr), /create it with `xentimer-check matrix --model counter --expected \S+none\.json --update`/);
+});
+
 test('matrix --variants runs a subset and compares only that; --format json', async () => {
   const dir = tempDir();
   const file = join(dir, 'peterson.json');

@@ -27,5 +27,5 @@ export function xenDepth(variant: string, property: string): number {
   return Number(m[2]);
 }
 
-/** The two-vCPU regression matrix, models/xen-timer/expected-2vcpu.json (`matrix -p vcpus=2 -p ops=1 --expected …`). */
+/** The two-vCPU regression matrix, models/xen-timer/expected-2vcpu.json (`matrix --expected models/xen-timer/expected-2vcpu.json`: the parameters are the file's). */
 export const XEN_EXPECTED_2VCPU = JSON.parse(readFileSync(join(ROOT, 'models', 'xen-timer', 'expected-2vcpu.json'), 'utf8')) as ExpectedMatrix;

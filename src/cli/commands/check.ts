@@ -9,7 +9,7 @@ import { plain, type Style } from '../format/style.js';
 import { formatText } from '../format/text.js';
 import { loadModel, type GivenParams } from '../load.js';
 import { checkOutput, writeAtomic } from '../output-file.js';
-import { camel, collectParam, parseBytes, parseCount, parseInteger, parseSeconds, parseShard, parseWorkers } from '../options.js';
+import { camel, collectParam, once, parseBytes, parseCount, parseInteger, parseSeconds, parseShard, parseWorkers } from '../options.js';
 import { toolVersion } from '../paths.js';
 import { makeProgress } from '../progress.js';
 import { toReport, type Report, type Settings } from '../report.js';
@@ -76,10 +76,10 @@ export function checkCommand(ctx: Ctx): Command {
   });
 }
 
-/** The search budgets shared by `check` and `serve` (its page's search). */
-export function withBudgets(cmd: Command): Command {
+/** The search budgets shared by `check` and `serve` (its page's search, which has no exit code: `exits` false). */
+export function withBudgets(cmd: Command, exits = true): Command {
   return cmd
-    .option('--max-states <n>', 'stop after storing this many states (e.g. 5M); exit 3 if no violation', parseCount)
+    .option('--max-states <n>', `stop after storing this many states (e.g. 5M)${exits ? '; exit 3 if no violation' : ''}`, parseCount)
     .option('--max-depth <n>', 'do not explore deeper than this many steps', parseCount)
     .option('--time-limit <seconds>', 'stop after this long (60, 30s, 5m)', parseSeconds)
     .option('--memory-limit <size>', 'stop when resident memory exceeds this (512M, 2G)', parseBytes);
@@ -98,12 +98,12 @@ export function withReportOptions(cmd: Command): Command {
 /** The model parameter options shared by `check` and `simulate` (read back by givenParams). */
 export function withModelParams(cmd: Command): Command {
   return cmd
-    .option('--variant <name>', 'model variant (xen-timer: baseline, fastpath-2022, seed-v2, upstream-v3, ...)')
-    .option('--vcpus <n>', 'number of vCPUs (xen-timer: 1..3)', parseInteger)
-    .option('--ops <k>', 'operations per vCPU script (xen-timer)', parseInteger)
-    .option('--invalidations <m>', 'MMU-notifier cache invalidations (xen-timer)', parseInteger)
+    .option('--variant <name>', 'model variant (xen-timer: baseline, fastpath-2022, seed-v2, upstream-v3, ...)', once(String))
+    .option('--vcpus <n>', 'number of vCPUs (xen-timer: 1..3)', once(parseInteger))
+    .option('--ops <k>', 'operations per vCPU script (xen-timer)', once(parseInteger))
+    .option('--invalidations <m>', 'MMU-notifier cache invalidations (xen-timer)', once(parseInteger))
     .option('--preempt-rt', 'host kernel with PREEMPT_RT (xen-timer)')
-    .option('--placement <where>', 'where the hrtimer callback runs: other, same or both (xen-timer)')
+    .option('--placement <where>', 'where the hrtimer callback runs: other, same or both (xen-timer)', once(String))
     .option('-p, --param <name=value>', 'any model parameter (repeatable)', collectParam);
 }
 

@@ -137,7 +137,7 @@ async function runMatrixCommand(ctx: Ctx, opts: MatrixOptions): Promise<ExitCode
   const shown = opts.expected ?? `models/${f.name}/expected.json`;
   const path = opts.expected ? resolve(io.cwd, opts.expected) : expectedMatrixPath(f.name);
   const expected = existsSync(path) ? readExpected(path, shown) : undefined;
-  if (!expected && !opts.update) throw usage(`no expected matrix for ${f.name} at ${shown}`, `create it with \`xentimer-check matrix --model ${f.name} --update\``);
+  if (!expected && !opts.update) throw usage(`no expected matrix for ${f.name} at ${shown}`, `create it with \`${updateCommand(opts)}\``);
   if (expected && expected.model !== f.name) throw usage(`${shown} is the expected matrix of ${expected.model}, not ${f.name}`, 'pass the matching --model or --expected');
 
   const vspec = f.params.find((p) => p.name === 'variant');
@@ -201,10 +201,28 @@ async function runMatrixCommand(ctx: Ctx, opts: MatrixOptions): Promise<ExitCode
     if (interrupted) io.stdout.write(interruptedText(style, stopped, chosen.length, shown, diffs.length, opts.update === true));
     else if (opts.update) io.stdout.write(`${style.bold('UPDATED')} ${shown} (${total} variant${total === 1 ? '' : 's'}${diffs.length ? `, ${diffs.length} change${diffs.length === 1 ? '' : 's'}` : ', no change'})\n`);
     else if (diffs.length === 0) io.stdout.write(`${style.green(style.bold('SAME'))} as ${shown}: ${total} variant${total === 1 ? '' : 's'} × ${matrix.properties.length} properties\n`);
-    else io.stdout.write(`${style.red(style.bold('DIFFERENT'))} from ${shown}: ${diffs.length} difference${diffs.length === 1 ? '' : 's'} (if intended: xentimer-check matrix --model ${f.name} --update)\n`);
+    else io.stdout.write(`${style.red(style.bold('DIFFERENT'))} from ${shown}: ${diffs.length} difference${diffs.length === 1 ? '' : 's'} (if intended: ${updateCommand(opts)})\n`);
   }
   if (interrupted) return diffs.length > 0 && !opts.update ? EXIT.violation : EXIT.incomplete;
   return opts.update || diffs.length === 0 ? EXIT.pass : EXIT.violation;
+}
+
+/**
+ * The command that writes this run's matrix as the expected one: the same model (as given: a name
+ * or a module path), expected file, parameters and variants, with --update.
+ */
+export function updateCommand(opts: Pick<MatrixOptions, 'model' | 'expected' | 'param' | 'variants'>): string {
+  const args = ['xentimer-check', 'matrix', '--model', opts.model];
+  if (opts.expected !== undefined) args.push('--expected', opts.expected);
+  for (const [k, v] of Object.entries(opts.param ?? {})) args.push('-p', `${k}=${v}`);
+  if (opts.variants) args.push('--variants', opts.variants.join(','));
+  args.push('--update');
+  return args.map(shellWord).join(' ');
+}
+
+/** A word as a POSIX shell reads it back: as it is when it is plain, else in single quotes. */
+function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The unfinished variants and the verdict line of an interrupted matrix (never SAME). */

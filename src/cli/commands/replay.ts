@@ -28,7 +28,7 @@ export function replayCommand(ctx: Ctx): Command {
     .argument('<trace>', 'saved JSON report')
     .option('--property <id>', 'replay only the violation of this property')
     .option('--states', 'print the full state after every step (default: the changed fields)')
-    .option('-q, --quiet', 'only the verdict lines')
+    .option('-q, --quiet', 'no steps: per trace, its property and verdict line only')
     .action(async (file: string, _o: unknown, cmd: Command) => {
       ctx.code = await runReplay(ctx, file, cmd.optsWithGlobals<ReplayOptions>());
     });

@@ -23,7 +23,7 @@ export function serveCommand(ctx: Ctx): Command {
       )
       .argument('[model]', 'model name, .dve file or JS module (default: xen-timer)'),
   );
-  return withBudgets(cmd)
+  return withBudgets(cmd, false)
     .option('--no-deadlock', 'the search does not report deadlocks')
     .option('--port <n>', 'TCP port (default: a free one, printed at start)', parsePort)
     .action(async (model: string | undefined, _o: unknown, c: Command) => {
@@ -32,7 +32,7 @@ export function serveCommand(ctx: Ctx): Command {
 }
 
 function parsePort(raw: string): number {
-  if (!/^\d{1,5}$/.test(raw.trim()) || Number(raw) > 65535) throw new InvalidArgumentError(`'${raw}' is not a TCP port (0..65535; 0 picks a free one).`);
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new InvalidArgumentError(`'${raw}' is not a TCP port (0..65535; 0 picks a free one).`);
   return Number(raw);
 }
 

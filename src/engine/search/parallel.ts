@@ -4,6 +4,7 @@
  * too small for the round trip are expanded here; claim-mode levels are in claim-level.ts, replayed
  * blocks in replay-block.ts.
  */
+import { writeSync } from 'node:fs';
 import { WorkerPool, type LevelMessage, type ParallelOptions } from '../parallel.js';
 import { PackedStateStore } from '../packed-store.js';
 import { ClaimArena, type StateStore } from '../store.js';
@@ -91,7 +92,9 @@ export class ParallelRun {
   run(): void {
     const { s } = this;
     // diagnostics: where each level went and what it cost (stderr)
-    const trace = process.env['XENTIMER_TRACE_LEVELS'] ? (line: string): void => void process.stderr.write(`level-plan: ${line}\n`) : null;
+    // written at once (fd 2): in the CLI the search runs in a worker thread, whose process.stderr is
+    // forwarded to the main thread only between tasks, and the search is one long task
+    const trace = process.env['XENTIMER_TRACE_LEVELS'] ? (line: string): void => void writeSync(2, `level-plan: ${line}\n`) : null;
     try {
       while (s.curId < s.store.count && !s.stop && !this.halted) {
         const a = s.curId;
