@@ -68,7 +68,8 @@ export interface ExploreOptions {
   /**
    * A `sometimes` property (branch cover) that a complete search never reached is a violation.
    * Default false: it is a finding (Result.covers, reached false) that leaves the status alone,
-   * unless the property itself sets failIfUnreached.
+   * unless the property itself sets failIfUnreached. Either turns partial-order reduction off (a
+   * cover not reached under reduction is undecided; stats.por.offBy 'unreached-cover').
    */
   failOnUnreachedCover?: boolean;
   /**
@@ -200,6 +201,11 @@ function porPlan(model: Model, options: ExploreOptions): PorPlan {
   const declares = model.steps.some((st) => st.access);
   if (options.parallel) return { reason: 'not available with worker threads (--workers)', ...(declares ? { offBy: 'workers' } : {}) };
   if (options.shard) return { reason: 'not available with shards (--shard)', ...(declares ? { offBy: 'shard' } : {}) };
+  // under reduction a cover not reached is undecided (its states need not be kept): a run that
+  // fails on one must decide it, so it searches everything
+  if (options.failOnUnreachedCover === true || model.properties.some((p) => p.kind === 'sometimes' && p.failIfUnreached === true)) {
+    return { reason: 'off where an unreached cover fails the run (--fail-on-unreached-cover or failIfUnreached): under reduction it would be undecided', ...(declares ? { offBy: 'unreached-cover' } : {}) };
+  }
   const b = PorAnalysis.build(model);
   return b.ok ? { analysis: b.analysis } : { reason: b.reason };
 }

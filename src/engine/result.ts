@@ -108,10 +108,12 @@ export interface PorStats {
   /** Why it was not used (the model declares no accesses, --workers, ...). */
   readonly reason?: string;
   /**
-   * The search mode that turned it off for a model that declares its steps' accesses (its state
-   * count is then the unreduced one, larger than a sequential search's).
+   * What turned it off for a model that declares its steps' accesses (its state count is then the
+   * unreduced one, larger than a reduced search's): worker threads, a shard, or an unreached cover
+   * that fails the run (ExploreOptions.failOnUnreachedCover, SometimesProperty.failIfUnreached:
+   * under reduction such a cover would be undecided).
    */
-  readonly offBy?: 'workers' | 'shard';
+  readonly offBy?: 'workers' | 'shard' | 'unreached-cover';
   /** Steps with an access declaration, of all steps. */
   readonly declaredSteps?: number;
   readonly steps?: number;

@@ -61,3 +61,19 @@ test('xen-timer proposed-fix: no broken invariant, the one dead defensive branch
   assert.match(r.stdout, /○ cover\.callback\.already_pending /);
   assert.match(r.stdout, /\nPASS, 1 cover never reached \(cover\.callback\.already_pending\) /);
 });
+
+test('--fail-on-unreached-cover turns the reduction off (a cover not reached under it is undecided), says so, and decides: xen-timer proposed-fix exits 1 on its dead branch', async () => {
+  const r = await cliAsync(['check', '--variant', 'proposed-fix', '--fail-on-unreached-cover', '--format', 'json', '--no-timing']);
+  assert.equal(r.code, 1, r.stderr);
+  const j = JSON.parse(r.stdout) as { status: string; stats: { states: number; por: { used: boolean; offBy?: string } }; violations: { property: string }[] };
+  assert.deepEqual(validate(readJson(join(ROOT, 'schema', 'result.schema.json')) as never, j), []);
+  assert.equal(j.status, 'violation');
+  assert.equal(j.stats.por.used, false);
+  assert.equal(j.stats.por.offBy, 'unreached-cover');
+  // the unreduced count (models/xen-timer: proposed-fix, default bounds, --no-por: 417,768)
+  assert.equal(j.stats.states, 417768);
+  assert.deepEqual(j.violations.map((v) => v.property), ['cover.callback.already_pending']);
+  const text = await cliAsync(['check', '--variant', 'proposed-fix', '--fail-on-unreached-cover', '-q']);
+  assert.equal(text.code, 1);
+  assert.match(text.stdout, /partial-order reduction: off where an unreached cover fails the run \(--fail-on-unreached-cover or failIfUnreached\)/);
+});

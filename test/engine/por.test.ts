@@ -97,3 +97,23 @@ test('reduction is off with shards, and says why', () => {
   const sharded = explore(buildRegistered({ name: 'xen-timer', params: { ops: 1 } }), { por: true, shard: { index: 0, count: 2 } });
   assert.deepEqual(sharded.stats.por, { used: false, reason: 'not available with shards (--shard)', offBy: 'shard' });
 });
+
+test('reduction is off where an unreached cover fails the run (it would be undecided under it): failIfUnreached on one cover, or failOnUnreachedCover', () => {
+  const base = buildRegistered({ name: 'xen-timer', params: { ops: 1 } });
+  const strict = { ...base, properties: base.properties.map((p) => (p.id === 'cover.callback.already_pending' ? { ...p, failIfUnreached: true } : p)) };
+  const reason = 'off where an unreached cover fails the run (--fail-on-unreached-cover or failIfUnreached): under reduction it would be undecided';
+  for (const [model, options] of [
+    [strict, {}],
+    [base, { failOnUnreachedCover: true }],
+  ] as const) {
+    const r = explore(model, { por: true, allViolations: true, ...options });
+    assert.deepEqual(r.stats.por, { used: false, reason, offBy: 'unreached-cover' });
+    // decided: the full search's count, and the dead branch is a violation
+    assert.equal(r.stats.states, explore(base, { por: false, allViolations: true }).stats.states);
+    assert.ok(r.violations.some((v) => v.property === 'cover.callback.already_pending'));
+  }
+  // without either, the reduction is used and the cover is only undecided
+  const reduced = explore(base, { por: true, allViolations: true });
+  assert.equal(reduced.stats.por?.used, true);
+  assert.ok(!reduced.violations.some((v) => v.property === 'cover.callback.already_pending'));
+});
