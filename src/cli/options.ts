@@ -84,6 +84,11 @@ export function parseWorkers(raw: string): number {
   return parseRange(raw, 1, 64, 'a number of worker threads');
 }
 
+/** `matrix --jobs`: variants checked at once (0 would check none). */
+export function parseJobs(raw: string): number {
+  return parseRange(raw, 1, 256, 'a number of jobs');
+}
+
 /** `--shard i/n`: part i (0-based) of n. */
 export function parseShard(raw: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(raw);

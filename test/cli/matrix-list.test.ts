@@ -16,7 +16,8 @@ test('matrix --update writes an expected matrix; the same run then matches (exit
   const file = join(dir, 'counter.expected.json');
   const up = cli(['matrix', '--model', 'counter', '--expected', file, '--update', '--no-timing']);
   assert.equal(up.code, 0, up.stderr);
-  assert.match(up.stdout, /UPDATED .*counter\.expected\.json \(2 variants/);
+  // a new file is created, not "updated with no change"
+  assert.match(up.stdout, /CREATED .*counter\.expected\.json \(2 variants\)\n$/);
   const exp = JSON.parse(readFileSync(file, 'utf8'));
   assert.deepEqual(exp, {
     model: 'counter',
@@ -174,4 +175,16 @@ test('matrix --model takes a JS module exporting a ModelFactory, with --expected
   const same = await runMain(['matrix', '--model', tiny, '--expected', file]);
   assert.equal(same.code, 0, same.stdout + same.stderr);
   assert.match(same.stdout, /SAME as .*tiny\.expected\.json: 1 variant × 2 properties/);
+});
+
+test('matrix --update on an existing file says UPDATED and how much changed; --jobs 0 is exit 2 (it would check no variant)', () => {
+  const dir = tempDir();
+  const file = join(dir, 'counter.expected.json');
+  assert.equal(cli(['matrix', '--model', 'counter', '--expected', file, '--update', '--no-timing']).code, 0);
+  const again = cli(['matrix', '--model', 'counter', '--expected', file, '--update', '--no-timing']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /UPDATED .*counter\.expected\.json \(2 variants, no change\)\n$/);
+  const zero = cli(['matrix', '--model', 'counter', '--expected', file, '--jobs', '0']);
+  assert.equal(zero.code, 2);
+  assert.match(oneErrorLine(zero.stderr), /'0' is not a number of jobs \(a whole number from 1 to 256\)/);
 });

@@ -15,7 +15,7 @@ import { EXIT, usage, type ExitCode } from '../exit.js';
 import { int, params as paramText, seconds } from '../format/common.js';
 import type { Style } from '../format/style.js';
 import { loadFactory, looksLikePath, normaliseParams } from '../load.js';
-import { collectParam, parseBytes, parseCount, parseList, parseSeconds } from '../options.js';
+import { collectParam, parseBytes, parseCount, parseJobs, parseList, parseSeconds } from '../options.js';
 import { expectedMatrixPath } from '../paths.js';
 import { interruptible } from '../search-host.js';
 import { runInWorker } from '../worker-job.js';
@@ -52,7 +52,7 @@ export function matrixCommand(ctx: Ctx): Command {
     .option('--max-states <n>', 'per-variant state budget (unfinished verdicts become "unknown")', parseCount)
     .option('--time-limit <seconds>', 'per-variant time limit', parseSeconds)
     .option('--memory-limit <size>', 'per-variant memory limit', parseBytes)
-    .option('-j, --jobs <n>', 'variants checked at once, each in a thread of its own (default: the number of CPUs; the matrix is the same for any number)', parseCount)
+    .option('-j, --jobs <n>', 'variants checked at once, each in a thread of its own, 1..256 (default: the number of CPUs; the matrix is the same for any number)', parseJobs)
     .addOption(new Option('-f, --format <format>', 'output format (markdown: a variant × property table of the verdicts, ✗ N = violated in N steps)').choices(['text', 'json', 'markdown']).default('text'))
     .option('-q, --quiet', 'only the differences and the verdict line')
     .option('--no-timing', 'leave times out of the output (also XENTIMER_NO_TIMING=1)')
@@ -199,6 +199,7 @@ async function runMatrixCommand(ctx: Ctx, opts: MatrixOptions): Promise<ExitCode
     for (const d of diffs) io.stdout.write(`${style.red('≠')} ${d}\n`);
     const total = matrix.rows.length;
     if (interrupted) io.stdout.write(interruptedText(style, stopped, chosen.length, shown, diffs.length, opts.update === true));
+    else if (opts.update && !expected) io.stdout.write(`${style.bold('CREATED')} ${shown} (${total} variant${total === 1 ? '' : 's'})\n`);
     else if (opts.update) io.stdout.write(`${style.bold('UPDATED')} ${shown} (${total} variant${total === 1 ? '' : 's'}${diffs.length ? `, ${diffs.length} change${diffs.length === 1 ? '' : 's'}` : ', no change'})\n`);
     else if (diffs.length === 0) io.stdout.write(`${style.green(style.bold('SAME'))} as ${shown}: ${total} variant${total === 1 ? '' : 's'} × ${matrix.properties.length} properties\n`);
     else io.stdout.write(`${style.red(style.bold('DIFFERENT'))} from ${shown}: ${diffs.length} difference${diffs.length === 1 ? '' : 's'} (if intended: ${updateCommand(opts)})\n`);
