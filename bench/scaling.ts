@@ -13,8 +13,8 @@
  *
  * This is the ceiling under any `--workers` design and under moving work to the other core: a
  * kind that does not scale here cannot be made to by the engine. (Measured 2026-12-02 on the
- * project's 2-core VM: compute and random about 1.9, first-touch 0.8 — two threads taking page
- * faults at once get less done than one; see issue 12's closing note.)
+ * project's 2-core VM: compute 1.9, random 1.3 (up to 1.9 in other runs), first-touch 0.75 —
+ * two threads taking page faults at once get less done than one; see issue 12's closing note.)
  *
  *   npm run bench:scaling                   5 rounds
  *   npm run bench:scaling -- --reps 9       9 rounds
