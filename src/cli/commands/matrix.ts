@@ -212,7 +212,7 @@ async function runMatrixCommand(ctx: Ctx, opts: MatrixOptions): Promise<ExitCode
  * The command that writes this run's matrix as the expected one: the same model (as given: a name
  * or a module path), expected file, parameters and variants, with --update.
  */
-export function updateCommand(opts: Pick<MatrixOptions, 'model' | 'expected' | 'param' | 'variants'>): string {
+function updateCommand(opts: Pick<MatrixOptions, 'model' | 'expected' | 'param' | 'variants'>): string {
   const args = ['xentimer-check', 'matrix', '--model', opts.model];
   if (opts.expected !== undefined) args.push('--expected', opts.expected);
   for (const [k, v] of Object.entries(opts.param ?? {})) args.push('-p', `${k}=${v}`);

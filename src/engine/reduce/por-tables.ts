@@ -346,7 +346,8 @@ export function enablingSets(model: Model, bs: BitSets, reads: readonly Uint32Ar
   };
   for (let i = 0; i < n; i++) {
     ws.fill(0);
-    // the writers of each part step i reads (its read bits, lowest first)
+    // the writers of each part step i reads (its read bits, lowest first; an undeclared step reads
+    // BitSets.all, whose last word also sets bits past the last part: they have no writers)
     const r = reads[i]!;
     for (let w = 0; w < r.length; w++) {
       for (let bits = r[w]!; bits !== 0; bits &= bits - 1) {
