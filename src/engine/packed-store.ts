@@ -19,7 +19,7 @@
 import { ModelError } from './model.js';
 import type { Schema } from './schema.js';
 import { compileCodec, type StateCodec } from './state-codec.js';
-import { hashWords, Links, unpackedChunks, STORE_CHUNK_SHIFT, STORE_MAX_LOAD, type StoreExport, type VisitedStore } from './store.js';
+import { hashWords, JIT_REHEARSAL, Links, unpackedChunks, STORE_CHUNK_SHIFT, STORE_MAX_LOAD, type StoreExport, type VisitedStore } from './store.js';
 
 const CHUNK_SHIFT = STORE_CHUNK_SHIFT;
 const CHUNK = 1 << CHUNK_SHIFT;
@@ -48,6 +48,10 @@ export class PackedStateStore implements VisitedStore {
   /** The packed form of the vector last handed in. */
   private readonly buf: Int32Array;
   count = 0;
+  /** The id at which insert() next allocates a chunk (or, at JIT_REHEARSAL, rehearses that). */
+  private chunkDue = 0;
+  /** The count above which insert() next calls grow() (first at JIT_REHEARSAL: a rehearsal). */
+  private growDue: number;
 
   constructor(schema: Schema, wideSteps = false, initialIndexBits = 16) {
     this.codec = compileCodec(schema);
@@ -58,6 +62,12 @@ export class PackedStateStore implements VisitedStore {
     const bits = Math.min(MAX_INDEX_BITS, initialIndexBits);
     this.table = new Int32Array(1 << bits);
     this.mask = (1 << bits) - 1;
+    this.growDue = Math.min(JIT_REHEARSAL, this.loadLimit);
+  }
+
+  /** The count above which the index must grow. */
+  private get loadLimit(): number {
+    return (this.mask + 1) * STORE_MAX_LOAD;
   }
 
   get storedBytes(): number {
@@ -105,19 +115,29 @@ export class PackedStateStore implements VisitedStore {
     if (e > 0) return -e;
     const slot = ~e;
     const id = this.count;
-    const ci = id >>> CHUNK_SHIFT;
-    if (ci === this.vecChunks.length) {
-      this.vecChunks.push(new Int32Array(CHUNK * pw));
-      this.links.addChunk();
-    }
-    const c = this.vecChunks[ci]!;
+    if (id === this.chunkDue) this.addChunk(id);
+    const c = this.vecChunks[id >>> CHUNK_SHIFT]!;
     const base = (id & CHUNK_MASK) * pw;
     for (let i = 0; i < pw; i++) c[base + i] = p[i]!;
     this.links.set(id, parent, step);
     this.table[slot] = (h & ~this.mask) | (id + 1);
     this.count = id + 1;
-    if (this.count > (this.mask + 1) * STORE_MAX_LOAD) this.grow();
+    if (this.count > this.growDue) this.grow();
     return id;
+  }
+
+  /**
+   * The chunk that state `id` (a multiple of CHUNK) is the first of; at id JIT_REHEARSAL the same
+   * code as a rehearsal, on a chunk dropped at once.
+   */
+  private addChunk(id: number): void {
+    this.vecChunks.push(new Int32Array(CHUNK * this.packedWords));
+    this.links.addChunk();
+    if ((id & CHUNK_MASK) !== 0) {
+      this.vecChunks.pop();
+      this.links.popChunk();
+    }
+    this.chunkDue = id < JIT_REHEARSAL ? JIT_REHEARSAL : ((id >>> CHUNK_SHIFT) + 1) << CHUNK_SHIFT;
   }
 
   matches(id: number, v: Int32Array): boolean {
@@ -149,12 +169,13 @@ export class PackedStateStore implements VisitedStore {
     const t = this.table;
     const mask = this.mask;
     const tag = h & ~mask;
-    let slot = h & mask;
+    // the step to the next slot comes first, so that it runs on every probe (not first on a collision deep in the search: see JIT_REHEARSAL)
+    let slot = (h - 1) & mask;
     for (;;) {
+      slot = (slot + 1) & mask;
       const e = t[slot]!;
       if (e === 0) return ~slot;
       if ((e & ~mask) === tag && this.equal((e & mask) - 1, p)) return e & mask;
-      slot = (slot + 1) & mask;
     }
   }
 
@@ -166,8 +187,10 @@ export class PackedStateStore implements VisitedStore {
     return true;
   }
 
-  /** Grow the index x4 and place every state again by its hash. */
+  /** Grow the index x4 and place every state again by its hash (called below the load limit: a rehearsal, see JIT_REHEARSAL). */
   private grow(): void {
+    this.growDue = this.loadLimit;
+    if (this.count <= this.growDue) return;
     const old = this.mask + 1;
     const slots = Math.min(2 ** MAX_INDEX_BITS, old * 4);
     if (slots === old) throw new ModelError(`visited store: more than ${Math.floor(old * STORE_MAX_LOAD)} states`);
@@ -189,5 +212,6 @@ export class PackedStateStore implements VisitedStore {
     }
     this.table = t;
     this.mask = mask;
+    this.growDue = this.loadLimit;
   }
 }

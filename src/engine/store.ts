@@ -28,6 +28,18 @@ const MAX_LOAD = 0.75;
 /** The index grows when more than this fraction of its slots is used. */
 export const STORE_MAX_LOAD = MAX_LOAD;
 
+/**
+ * Code that runs for the first time deep in a search throws away the JIT's optimised code of every
+ * function it was inlined into: V8 compiles a path it has never seen run as a deoptimisation.
+ * A store's rare paths (the first write of a new chunk, growing the index) are reached first at
+ * state 65,536 and at the first load limit, inside the successor generator's inlined emit — so
+ * each would throw away the hottest code of the search (measured: 9–10% of loyd.2's and hanoi.2's
+ * search). The stores therefore run each such path once early, at this many states, as a
+ * rehearsal that changes nothing: a chunk allocated and dropped, a grow() that finds nothing to do.
+ * By then the inserting function has been called often enough to record what it sees.
+ */
+export const JIT_REHEARSAL = 256;
+
 /** The second, independent hash of a fingerprint. */
 export const FINGERPRINT_SEED = 0x6b43a9b5;
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Layout, type Schema } from '../../src/engine/schema.js';
 import { compileCodec, PACK_BAD_PADDING } from '../../src/engine/state-codec.js';
 import { PackedStateStore } from '../../src/engine/packed-store.js';
-import { StateStore } from '../../src/engine/store.js';
+import { JIT_REHEARSAL, StateStore } from '../../src/engine/store.js';
 
 /** Every kind of field: bool, small and constant ints, a signed byte, two 16-bit ints, an enum. */
 function mixedSchema(): Schema {
@@ -193,4 +193,43 @@ test('adoptPacked: a shared store takes over a packed store\'s states — the sa
   // only an empty store with the packed store's own codec can adopt
   assert.throws(() => shared.adoptPacked(packed), /empty store/);
   assert.throws(() => new StateStore(schema.words, false, 4, undefined, compileCodec(schema)).adoptPacked(packed), /same codec/);
+});
+
+test('packed store: the early rehearsals of its rare paths (JIT_REHEARSAL) leave no trace — no extra chunk, no early index growth, the same ids', () => {
+  const schema = mixedSchema();
+  // the default index (2^16 slots): its first growth rehearsed at 256 states, a real one past 49,152 (75%)
+  const packed = new PackedStateStore(schema);
+  const plain = new StateStore(schema.words);
+  // per chunk of 65,536 states: 2 packed words and 6 bytes of links; the index: 4 bytes a slot
+  const chunk = 65_536 * (2 * 4 + 6);
+  const expectBytes: Record<number, number> = {
+    1: chunk + 4 * 2 ** 16,
+    [JIT_REHEARSAL + 1]: chunk + 4 * 2 ** 16,
+    49_152: chunk + 4 * 2 ** 16,
+    49_153: chunk + 4 * 2 ** 18,
+    65_536: chunk + 4 * 2 ** 18,
+    65_537: 2 * chunk + 4 * 2 ** 18,
+  };
+  const seen: number[] = [];
+  for (let k = 0; packed.count < 70_000; k++) {
+    const s = words(randomState(schema, k));
+    const a = plain.insert(s, k - 1, k & 0xffff);
+    const b = packed.insert(s, k - 1, k & 0xffff);
+    if (a !== b) assert.equal(b, a, `insert ${k}`);
+    const want = expectBytes[packed.count];
+    if (b >= 0 && want !== undefined) {
+      assert.equal(packed.bytes, want, `bytes after ${packed.count} states`);
+      seen.push(packed.count);
+    }
+  }
+  assert.deepEqual(seen, Object.keys(expectBytes).map(Number).sort((x, y) => x - y));
+  const out = new Int32Array(schema.words);
+  for (const id of [0, JIT_REHEARSAL - 1, JIT_REHEARSAL, JIT_REHEARSAL + 1, 49_152, 65_535, 65_536, 69_999]) {
+    packed.load(id, out);
+    const want = new Int32Array(schema.words);
+    plain.load(id, want);
+    assert.deepEqual([...out], [...want], `state ${id}`);
+    assert.equal(packed.find(out), id);
+    assert.deepEqual([packed.parent(id), packed.step(id)], [plain.parent(id), plain.step(id)]);
+  }
 });

@@ -59,6 +59,17 @@ test('peterson.1 is reduced: 12,498 states without reduction (BEEM), 8,877 with 
   assert.equal(por.status, 'pass');
 });
 
+test('hanoi.1 (nothing cut, 6,561 states, fewer than a window of 20,000) keeps the reduction: its window check at 256 states is a rehearsal for the JIT that decides nothing', { skip: existsSync(join(BEEM, 'models', 'hanoi.1.dve')) ? false : 'BEEM models not found' }, () => {
+  const file = join(BEEM, 'models', 'hanoi.1.dve');
+  const { full, por } = compare(() => loadDve(file), { deadlock: false });
+  assert.equal(por.stats.por?.used, true);
+  assert.equal(por.stats.por?.abandoned, undefined);
+  assert.equal(por.stats.por?.reducedStates, 0);
+  assert.equal(por.stats.por?.fullStates, 6561);
+  assert.deepEqual([por.stats.states, por.stats.transitions], [6561, 19680]); // BEEM expected.csv
+  assert.deepEqual([full.stats.states, full.stats.transitions], [6561, 19680]);
+});
+
 test('loyd.2: the reduction gives up after a window with nothing cut, and the rest of the search (plain edges) keeps the published count', { skip: existsSync(join(BEEM, 'models', 'loyd.2.dve')) ? false : 'BEEM models not found' }, () => {
   const file = join(BEEM, 'models', 'loyd.2.dve');
   const { full, por } = compare(() => loadDve(file), { deadlock: false });

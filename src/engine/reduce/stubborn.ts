@@ -29,6 +29,7 @@
 import { ChoiceCache, KeyedChoiceCache } from './choice-cache.js';
 import { ChoiceKeys } from './choice-key.js';
 import { SourceMemo, type PorAnalysis } from './por.js';
+import { JIT_REHEARSAL } from '../store.js';
 
 export class StubbornSets {
   /** Generation stamps: step i is in the current closure when mark[i] === gen. */
@@ -63,7 +64,8 @@ export class StubbornSets {
    */
   abandoned = false;
   static readonly window = 20000;
-  private windowEnd = StubbornSets.window;
+  /** The first window ends early, at JIT_REHEARSAL states, and decides nothing: see endOfWindow. */
+  private windowEnd = JIT_REHEARSAL;
   private windowCut = 0;
 
   /**
@@ -214,12 +216,22 @@ export class StubbornSets {
     this.windowCut = c[5]!;
   }
 
-  /** Every `window` states: give up when the last window cut less than 1% of its states. */
+  /**
+   * Every `window` states: give up when the last window cut less than 1% of its states. The first
+   * call that passes the test, at JIT_REHEARSAL states, is a rehearsal that decides nothing: it runs
+   * this code early, before the JIT optimises choose() and the search loop it is inlined into,
+   * which code first run at 20,000 states would make it throw away (store.ts, JIT_REHEARSAL).
+   */
   private endOfWindow(): void {
     if (this.full + this.reduced < this.windowEnd) return;
-    if ((this.cut - this.windowCut) * 100 < StubbornSets.window) this.abandoned = true;
-    this.windowEnd += StubbornSets.window;
-    this.windowCut = this.cut;
+    // every operation runs in the rehearsal too (a conditional one would not have run early)
+    const window = StubbornSets.window;
+    const rehearsal = this.windowEnd < window;
+    const cut = this.cut;
+    const nextEnd = this.windowEnd + window;
+    if ((cut - this.windowCut) * 100 < window && !rehearsal) this.abandoned = true;
+    this.windowEnd = rehearsal ? window : nextEnd;
+    this.windowCut = rehearsal ? 0 : cut;
   }
 
   /** A fresh mark generation for a closure (the marks are cleared when the counter would wrap). */
