@@ -207,7 +207,9 @@ function porPlan(model: Model, options: ExploreOptions): PorPlan {
     return { reason: 'off where an unreached cover fails the run (--fail-on-unreached-cover or failIfUnreached): under reduction it would be undecided', ...(declares ? { offBy: 'unreached-cover' } : {}) };
   }
   const b = PorAnalysis.build(model);
-  return b.ok ? { analysis: b.analysis } : { reason: b.reason };
+  if (!b.ok) return { reason: b.reason };
+  if (b.analysis.allDependent) return { reason: 'nothing to reduce: every two steps of the model are dependent (by the accesses it declares)', offBy: 'all-dependent' };
+  return { analysis: b.analysis };
 }
 
 interface PorPlan {

@@ -113,7 +113,7 @@ export interface PorStats {
    * that fails the run (ExploreOptions.failOnUnreachedCover, SometimesProperty.failIfUnreached:
    * under reduction such a cover would be undecided).
    */
-  readonly offBy?: 'workers' | 'shard' | 'unreached-cover';
+  readonly offBy?: 'workers' | 'shard' | 'unreached-cover' | 'all-dependent';
   /** Steps with an access declaration, of all steps. */
   readonly declaredSteps?: number;
   readonly steps?: number;

@@ -95,7 +95,9 @@ export function modeLines(r: Report, style: Style): string[] {
     );
   }
   if (por !== undefined && !por.used && por.offBy !== undefined) {
-    out.push(style.dim(`partial-order reduction: ${por.reason ?? 'off'}; the search was exhaustive, as with --no-por (a reduced run may store fewer states)`));
+    // with every two steps dependent, a reduced run would store the same states
+    const fewer = por.offBy === 'all-dependent' ? '' : ' (a reduced run may store fewer states)';
+    out.push(style.dim(`partial-order reduction: ${por.reason ?? 'off'}; the search was exhaustive, as with --no-por${fewer}`));
   }
   if (r.settings.workers) out.push(style.dim(`parallel: ${r.settings.workers} worker thread${r.settings.workers === 1 ? '' : 's'}`));
   return out;

@@ -105,6 +105,12 @@ export class PorAnalysis {
   readonly fails: (ReadonlySet<string> | null)[];
   /** Steps with an access declaration. */
   readonly declared: number;
+  /**
+   * Every two steps are dependent: then every closure holds every step, and no state can be
+   * reduced (BEEM's puzzles: one process, or processes that all touch the same arrays). The
+   * search then runs without the reduction, rather than paying for it until its window gives up.
+   */
+  readonly allDependent: boolean;
 
   private constructor(model: Model, ix: FieldIndex) {
     const bs = new BitSets(ix);
@@ -126,6 +132,7 @@ export class PorAnalysis {
     this.guardChecks = guardedWrites(model, bs, writes);
     const writers = writersOf(bs, writes);
     this.dep = dependency(reads, writes, comp.extraDep);
+    this.allDependent = this.dep.every((d) => d.length === model.steps.length - 1);
     const byLabelField = labelTables(model, ix, writers);
     this.atCurrent = model.steps.map((st) => (st.access?.at ? (byLabelField.get(st.access.at.field) ?? null) : null));
     this.groups = labelGroups(model, byLabelField, this.dep);
