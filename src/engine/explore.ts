@@ -208,7 +208,10 @@ function porPlan(model: Model, options: ExploreOptions): PorPlan {
   }
   const b = PorAnalysis.build(model);
   if (!b.ok) return { reason: b.reason };
-  if (b.analysis.allDependent) return { reason: 'nothing to reduce: every two steps of the model are dependent (by the accesses it declares)', offBy: 'all-dependent' };
+  if (b.analysis.allDependent) {
+    const why = model.steps.length < 2 ? 'the model has a single step' : 'every two steps of the model are dependent (by the accesses it declares)';
+    return { reason: `nothing to reduce: ${why}`, offBy: 'all-dependent' };
+  }
   return { analysis: b.analysis };
 }
 

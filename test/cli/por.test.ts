@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, cliAsync, readJson, ROOT, validate } from './helpers.js';
+import { writeFileSync } from 'node:fs';
+import { cli, cliAsync, readJson, ROOT, tempDir, validate } from './helpers.js';
 
 const schema = readJson(join(ROOT, 'schema', 'result.schema.json')) as Record<string, unknown>;
 const PETERSON = join('test', 'fixtures', 'beem', 'models', 'peterson.1.dve');
@@ -60,4 +61,16 @@ test('check FILE.dve whose steps are all pairwise dependent (hanoi.1): no reduct
   assert.deepEqual([r.stats.states, r.stats.transitions], [6561, 19680]); // BEEM expected.csv
   const text = cli(['check', HANOI, '--no-deadlock', '-q']);
   assert.match(text.stdout, /partial-order reduction: nothing to reduce: every two steps of the model are dependent \(by the accesses it declares\); the search was exhaustive, as with --no-por\n/);
+});
+
+test('check FILE.dve with a single step: nothing to reduce, said so in those words', () => {
+  const dir = tempDir();
+  const file = join(dir, 'one.dve');
+  writeFileSync(file, 'byte x = 0;\nprocess P {\nstate s;\ninit s;\ntrans\n s -> s { guard x < 3; effect x = x + 1; };\n}\nsystem async;\n');
+  const r = cli(['check', file, '--no-deadlock', '--format', 'json', '--no-timing']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.stats.por, { used: false, reason: 'nothing to reduce: the model has a single step', offBy: 'all-dependent' });
+  // x = 0, 1, 2, 3
+  assert.equal(j.stats.states, 4);
 });
