@@ -37,7 +37,8 @@
  * Everything here is synchronous for the caller (Atomics.wait + receiveMessageOnPort), so
  * `explore()` keeps one signature.
  */
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { workerThreads } from './builtins.js';
 import type { Model } from './model.js';
 import type { ClaimBuffers } from './store.js';
 import type { SettleJob } from './search/settle-claims.js';
@@ -214,6 +215,7 @@ export class WorkerPool {
   readonly ctrl: Int32Array;
   private gen = 0;
   private readonly stash = new Map<number, BlockResult>();
+  private readonly receiveMessageOnPort = workerThreads().receiveMessageOnPort;
 
   private constructor(
     readonly size: number,
@@ -235,6 +237,7 @@ export class WorkerPool {
     const ctrlBuf = new SharedArrayBuffer(CTRL_BYTES);
     const pool = new WorkerPool(n, ctrlBuf, opts.expect);
     const url = new URL('./parallel-worker.js', import.meta.url);
+    const { MessageChannel, Worker } = workerThreads();
     for (let i = 0; i < n; i++) {
       const { port1, port2 } = new MessageChannel();
       const data: WorkerData = { spec, port: port2, ctrl: ctrlBuf, symmetry: opts.symmetry, checkDomains: opts.checkDomains, packed: opts.packed };
@@ -256,7 +259,7 @@ export class WorkerPool {
   ready(): boolean {
     if (this.readyCount >= this.size) return true;
     for (const p of this.ports) {
-      for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+      for (let m = this.receiveMessageOnPort(p); m; m = this.receiveMessageOnPort(p)) {
         const msg = m.message as Incoming & { words?: number; steps?: number };
         if (msg.type === 'error') {
           this.close();
@@ -357,7 +360,7 @@ export class WorkerPool {
   /** Take in what the workers posted for generation `gen`. */
   private receive(gen: number): void {
     for (const p of this.ports) {
-      for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+      for (let m = this.receiveMessageOnPort(p); m; m = this.receiveMessageOnPort(p)) {
         const msg = m.message as Incoming;
         if (msg.type === 'error') throw new ParallelError(`a worker failed: ${msg.message}`);
         if (msg.type === 'block' && msg.gen === gen) this.stash.set(msg.block, msg);

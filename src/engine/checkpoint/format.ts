@@ -16,9 +16,10 @@
  * checkpoint as it was. A file that is short, altered or not a checkpoint fails the checksum or
  * the magic and is a CheckpointError (exit 2), never an internal error.
  */
-import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { crypto } from '../builtins.js';
 import { ModelError } from '../model.js';
 
 export const CHECKPOINT_MAGIC = Buffer.from('XTCKPT\r\n', 'latin1');
@@ -50,7 +51,7 @@ function bytesOf(v: ArrayBufferView): Uint8Array {
   return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 }
 
-function writeAll(fd: number, b: Uint8Array, hash: ReturnType<typeof createHash>): void {
+function writeAll(fd: number, b: Uint8Array, hash: Hash): void {
   hash.update(b);
   for (let off = 0; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
 }
@@ -62,7 +63,7 @@ export function writeCheckpointFile(file: string, header: object, sections: read
   const json = Buffer.concat([text, Buffer.alloc(pad8(text.length), 0x20)]);
   // one temporary name per checkpoint file: a write cut short by a kill leaves a stale one that the next write replaces
   const tmp = join(dirname(file), `.${basename(file)}.tmp`);
-  const hash = createHash('sha256');
+  const hash = crypto().createHash('sha256');
   const fd = openSync(tmp, 'w', 0o644);
   let total = 0;
   try {
@@ -136,7 +137,7 @@ export function readCheckpointFile(file: string): CheckpointFile {
   const version = buf.readUInt32LE(8);
   if (version !== CHECKPOINT_VERSION) throw bad(`of format version ${version}; this checker reads version ${CHECKPOINT_VERSION}`);
   const body = buf.subarray(0, buf.length - DIGEST_BYTES);
-  const digest = createHash('sha256').update(body).digest();
+  const digest = crypto().createHash('sha256').update(body).digest();
   if (!digest.equals(buf.subarray(buf.length - DIGEST_BYTES))) throw bad('corrupt or truncated (checksum mismatch)');
   const jsonLen = buf.readUInt32LE(12);
   if (16 + jsonLen > body.length) throw bad('corrupt (header length)');

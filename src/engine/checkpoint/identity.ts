@@ -6,7 +6,7 @@
  * came from, its parameters, a hash of the model file). A resumed search must match every entry;
  * the budgets (max states, time, memory) may differ.
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtins.js';
 import type { Model } from '../model.js';
 import { CheckpointError } from './format.js';
 
@@ -23,7 +23,7 @@ export interface IdentityOptions {
   readonly allViolations: boolean;
 }
 
-const sha = (s: string | Uint8Array): string => createHash('sha256').update(s).digest('hex').slice(0, 16);
+const sha = (s: string | Uint8Array): string => crypto().createHash('sha256').update(s).digest('hex').slice(0, 16);
 
 /** The identity of a search of `model` (initial states `inits`) under `options`, plus the caller's entries. */
 export function searchIdentity(model: Model, inits: readonly Uint8Array[], options: IdentityOptions, caller: Identity = {}): Identity {
@@ -35,7 +35,7 @@ export function searchIdentity(model: Model, inits: readonly Uint8Array[], optio
     info: model.info ? Object.fromEntries(Object.entries(model.info).filter(([k]) => k !== 'file')) : null,
     symmetry: model.symmetry ? model.symmetry.size : null,
   });
-  const initHash = createHash('sha256');
+  const initHash = crypto().createHash('sha256');
   for (const i of inits) initHash.update(i);
   return {
     ...caller,
