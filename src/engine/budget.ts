@@ -58,7 +58,10 @@ export class Budget {
    */
   poll(): IncompleteReason | undefined {
     const now = performance.now();
-    if (now - this.lastCheck <= 50 && --this.rehearsals < 0) return undefined;
+    if (now - this.lastCheck <= 50) {
+      if (this.rehearsals === 0) return undefined;
+      this.rehearsals--;
+    }
     this.lastCheck = now;
     return this.exceeded(now);
   }
