@@ -108,10 +108,11 @@ export interface PorStats {
   /** Why it was not used (the model declares no accesses, --workers, ...). */
   readonly reason?: string;
   /**
-   * What turned it off for a model that declares its steps' accesses (its state count is then the
-   * unreduced one, larger than a reduced search's): worker threads, a shard, or an unreached cover
-   * that fails the run (ExploreOptions.failOnUnreachedCover, SometimesProperty.failIfUnreached:
-   * under reduction such a cover would be undecided).
+   * What turned it off for a model that declares its steps' accesses: worker threads, a shard, or an
+   * unreached cover that fails the run (ExploreOptions.failOnUnreachedCover,
+   * SometimesProperty.failIfUnreached: under reduction such a cover would be undecided) — the state
+   * count is then the unreduced one, which a reduced search may beat; or `all-dependent`: every two
+   * steps are dependent (PorAnalysis.allDependent), so a reduced search would store the same states.
    */
   readonly offBy?: 'workers' | 'shard' | 'unreached-cover' | 'all-dependent';
   /** Steps with an access declaration, of all steps. */

@@ -34,9 +34,12 @@ export const STORE_MAX_LOAD = MAX_LOAD;
  * A store's rare paths (the first write of a new chunk, growing the index) are reached first at
  * state 65,536 and at the first load limit, inside the successor generator's inlined emit — so
  * each would throw away the hottest code of the search (measured: 9–10% of loyd.2's and hanoi.2's
- * search). The stores therefore run each such path once early, at this many states, as a
- * rehearsal that changes nothing: a chunk allocated and dropped, a grow() that finds nothing to do.
- * By then the inserting function has been called often enough to record what it sees.
+ * search). The sequential search's PackedStateStore therefore runs each such path once early, at
+ * this many states, as a rehearsal that changes nothing: a chunk allocated and dropped, a grow()
+ * that finds nothing to do. By then the inserting function has been called often enough to record
+ * what it sees. (StateStore and FingerprintStore, the stores of --workers, --fingerprint and runs
+ * without domain checks, do not rehearse: those are long runs, where one such loss is small.)
+ * StubbornSets' window check and Budget.poll rehearse the same way.
  */
 export const JIT_REHEARSAL = 256;
 
